@@ -1,0 +1,222 @@
+package dev.lineagehub.openlineage;
+
+import static dev.lineagehub.openlineage.InvalidEventException.Reason.BAD_EVENT_TIME;
+import static dev.lineagehub.openlineage.InvalidEventException.Reason.MISSING_FIELD;
+import static dev.lineagehub.openlineage.InvalidEventException.Reason.NOT_AN_OBJECT;
+import static dev.lineagehub.openlineage.InvalidEventException.Reason.NOT_JSON;
+import static dev.lineagehub.openlineage.InvalidEventException.Reason.WRONG_TYPE;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One streaming pass over an OpenLineage event: checks it is a single well-formed JSON object, picks
+ * out the routing fields and refuses what Marquez would refuse for good.
+ *
+ * <p>Invalid: not JSON (or trailing content), not an object, missing {@code eventTime}/{@code producer},
+ * a run event without {@code run.runId}/{@code job.namespace}/{@code job.name}, a job event without
+ * its job, a dataset event without its dataset, wrong JSON types for those fields or for
+ * {@code inputs}/{@code outputs}, an {@code eventTime} that does not parse. Marquez 0.51 accepts an
+ * eventTime without zone (read as UTC) or as an epoch number, unknown facets and unknown event types,
+ * so this parser does too.
+ */
+final class OpenLineageParser {
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private OpenLineageParser() {
+    }
+
+    static OpenLineageEvent parse(byte[] value) {
+        if (value == null || value.length == 0) {
+            throw new InvalidEventException(NOT_JSON, "record value is empty");
+        }
+        try (JsonParser parser = JSON.createParser(value)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidEventException(NOT_AN_OBJECT, "event is not a JSON object");
+            }
+            Fields fields = new Fields();
+            readEvent(parser, fields);
+            if (parser.nextToken() != null) {
+                throw new InvalidEventException(NOT_JSON, "trailing content after the event object");
+            }
+            return fields.toEvent(value);
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException(NOT_JSON, "not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Mutable scratch space for one pass; never escapes the parser. */
+    private static final class Fields {
+        String eventTime;
+        boolean eventTimeIsNumber;
+        String producer;
+        String schemaUrl;
+        String eventType;
+        String runId;
+        String jobNamespace;
+        String jobName;
+        String datasetNamespace;
+        String datasetName;
+
+        OpenLineageEvent toEvent(byte[] value) {
+            EventKind kind = EventKind.fromSchemaUrl(schemaUrl);
+            List<String> missing = new ArrayList<>();
+            require(eventTime, "eventTime", missing);
+            require(producer, "producer", missing);
+            switch (kind) {
+                case RUN -> {
+                    require(runId, "run.runId", missing);
+                    require(jobNamespace, "job.namespace", missing);
+                    require(jobName, "job.name", missing);
+                }
+                case JOB -> {
+                    require(jobNamespace, "job.namespace", missing);
+                    require(jobName, "job.name", missing);
+                }
+                case DATASET -> {
+                    require(datasetNamespace, "dataset.namespace", missing);
+                    require(datasetName, "dataset.name", missing);
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new InvalidEventException(MISSING_FIELD, kind + " event is missing " + String.join(", ", missing));
+            }
+            Instant time = eventTimeIsNumber ? epochToInstant(eventTime) : parseEventTime(eventTime);
+            boolean isDataset = kind == EventKind.DATASET;
+            return new OpenLineageEvent(kind, eventType, time, producer, kind == EventKind.RUN ? runId : null,
+                    isDataset ? datasetNamespace : jobNamespace, isDataset ? datasetName : jobName, value);
+        }
+
+        private static void require(String value, String field, List<String> missing) {
+            if (value == null || value.isEmpty()) {
+                missing.add(field);
+            }
+        }
+    }
+
+    private static void readEvent(JsonParser parser, Fields fields) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken token = parser.nextToken();
+            switch (field) {
+                case "eventTime" -> {
+                    fields.eventTimeIsNumber = token.isNumeric();
+                    fields.eventTime = fields.eventTimeIsNumber ? parser.getText() : text(parser, token, field);
+                }
+                case "producer" -> fields.producer = text(parser, token, field);
+                case "schemaURL" -> fields.schemaUrl = text(parser, token, field);
+                case "eventType" -> fields.eventType = text(parser, token, field);
+                case "run" -> readRun(parser, token, fields);
+                case "job" -> readNamed(parser, token, "job", fields, true);
+                case "dataset" -> readNamed(parser, token, "dataset", fields, false);
+                case "inputs", "outputs" -> {
+                    expect(token, JsonToken.START_ARRAY, field, "an array");
+                    parser.skipChildren();
+                }
+                default -> parser.skipChildren();
+            }
+        }
+    }
+
+    private static void readRun(JsonParser parser, JsonToken token, Fields fields) throws IOException {
+        if (token == JsonToken.VALUE_NULL) {
+            return;
+        }
+        expect(token, JsonToken.START_OBJECT, "run", "an object");
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (field.equals("runId")) {
+                fields.runId = text(parser, value, "run.runId");
+            } else {
+                parser.skipChildren();
+            }
+        }
+    }
+
+    private static void readNamed(JsonParser parser, JsonToken token, String owner, Fields fields, boolean job)
+            throws IOException {
+        if (token == JsonToken.VALUE_NULL) {
+            return;
+        }
+        expect(token, JsonToken.START_OBJECT, owner, "an object");
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "namespace" -> {
+                    String namespace = text(parser, value, owner + ".namespace");
+                    if (job) {
+                        fields.jobNamespace = namespace;
+                    } else {
+                        fields.datasetNamespace = namespace;
+                    }
+                }
+                case "name" -> {
+                    String name = text(parser, value, owner + ".name");
+                    if (job) {
+                        fields.jobName = name;
+                    } else {
+                        fields.datasetName = name;
+                    }
+                }
+                default -> parser.skipChildren();
+            }
+        }
+    }
+
+    /** A string field's value; JSON null reads as absent. */
+    private static String text(JsonParser parser, JsonToken token, String field) throws IOException {
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        expect(token, JsonToken.VALUE_STRING, field, "a string");
+        return parser.getText();
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected, String field, String description) {
+        if (actual != expected) {
+            throw new InvalidEventException(WRONG_TYPE, field + " must be " + description + ", found " + actual);
+        }
+    }
+
+    private static Instant parseEventTime(String text) {
+        try {
+            TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(text, ZonedDateTime::from, LocalDateTime::from);
+            return parsed instanceof ZonedDateTime zoned ? zoned.toInstant() : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException(BAD_EVENT_TIME, "eventTime is not an ISO-8601 date-time: " + text, e);
+        }
+    }
+
+    /** Jackson's convention, which Marquez inherits: an integer is epoch millis, a decimal epoch seconds. */
+    private static Instant epochToInstant(String number) {
+        try {
+            if (number.indexOf('.') < 0 && number.indexOf('e') < 0 && number.indexOf('E') < 0) {
+                return Instant.ofEpochMilli(Long.parseLong(number));
+            }
+            BigDecimal seconds = new BigDecimal(number);
+            return Instant.ofEpochSecond(seconds.longValue(), seconds.remainder(BigDecimal.ONE).movePointRight(9).intValue());
+        } catch (ArithmeticException | NumberFormatException | java.time.DateTimeException e) {
+            throw new InvalidEventException(BAD_EVENT_TIME, "eventTime is not a usable epoch number: " + number, e);
+        }
+    }
+}

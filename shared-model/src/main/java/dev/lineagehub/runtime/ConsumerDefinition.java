@@ -1,0 +1,29 @@
+package dev.lineagehub.runtime;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.streams.Topology;
+
+import java.util.List;
+
+/** What makes one consumer: its name, settings and topology. {@link ConsumerRuntime} does the rest. */
+public interface ConsumerDefinition {
+
+    /** Short name used in metrics ({@code lineagehub_<name>_*}), group id and dead-letter topic defaults. */
+    String name();
+
+    /** Prefix of all its environment variables, e.g. {@code MARQUEZ_}. */
+    String envPrefix();
+
+    int defaultAdminPort();
+
+    /** Adds the consumer's own settings to the runtime's. */
+    void define(ConfigDef definition);
+
+    List<String> inputTopics(EnvConfig config);
+
+    /**
+     * Builds the topology. Resources that must outlive it (HTTP clients, connection pools) are handed
+     * to {@link RuntimeContext#closeOnShutdown}.
+     */
+    Topology topology(EnvConfig config, RuntimeContext context);
+}
