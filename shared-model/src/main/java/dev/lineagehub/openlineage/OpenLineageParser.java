@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -207,14 +208,15 @@ final class OpenLineageParser {
         }
     }
 
-    /** Jackson's convention, which Marquez inherits: an integer is epoch millis, a decimal epoch seconds. */
+    /**
+     * An epoch number, read the way Jackson (and therefore Marquez) reads a number into a date-time:
+     * seconds, with an optional fraction.
+     */
     private static Instant epochToInstant(String number) {
         try {
-            if (number.indexOf('.') < 0 && number.indexOf('e') < 0 && number.indexOf('E') < 0) {
-                return Instant.ofEpochMilli(Long.parseLong(number));
-            }
             BigDecimal seconds = new BigDecimal(number);
-            return Instant.ofEpochSecond(seconds.longValue(), seconds.remainder(BigDecimal.ONE).movePointRight(9).intValue());
+            BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
+            return Instant.ofEpochSecond(whole.longValueExact(), seconds.subtract(whole).movePointRight(9).intValue());
         } catch (ArithmeticException | NumberFormatException | java.time.DateTimeException e) {
             throw new InvalidEventException(BAD_EVENT_TIME, "eventTime is not a usable epoch number: " + number, e);
         }

@@ -82,8 +82,10 @@ class OpenLineageEventTest {
 
     @Test
     void acceptsAnEpochNumberAsEventTime() {
-        assertThat(parse(VALID.replace("\"2026-11-20T06:00:00.123Z\"", "1795154400000")).eventTime())
-                .isEqualTo(Instant.ofEpochMilli(1795154400000L));
+        assertThat(parse(VALID.replace("\"2026-11-20T06:00:00.123Z\"", "1795154400")).eventTime())
+                .isEqualTo(Instant.ofEpochSecond(1795154400L));
+        assertThat(parse(VALID.replace("\"2026-11-20T06:00:00.123Z\"", "1795154400.25")).eventTime())
+                .isEqualTo(Instant.ofEpochSecond(1795154400L, 250_000_000));
     }
 
     @ParameterizedTest

@@ -1,0 +1,188 @@
+package dev.lineagehub.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lineagehub.runtime.ConsumerMetrics;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.processor.TaskId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+class OrderedDispatcherTest {
+
+    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4);
+    private final ConsumerMetrics metrics = new ConsumerMetrics(new SimpleMeterRegistry(), "test");
+    private final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, "{topic}-test-dlq", "test", metrics);
+    private final RetryPolicy policy = new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(5), 0);
+    private final CommitBarrier barrier = new CommitBarrier();
+
+    @AfterEach
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    @Test
+    void deliversEachKeyInOrderAndKeysConcurrently() {
+        Map<String, List<Integer>> received = new ConcurrentHashMap<>();
+        AtomicInteger concurrent = new AtomicInteger();
+        AtomicInteger maxConcurrent = new AtomicInteger();
+        Sink<String[]> slowSink = item -> {
+            int now = concurrent.incrementAndGet();
+            maxConcurrent.accumulateAndGet(now, Math::max);
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            executor.schedule(() -> {
+                received.computeIfAbsent(item[0], k -> Collections.synchronizedList(new ArrayList<>())).add(Integer.parseInt(item[1]));
+                concurrent.decrementAndGet();
+                done.complete(null);
+            }, ThreadLocalRandom.current().nextInt(1, 4), TimeUnit.MILLISECONDS);
+            return done;
+        };
+        OrderedDispatcher<String[]> dispatcher = dispatcher(slowSink, 8);
+
+        for (int i = 0; i < 50; i++) {
+            for (int run = 0; run < 10; run++) {
+                dispatcher.submit("run-" + run, new String[] {"run-" + run, Integer.toString(i)}, source(i * 10 + run));
+            }
+        }
+        dispatcher.beforeCommit();
+
+        assertThat(received).hasSize(10);
+        received.values().forEach(events -> assertThat(events).hasSize(50).isSorted());
+        assertThat(maxConcurrent.get()).isGreaterThan(1).isLessThanOrEqualTo(8);
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void commitWaitsUntilEveryDeliveryIsResolved() throws Exception {
+        ConcurrentLinkedQueue<CompletableFuture<Void>> calls = new ConcurrentLinkedQueue<>();
+        OrderedDispatcher<String> dispatcher = dispatcher(item -> {
+            CompletableFuture<Void> call = new CompletableFuture<>();
+            calls.add(call);
+            return call;
+        }, 4);
+        dispatcher.submit("a", "1", source(1));
+        dispatcher.submit("b", "2", source(2));
+
+        CountDownLatch committed = new CountDownLatch(1);
+        Thread commit = new Thread(() -> {
+            dispatcher.beforeCommit();
+            committed.countDown();
+        });
+        commit.start();
+
+        assertThat(committed.await(300, TimeUnit.MILLISECONDS)).as("commit must wait for in-flight deliveries").isFalse();
+        calls.forEach(call -> call.complete(null));
+        assertThat(committed.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void submitBlocksWhileTheWindowIsFull() throws Exception {
+        ConcurrentLinkedQueue<CompletableFuture<Void>> calls = new ConcurrentLinkedQueue<>();
+        OrderedDispatcher<String> dispatcher = dispatcher(item -> {
+            CompletableFuture<Void> call = new CompletableFuture<>();
+            calls.add(call);
+            return call;
+        }, 2);
+        dispatcher.submit("a", "1", source(1));
+        dispatcher.submit("b", "2", source(2));
+
+        CountDownLatch third = new CountDownLatch(1);
+        Thread submitter = new Thread(() -> {
+            dispatcher.submit("c", "3", source(3));
+            third.countDown();
+        });
+        submitter.start();
+
+        assertThat(third.await(300, TimeUnit.MILLISECONDS)).isFalse();
+        calls.poll().complete(null);
+        assertThat(third.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(metrics.inFlight().get()).isEqualTo(2);
+    }
+
+    @Test
+    void permanentFailuresAreDeadLetteredWithReasonAttemptsAndSinkStatus() {
+        OrderedDispatcher<String> dispatcher = dispatcher(item -> item.equals("bad")
+                ? CompletableFuture.failedFuture(new PermanentDeliveryException("Marquez refused the record", "HTTP 422: {\"errors\":[\"x\"]}"))
+                : CompletableFuture.completedFuture(null), 4);
+
+        dispatcher.submit("run", "good", source(7));
+        dispatcher.submit("run", "bad", source(8));
+        dispatcher.beforeCommit();
+
+        assertThat(producer.history()).hasSize(1);
+        ProducerRecord<byte[], byte[]> dead = producer.history().get(0);
+        assertThat(dead.topic()).isEqualTo("openlineage-events-test-dlq");
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("value-8");
+        assertThat(header(dead, DeadLetters.HEADER_REASON)).isEqualTo("SINK_REJECTED");
+        assertThat(header(dead, DeadLetters.HEADER_ATTEMPTS)).isEqualTo("1");
+        assertThat(header(dead, DeadLetters.HEADER_SINK_STATUS)).isEqualTo("HTTP 422: {\"errors\":[\"x\"]}");
+        assertThat(header(dead, "__streams.errors.offset")).isEqualTo("8");
+        assertThat(header(dead, "__streams.errors.topic")).isEqualTo("openlineage-events");
+        assertThat(header(dead, "original")).isEqualTo("kept");
+    }
+
+    @Test
+    void aDeadLetterThatCannotBeWrittenBlocksTheCommit() {
+        MockProducer<byte[], byte[]> failing = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        OrderedDispatcher<String> dispatcher = new OrderedDispatcher<>(
+                new RetryingSink<>(item -> CompletableFuture.failedFuture(new PermanentDeliveryException("no", "HTTP 400")), policy, executor, metrics),
+                new DeadLetterPublisher(failing, "{topic}-dlq", "test", metrics), barrier, metrics, 4);
+
+        dispatcher.submit("run", "bad", source(1));
+        failing.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker down"));
+
+        assertThatThrownBy(dispatcher::beforeCommit).hasMessageContaining("not committing");
+    }
+
+    @Test
+    void closingAbandonsRetriesSoTheCommitBarrierOpens() {
+        OrderedDispatcher<String> dispatcher = dispatcher(
+                item -> CompletableFuture.failedFuture(new RetryableDeliveryException("down", "connection refused")), 4);
+        dispatcher.submit("run", "x", source(1));
+
+        dispatcher.close();
+        dispatcher.beforeCommit();
+
+        assertThat(producer.history()).isEmpty();
+    }
+
+    private <T> OrderedDispatcher<T> dispatcher(Sink<T> sink, int window) {
+        return new OrderedDispatcher<>(new RetryingSink<>(sink, policy, executor, metrics), deadLetters, barrier, metrics, window);
+    }
+
+    private static SourceRecord source(long offset) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("original", "kept".getBytes(StandardCharsets.UTF_8));
+        return new SourceRecord("openlineage-events", 0, offset, 1_700_000_000_000L, headers,
+                "key".getBytes(StandardCharsets.UTF_8), ("value-" + offset).getBytes(StandardCharsets.UTF_8),
+                new TaskId(0, 0), "deliver");
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}
