@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -22,13 +23,14 @@ import java.util.function.BooleanSupplier;
 public final class RetryingSink<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetryingSink.class);
-    /** While a sink is down every in-flight record retries; log the first failure and then every tenth. */
-    private static final int LOG_EVERY = 10;
+    /** While a sink is down every in-flight record retries: one warning per interval says so, the rest go to debug. */
+    private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Sink<T> sink;
     private final RetryPolicy policy;
     private final ScheduledExecutorService timer;
     private final ConsumerMetrics metrics;
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
 
     public RetryingSink(Sink<T> sink, RetryPolicy policy, ScheduledExecutorService timer, ConsumerMetrics metrics) {
         this.sink = sink;
@@ -73,10 +75,7 @@ public final class RetryingSink<T> {
             } else {
                 metrics.retried();
                 Duration wait = policy.backoff(attempt, retryable.retryAfter());
-                if (attempt == 1 || attempt % LOG_EVERY == 0) {
-                    LOG.warn("Delivery of {} failed (attempt {}), retrying in {} ms: {}",
-                            label, attempt, wait.toMillis(), retryable.getMessage());
-                }
+                logRetry(label, attempt, wait, retryable);
                 try {
                     timer.schedule(() -> attempt(item, label, abandoned, attempt + 1, startNanos, outcome),
                             wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -85,6 +84,16 @@ public final class RetryingSink<T> {
                 }
             }
         });
+    }
+
+    private void logRetry(String label, int attempt, Duration wait, RetryableDeliveryException failure) {
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if (now - last >= WARN_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
+            LOG.warn("Delivery of {} failed (attempt {}), retrying in {} ms: {}", label, attempt, wait.toMillis(), failure.getMessage());
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("Delivery of {} failed (attempt {}), retrying in {} ms: {}", label, attempt, wait.toMillis(), failure.getMessage());
+        }
     }
 
     private static Exception asException(Throwable failure) {

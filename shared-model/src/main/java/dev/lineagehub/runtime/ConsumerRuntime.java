@@ -206,10 +206,12 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
         retryTimer.shutdownNow();
         admin.close();
         registry.close();
+        LOG.info("{} consumer stopped {}", definition.name(), clean ? "cleanly" : "after the shutdown timeout");
         terminated.countDown();
     }
 
-    private String applicationId() {
+    /** The Kafka Streams application id, which is also the consumer group id. */
+    public String applicationId() {
         return config.getString(config.prefix() + RuntimeSettings.KAFKA_APPLICATION_ID);
     }
 

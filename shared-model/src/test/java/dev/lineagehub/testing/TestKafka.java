@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -19,7 +20,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -29,6 +33,7 @@ public final class TestKafka implements AutoCloseable {
     private final String bootstrapServers;
     private final Admin admin;
     private final KafkaProducer<byte[], byte[]> producer;
+    private final Queue<Future<RecordMetadata>> pending = new ConcurrentLinkedQueue<>();
 
     TestKafka(String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
@@ -36,7 +41,12 @@ public final class TestKafka implements AutoCloseable {
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5),
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                // Right after a topic is created the broker may answer NOT_LEADER_OR_FOLLOWER for a moment; an
+                // idempotent producer retrying then can wedge on OUT_OF_ORDER_SEQUENCE_NUMBER for good. One request
+                // in flight keeps the retries in order without idempotence.
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -49,6 +59,14 @@ public final class TestKafka implements AutoCloseable {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            // A topic is usable once every partition has a leader; writing earlier gets NOT_LEADER_OR_FOLLOWER.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!producer.partitionsFor(name).stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("partitions of " + name + " have no leader after 30 s");
+                }
+                Thread.sleep(50);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topic " + name, e);
         }
@@ -56,15 +74,25 @@ public final class TestKafka implements AutoCloseable {
     }
 
     public void send(String topic, byte[] key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key, value));
+        send(new ProducerRecord<>(topic, key, value));
     }
 
     public void send(ProducerRecord<byte[], byte[]> record) {
-        producer.send(record);
+        pending.add(producer.send(record));
     }
 
+    /** Waits until everything sent is acknowledged; fails if any record was not written. */
     public void flush() {
         producer.flush();
+        List<Future<RecordMetadata>> sent = new ArrayList<>(pending);
+        pending.removeAll(sent);
+        for (Future<RecordMetadata> future : sent) {
+            try {
+                future.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("a test record was not written", e);
+            }
+        }
     }
 
     /** Reads a topic from the beginning until {@code count} records arrived or the timeout passed. */

@@ -1,0 +1,285 @@
+package dev.lineagehub.lineage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lineagehub.delivery.DeadLetters;
+import dev.lineagehub.runtime.ConsumerRuntime;
+import dev.lineagehub.testing.Await;
+import dev.lineagehub.testing.ConsumerProcess;
+import dev.lineagehub.testing.RealKafka;
+import dev.lineagehub.testing.SampleEvents;
+import dev.lineagehub.testing.TestKafka;
+
+import io.openlineage.client.OpenLineage;
+import io.openlineage.client.OpenLineage.RunEvent.EventType;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** lineage-consumer end to end: a real Kafka broker, the consumer, and the validating Marquez double. */
+@ExtendWith(RealKafka.class)
+class LineageConsumerIntegrationTest {
+
+    private static final List<EventType> LIFECYCLE = List.of(EventType.START, EventType.RUNNING, EventType.COMPLETE);
+
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private MarquezDouble marquez;
+
+    @BeforeEach
+    void startMarquez() throws Exception {
+        marquez = new MarquezDouble();
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (AutoCloseable resource : running) {
+            resource.close();
+        }
+        marquez.close();
+    }
+
+    @Test
+    void deliversFiftyInterleavedRunsInPerRunOrder(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 4);
+        marquez.latency(Duration.ofMillis(20));
+        List<UUID> runs = publishInterleavedRuns(kafka, topic, 50);
+
+        ConsumerRuntime consumer = startConsumer(kafka, topic, Map.of("MARQUEZ_MAX_IN_FLIGHT", "8"));
+
+        Await.until(Duration.ofSeconds(60), () -> marquez.received().size() >= 150,
+                () -> marquez.received().size() + " of 150 events delivered; 201s " + marquez.answered(201)
+                        + ", in flight " + consumer.metrics().inFlight() + ", lag " + kafka.lag(applicationId(consumer), topic)
+                        + ", in the double now " + marquez.concurrentRequests());
+        assertThat(marquez.received()).hasSize(150);
+        assertEveryRunInLifecycleOrder(runs, marquez.received());
+        assertThat(marquez.maxConcurrentRequests()).as("runs are delivered concurrently, within 8 per partition")
+                .isBetween(2, 4 * 8);
+        assertThat(kafka.read(topic + "-lineage-dlq", 1, Duration.ofSeconds(1))).isEmpty();
+        awaitCommitted(kafka, consumer, topic);
+    }
+
+    @Test
+    void invalidEventsLandOnTheDeadLetterTopicWithTheirReason(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 2);
+        String valid = json(SampleEvents.airflowTask(EventType.START, UUID.randomUUID(), UUID.randomUUID(), "dag", "task"));
+        Map<String, String> reasons = new LinkedHashMap<>();
+        reasons.put("not json at all", "NOT_JSON");
+        reasons.put(valid.replaceFirst("\"runId\":\"[^\"]*\",?", ""), "MISSING_FIELD");
+        reasons.put(valid.replaceFirst("\"eventTime\":\"[^\"]*\"", "\"eventTime\":\"yesterday\""), "BAD_EVENT_TIME");
+        // Valid for us, refused by Marquez: a known facet without _producer (422), a facet of the wrong shape (500 code 400).
+        reasons.put(valid.replaceFirst("\"_producer\":\"[^\"]*\",", ""), "SINK_REJECTED:HTTP 422");
+        reasons.put(valid.replaceFirst("\"nominalStartTime\":\"[^\"]*\"", "\"nominalStartTime\":\"2026-11-20\""), "SINK_REJECTED:HTTP 500");
+        for (String value : reasons.keySet()) {
+            kafka.send(topic, "run:airflow-prod/dag".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+        }
+        kafka.send(topic, "run:airflow-prod/dag".getBytes(StandardCharsets.UTF_8), valid.getBytes(StandardCharsets.UTF_8));
+        kafka.flush();
+
+        ConsumerRuntime consumer = startConsumer(kafka, topic, Map.of());
+
+        List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(topic + "-lineage-dlq", 5, Duration.ofSeconds(60));
+        assertThat(dead).hasSize(5);
+        Map<String, String> byValue = dead.stream().collect(Collectors.toMap(
+                r -> new String(r.value(), StandardCharsets.UTF_8),
+                r -> header(r, DeadLetters.HEADER_REASON) + (r.headers().lastHeader(DeadLetters.HEADER_SINK_STATUS) == null
+                        ? "" : ":" + header(r, DeadLetters.HEADER_SINK_STATUS).substring(0, 8))));
+        assertThat(byValue).isEqualTo(reasons);
+        for (ConsumerRecord<byte[], byte[]> record : dead) {
+            assertThat(header(record, "__streams.errors.topic")).isEqualTo(topic);
+            assertThat(header(record, "__streams.errors.offset")).isNotBlank();
+            assertThat(header(record, "__streams.errors.message")).isNotBlank();
+            assertThat(header(record, DeadLetters.HEADER_CONSUMER)).isEqualTo("lineage");
+        }
+        Await.until(Duration.ofSeconds(30), () -> marquez.received().size() == 1, () -> "the valid event delivered");
+        awaitCommitted(kafka, consumer, topic);
+    }
+
+    @Test
+    void marquezDownForTenSecondsLosesAndDeadLettersNothing(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 4);
+        ConsumerRuntime consumer = startConsumer(kafka, topic, Map.of());
+        Await.until(Duration.ofSeconds(60), () -> consumer.state().isRunningOrRebalancing()
+                && consumer.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING, () -> "consumer running");
+        marquez.refuseConnections();
+
+        List<UUID> runs = publishInterleavedRuns(kafka, topic, 30);
+        Thread.sleep(10_000);
+
+        assertThat(marquez.received()).isEmpty();
+        assertThat(kafka.lag(applicationId(consumer), topic)).as("no progress while Marquez is down").isEqualTo(90);
+        assertThat(health(consumer, "/health/live")).as("a sink outage never fails liveness").isEqualTo(200);
+        marquez.recover();
+
+        Await.until(Duration.ofSeconds(60), () -> marquez.received().size() >= 90,
+                () -> marquez.received().size() + " of 90 delivered after recovery");
+        assertEveryRunInLifecycleOrder(runs, marquez.received());
+        assertThat(kafka.read(topic + "-lineage-dlq", 1, Duration.ofSeconds(1))).isEmpty();
+        awaitCommitted(kafka, consumer, topic);
+        assertThat(scrape(consumer)).containsPattern("lineagehub_lineage_retries_total(\\{[^}]*})? [1-9]");
+    }
+
+    @Test
+    void killingAndRestartingTheConsumerLosesNothing(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 4);
+        marquez.latency(Duration.ofMillis(5));
+        Map<String, String> env = env(kafka, topic, Map.of("MARQUEZ_MAX_IN_FLIGHT", "4"));
+        List<UUID> runs = publishInterleavedRuns(kafka, topic, 300);
+
+        ConsumerProcess first = ConsumerProcess.start(LineageConsumer.class, env, "256m");
+        running.add(first);
+        Await.until(Duration.ofSeconds(90), () -> marquez.received().size() >= 200,
+                () -> marquez.received().size() + " delivered before the kill");
+        first.kill();
+        int beforeRestart = marquez.received().size();
+        assertThat(beforeRestart).as("killed mid-stream").isLessThan(900);
+
+        ConsumerProcess second = ConsumerProcess.start(LineageConsumer.class, env, "256m");
+        running.add(second);
+        Await.until(Duration.ofSeconds(120), () -> distinctEvents(marquez.received()).size() == 900,
+                () -> distinctEvents(marquez.received()).size() + " of 900 distinct events delivered");
+        Set<String> expected = new HashSet<>();
+        runs.forEach(run -> LIFECYCLE.forEach(type -> expected.add(run + "/" + type)));
+        assertThat(distinctEvents(marquez.received())).isEqualTo(expected);
+        // Events delivered before the kill but not committed are read again by the new instance.
+        Await.until(Duration.ofSeconds(60), () -> kafka.lag("lineage-it-" + topic, topic) == 0,
+                () -> "all offsets committed by the restarted consumer");
+        // 143 = 128 + SIGTERM: what every JVM returns when stopped by a signal, after its shutdown hooks ran.
+        assertThat(second.stop()).as("exit code on SIGTERM").isEqualTo(143);
+        assertThat(second.output()).contains("lineage consumer stopped cleanly");
+    }
+
+    @Test
+    void metricsAndHealthExposeDeliveriesDeadLettersRetriesAndLag(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 1);
+        marquez.failWith(503, "0", "{\"code\":503}");
+        kafka.send(topic, null, "{oops".getBytes(StandardCharsets.UTF_8));
+        publishInterleavedRuns(kafka, topic, 2);
+
+        ConsumerRuntime consumer = startConsumer(kafka, topic, Map.of());
+        Await.until(Duration.ofSeconds(60), () -> marquez.answered(503) >= 3, () -> "retries while Marquez answers 503");
+        marquez.recover();
+        Await.until(Duration.ofSeconds(60), () -> marquez.received().size() == 6, () -> "all events delivered");
+        awaitCommitted(kafka, consumer, topic);
+
+        String metrics = scrape(consumer);
+        assertThat(metrics).containsPattern("lineagehub_lineage_delivered_total(\\{[^}]*})? 6\\.0")
+                .containsPattern("lineagehub_lineage_dead_lettered_total\\{reason=\"NOT_JSON\"} 1\\.0")
+                .containsPattern("lineagehub_lineage_retries_total(\\{[^}]*})? [1-9]")
+                .contains("lineagehub_lineage_delivery_seconds_bucket")
+                .contains("kafka_consumer_fetch_manager_records_lag")
+                .contains("jvm_memory_used_bytes");
+        assertThat(health(consumer, "/health/ready")).isEqualTo(200);
+        assertThat(health(consumer, "/health/live")).isEqualTo(200);
+        consumer.close();
+        assertThat(consumer.state()).isEqualTo(org.apache.kafka.streams.KafkaStreams.State.NOT_RUNNING);
+    }
+
+    private ConsumerRuntime startConsumer(TestKafka kafka, String topic, Map<String, String> extra) {
+        ConsumerRuntime consumer = ConsumerRuntime.start(new LineageConsumer(), env(kafka, topic, extra));
+        running.add(consumer);
+        return consumer;
+    }
+
+    private Map<String, String> env(TestKafka kafka, String topic, Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>();
+        env.put("MARQUEZ_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("MARQUEZ_KAFKA_APPLICATION_ID", "lineage-it-" + topic);
+        env.put("MARQUEZ_TOPIC", topic);
+        env.put("MARQUEZ_URL", marquez.url());
+        env.put("MARQUEZ_ADMIN_PORT", "0");
+        env.put("MARQUEZ_RETRY_INITIAL_BACKOFF_MS", "50");
+        env.put("MARQUEZ_RETRY_MAX_BACKOFF_MS", "500");
+        env.put("MARQUEZ_SHUTDOWN_TIMEOUT_MS", "10000");
+        env.put("MARQUEZ_KAFKA_SESSION_TIMEOUT_MS", "6000");
+        env.put("MARQUEZ_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+        try {
+            env.put("MARQUEZ_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        env.putAll(extra);
+        return env;
+    }
+
+    /** Publishes START, RUNNING and COMPLETE of each run, interleaved across runs, keyed as the OpenLineage Kafka transport keys them. */
+    private static List<UUID> publishInterleavedRuns(TestKafka kafka, String topic, int count) {
+        List<UUID> runs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            runs.add(UUID.randomUUID());
+        }
+        for (EventType type : LIFECYCLE) {
+            for (int i = 0; i < count; i++) {
+                OpenLineage.RunEvent event = i % 3 == 0
+                        ? SampleEvents.sparkJob(type, runs.get(i), "app_" + i)
+                        : i % 3 == 1 ? SampleEvents.airflowTask(type, runs.get(i), runs.get(i), "dag_" + i, "task")
+                        : SampleEvents.dbtModel(type, runs.get(i), UUID.randomUUID(), "model_" + i);
+                String key = "run:" + event.getJob().getNamespace() + "/" + event.getJob().getName();
+                kafka.send(topic, key.getBytes(StandardCharsets.UTF_8), SampleEvents.json(event));
+            }
+        }
+        kafka.flush();
+        return runs;
+    }
+
+    private static void assertEveryRunInLifecycleOrder(List<UUID> runs, List<MarquezDouble.Received> received) {
+        Map<String, List<String>> byRun = new HashMap<>();
+        received.forEach(r -> byRun.computeIfAbsent(r.runId(), k -> new ArrayList<>()).add(r.eventType()));
+        for (UUID run : runs) {
+            assertThat(byRun.get(run.toString())).as("events of run %s in arrival order", run)
+                    .containsExactly("START", "RUNNING", "COMPLETE");
+        }
+    }
+
+    private static Set<String> distinctEvents(List<MarquezDouble.Received> received) {
+        return received.stream().map(r -> r.runId() + "/" + r.eventType()).collect(Collectors.toSet());
+    }
+
+    private static void awaitCommitted(TestKafka kafka, ConsumerRuntime consumer, String topic) {
+        Await.until(Duration.ofSeconds(30), () -> kafka.lag(applicationId(consumer), topic) == 0, () -> "offsets committed");
+    }
+
+    private static String applicationId(ConsumerRuntime consumer) {
+        return consumer.applicationId();
+    }
+
+    private static String json(Object event) {
+        return new String(SampleEvents.json(event), StandardCharsets.UTF_8);
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static String scrape(ConsumerRuntime consumer) throws Exception {
+        return get(consumer, "/metrics").body();
+    }
+
+    private static int health(ConsumerRuntime consumer, String path) throws Exception {
+        return get(consumer, path).statusCode();
+    }
+
+    private static HttpResponse<String> get(ConsumerRuntime consumer, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + consumer.adminPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,303 @@
+package dev.lineagehub.lineage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import io.openlineage.client.OpenLineage;
+import io.openlineage.client.OpenLineageClientUtils;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A loopback stand-in for Marquez 0.51's {@code POST /api/v1/lineage} that answers as the real one
+ * was measured to (shared/reference/marquez.md), by validating what it receives:
+ * <ul>
+ *   <li>415 unless {@code Content-Type} is JSON; 422 {@code {"errors":[...]}} for an empty body,</li>
+ *   <li>500 {@code {"code":400,...}} when the body is not one JSON object or does not bind to the
+ *       OpenLineage model (generated from the OpenLineage JSON schema, known facets included) — after the
+ *       leniencies Marquez has: a zoneless {@code eventTime} is read as UTC, a non-UUID {@code runId}
+ *       becomes a name-based UUID, and {@code eventType} is free text,</li>
+ *   <li>422 listing every missing required field: run, job, eventTime, producer, job.namespace,
+ *       job.name, run.runId, and {@code _producer}/{@code _schemaURL} of known facets,</li>
+ *   <li>201 with an empty body otherwise — duplicates and unknown facets included.</li>
+ * </ul>
+ * It can also fail on demand: refuse connections, answer a status (503 with Retry-After, say), or
+ * answer slowly.
+ */
+public final class MarquezDouble implements AutoCloseable {
+
+    /** An accepted event, in the order the double accepted them. */
+    public record Received(String runId, String eventType, String jobName, byte[] body, String authorization, long atNanos) {
+    }
+
+    private static final ObjectMapper JSON = OpenLineageClientUtils.newObjectMapper();
+    private static final Pattern ZONED = Pattern.compile(".*(Z|[+-]\\d{2}:?\\d{2}(\\[.*])?)$");
+    private static final Set<String> KNOWN_RUN_FACETS = Set.of("nominalTime", "parent", "errorMessage");
+    private static final Set<String> KNOWN_JOB_FACETS = Set.of("documentation", "sourceCodeLocation", "sql", "jobType");
+    private static final Set<String> KNOWN_DATASET_FACETS = Set.of("documentation", "schema", "dataSource",
+            "lifecycleStateChange", "columnLineage", "symlinks", "version", "ownership");
+
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<Integer, AtomicInteger> answers = new ConcurrentHashMap<>();
+    private final AtomicInteger concurrent = new AtomicInteger();
+    private final AtomicInteger maxConcurrent = new AtomicInteger();
+    private final ExecutorService executor = Executors.newFixedThreadPool(128);
+    private final int port;
+    private volatile HttpServer server;
+    private volatile Duration latency = Duration.ZERO;
+    private volatile Failure failure;
+    private boolean refusing;
+
+    private record Failure(int status, String retryAfter, String body) {
+    }
+
+    public MarquezDouble() throws IOException {
+        this(0);
+    }
+
+    private MarquezDouble(int port) throws IOException {
+        this.server = bind(port);
+        this.port = server.getAddress().getPort();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    /** How many requests got this status. */
+    public int answered(int status) {
+        AtomicInteger count = answers.get(status);
+        return count == null ? 0 : count.get();
+    }
+
+    public int concurrentRequests() {
+        return concurrent.get();
+    }
+
+    /** The most requests the double was serving at the same time. */
+    public int maxConcurrentRequests() {
+        return maxConcurrent.get();
+    }
+
+    /** Adds this much time before every answer, like a busy Marquez. */
+    public MarquezDouble latency(Duration latency) {
+        this.latency = latency;
+        return this;
+    }
+
+    /** Answers every request with this status until {@link #recover()}. */
+    public void failWith(int status, String retryAfter, String body) {
+        this.failure = new Failure(status, retryAfter, body);
+    }
+
+    /** Closes the listening socket: clients get "connection refused" until {@link #recover()}. */
+    public synchronized void refuseConnections() {
+        server.stop(0);
+        refusing = true;
+    }
+
+    /** Back to normal: listening again and validating. */
+    public synchronized void recover() throws IOException {
+        failure = null;
+        if (refusing) {
+            server = bind(port);
+            refusing = false;
+        }
+    }
+
+    private HttpServer bind(int port) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
+        http.setExecutor(executor);
+        http.createContext("/api/v1/lineage", this::handle);
+        http.start();
+        return http;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+        try (exchange) {
+            byte[] body = readBody(exchange);
+            sleep(latency);
+            Failure injected = failure;
+            if (injected != null) {
+                if (injected.retryAfter() != null) {
+                    exchange.getResponseHeaders().set("Retry-After", injected.retryAfter());
+                }
+                answer(exchange, injected.status(), injected.body());
+            } else if (!"POST".equals(exchange.getRequestMethod())) {
+                answer(exchange, 405, "{\"code\":405,\"message\":\"HTTP 405 Method Not Allowed\"}");
+            } else {
+                validateAndAnswer(exchange, body);
+            }
+        } finally {
+            concurrent.decrementAndGet();
+        }
+    }
+
+    private void validateAndAnswer(HttpExchange exchange, byte[] body) throws IOException {
+        String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
+        if (!contentType.startsWith("application/json")) {
+            answer(exchange, 415, "{\"code\":415,\"message\":\"HTTP 415 Unsupported Media Type\"}");
+            return;
+        }
+        if (body.length == 0) {
+            answer(exchange, 422, "{\"errors\":[\"The request body must not be null\"]}");
+            return;
+        }
+        JsonNode event;
+        try {
+            event = JSON.readTree(body);
+            if (event == null || !event.isObject()) {
+                throw new IllegalArgumentException("Cannot deserialize LineageEvent from " + (event == null ? "nothing" : event.getNodeType()));
+            }
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            answer(exchange, 500, unreadable(e.getMessage()));
+            return;
+        }
+        List<String> errors = missingRequired((ObjectNode) event);
+        String bindingError = bindingError((ObjectNode) event.deepCopy());
+        if (bindingError != null) {
+            answer(exchange, 500, unreadable(bindingError));
+        } else if (!errors.isEmpty()) {
+            answer(exchange, 422, JSON.writeValueAsString(Map.of("errors", errors)));
+        } else {
+            received.add(new Received(event.path("run").path("runId").asText(null), event.path("eventType").asText(null),
+                    event.path("job").path("name").asText(null), body,
+                    exchange.getRequestHeaders().getFirst("Authorization"), System.nanoTime()));
+            answer(exchange, 201, "");
+        }
+    }
+
+    private static List<String> missingRequired(ObjectNode event) {
+        List<String> errors = new ArrayList<>();
+        String kind = event.path("schemaURL").asText("");
+        boolean runEvent = !kind.endsWith("/DatasetEvent") && !kind.endsWith("/JobEvent");
+        require(event, "eventTime", "eventTime", errors);
+        require(event, "producer", "producer", errors);
+        if (runEvent) {
+            require(event, "run", "run", errors);
+            require(event.path("run"), "runId", "run.runId", errors);
+        }
+        if (!kind.endsWith("/DatasetEvent")) {
+            require(event, "job", "job", errors);
+            require(event.path("job"), "namespace", "job.namespace", errors);
+            require(event.path("job"), "name", "job.name", errors);
+        }
+        requireFacetFields(event.path("run").path("facets"), KNOWN_RUN_FACETS, "run.facets", errors);
+        requireFacetFields(event.path("job").path("facets"), KNOWN_JOB_FACETS, "job.facets", errors);
+        for (String side : List.of("inputs", "outputs")) {
+            for (JsonNode dataset : event.path(side)) {
+                requireFacetFields(dataset.path("facets"), KNOWN_DATASET_FACETS, side + "[].facets", errors);
+            }
+        }
+        return errors;
+    }
+
+    private static void require(JsonNode parent, String field, String path, List<String> errors) {
+        if (!parent.isMissingNode() && (parent.path(field).isMissingNode() || parent.path(field).isNull())) {
+            errors.add(path + " must not be null");
+        }
+    }
+
+    private static void requireFacetFields(JsonNode facets, Set<String> known, String path, List<String> errors) {
+        facets.fields().forEachRemaining(facet -> {
+            if (known.contains(facet.getKey())) {
+                require(facet.getValue(), "_producer", path + "." + facet.getKey() + "._producer", errors);
+                require(facet.getValue(), "_schemaURL", path + "." + facet.getKey() + "._schemaURL", errors);
+            }
+        });
+    }
+
+    /** Binds to the OpenLineage model after Marquez's leniencies; the Jackson error message, or null. */
+    private static String bindingError(ObjectNode event) {
+        event.remove("eventType");
+        JsonNode time = event.path("eventTime");
+        if (time.isTextual() && time.asText().contains("T") && !ZONED.matcher(time.asText()).matches()) {
+            event.put("eventTime", time.asText() + "Z");
+        }
+        JsonNode run = event.path("run");
+        if (run.isObject() && run.path("runId").isTextual()) {
+            String runId = run.path("runId").asText();
+            try {
+                UUID.fromString(runId);
+            } catch (IllegalArgumentException notAUuid) {
+                ((ObjectNode) run).put("runId", UUID.nameUUIDFromBytes(runId.getBytes(StandardCharsets.UTF_8)).toString());
+            }
+        }
+        String kind = event.path("schemaURL").asText("");
+        Class<?> model = kind.endsWith("/DatasetEvent") ? OpenLineage.DatasetEvent.class
+                : kind.endsWith("/JobEvent") ? OpenLineage.JobEvent.class : OpenLineage.RunEvent.class;
+        try {
+            JSON.treeToValue(event, model);
+            return null;
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static String unreadable(String message) throws JsonProcessingException {
+        return JSON.writeValueAsString(Map.of("code", 400, "message", String.valueOf(message)));
+    }
+
+    private byte[] readBody(HttpExchange exchange) throws IOException {
+        InputStream in = exchange.getRequestBody();
+        if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+            in = new GZIPInputStream(in);
+        }
+        return in.readAllBytes();
+    }
+
+    private void answer(HttpExchange exchange, int status, String body) throws IOException {
+        answers.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (!body.isEmpty()) {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+        }
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        if (!duration.isZero()) {
+            try {
+                Thread.sleep(duration.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

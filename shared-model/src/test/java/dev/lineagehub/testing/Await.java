@@ -1,0 +1,27 @@
+package dev.lineagehub.testing;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** Polls a condition; integration tests wait on observable outcomes, never on fixed sleeps. */
+public final class Await {
+
+    private Await() {
+    }
+
+    public static void until(Duration timeout, BooleanSupplier condition, Supplier<String> whatWasExpected) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Not reached within " + timeout + ": " + whatWasExpected.get());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+}
