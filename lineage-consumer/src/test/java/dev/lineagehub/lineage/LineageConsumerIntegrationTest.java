@@ -227,15 +227,8 @@ class LineageConsumerIntegrationTest {
         for (int i = 0; i < count; i++) {
             runs.add(UUID.randomUUID());
         }
-        for (EventType type : LIFECYCLE) {
-            for (int i = 0; i < count; i++) {
-                OpenLineage.RunEvent event = i % 3 == 0
-                        ? SampleEvents.sparkJob(type, runs.get(i), "app_" + i)
-                        : i % 3 == 1 ? SampleEvents.airflowTask(type, runs.get(i), runs.get(i), "dag_" + i, "task")
-                        : SampleEvents.dbtModel(type, runs.get(i), UUID.randomUUID(), "model_" + i);
-                String key = "run:" + event.getJob().getNamespace() + "/" + event.getJob().getName();
-                kafka.send(topic, key.getBytes(StandardCharsets.UTF_8), SampleEvents.json(event));
-            }
+        for (OpenLineage.RunEvent event : SampleEvents.interleaved(runs)) {
+            kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
         }
         kafka.flush();
         return runs;

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,7 +58,7 @@ public final class MarquezDouble implements AutoCloseable {
     private static final Set<String> KNOWN_DATASET_FACETS = Set.of("documentation", "schema", "dataSource",
             "lifecycleStateChange", "columnLineage", "symlinks", "version", "ownership");
 
-    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<Received> received = new ArrayList<>();
     private final Map<Integer, AtomicInteger> answers = new ConcurrentHashMap<>();
     private final AtomicInteger concurrent = new AtomicInteger();
     private final AtomicInteger maxConcurrent = new AtomicInteger();
@@ -87,7 +86,9 @@ public final class MarquezDouble implements AutoCloseable {
     }
 
     public List<Received> received() {
-        return List.copyOf(received);
+        synchronized (received) {
+            return List.copyOf(received);
+        }
     }
 
     /** How many requests got this status. */
@@ -187,7 +188,7 @@ public final class MarquezDouble implements AutoCloseable {
         } else if (!errors.isEmpty()) {
             answer(exchange, 422, JSON.writeValueAsString(Map.of("errors", errors)));
         } else {
-            received.add(new Received(event.path("run").path("runId").asText(null), event.path("eventType").asText(null),
+            receive(new Received(event.path("run").path("runId").asText(null), event.path("eventType").asText(null),
                     event.path("job").path("name").asText(null), body,
                     exchange.getRequestHeaders().getFirst("Authorization"), System.nanoTime()));
             answer(exchange, 201, "");
@@ -292,6 +293,12 @@ public final class MarquezDouble implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private void receive(Received event) {
+        synchronized (received) {
+            received.add(event);
         }
     }
 

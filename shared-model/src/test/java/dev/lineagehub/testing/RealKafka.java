@@ -35,10 +35,11 @@ public final class RealKafka implements ParameterResolver {
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         return context.getRoot().getStore(ExtensionContext.Namespace.create(RealKafka.class))
-                .getOrComputeIfAbsent(Broker.class, key -> start(), Broker.class).kafka;
+                .getOrComputeIfAbsent(Broker.class, key -> start(), Broker.class).kafka();
     }
 
-    private static Broker start() {
+    /** Starts a broker outside JUnit, e.g. for a benchmark; closing the result stops it. */
+    public static Broker start() {
         boolean embedded = "embedded".equals(System.getenv("LINEAGEHUB_TEST_KAFKA"));
         try {
             if (!embedded && DockerClientFactory.instance().isDockerAvailable()) {
@@ -71,7 +72,7 @@ public final class RealKafka implements ParameterResolver {
         }
     }
 
-    private record Broker(TestKafka kafka, AutoCloseable stop) implements ExtensionContext.Store.CloseableResource {
+    public record Broker(TestKafka kafka, AutoCloseable stop) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() throws Exception {
             kafka.close();

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -160,6 +161,30 @@ public final class SampleEvents {
                 .inputs(List.of())
                 .outputs(List.of())
                 .build();
+    }
+
+    /**
+     * START, RUNNING and COMPLETE of each run, interleaved across runs the way many concurrent jobs
+     * publish them; runs alternate between Spark, Airflow and dbt shapes.
+     */
+    public static List<OpenLineage.RunEvent> interleaved(List<UUID> runs) {
+        List<OpenLineage.RunEvent> events = new ArrayList<>();
+        for (EventType type : List.of(EventType.START, EventType.RUNNING, EventType.COMPLETE)) {
+            for (int i = 0; i < runs.size(); i++) {
+                UUID run = runs.get(i);
+                events.add(switch (i % 3) {
+                    case 0 -> sparkJob(type, run, "app_" + i);
+                    case 1 -> airflowTask(type, run, run, "dag_" + i, "task");
+                    default -> dbtModel(type, run, UUID.nameUUIDFromBytes(run.toString().getBytes(StandardCharsets.UTF_8)), "model_" + i);
+                });
+            }
+        }
+        return events;
+    }
+
+    /** The record key the OpenLineage Kafka transport writes: {@code run:{namespace}/{name}} of the job. */
+    public static byte[] kafkaKey(OpenLineage.RunEvent event) {
+        return ("run:" + event.getJob().getNamespace() + "/" + event.getJob().getName()).getBytes(StandardCharsets.UTF_8);
     }
 
     public static byte[] json(Object event) {

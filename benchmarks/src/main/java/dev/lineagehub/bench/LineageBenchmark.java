@@ -1,0 +1,329 @@
+package dev.lineagehub.bench;
+
+import dev.lineagehub.lineage.LineageConsumer;
+import dev.lineagehub.lineage.MarquezDouble;
+import dev.lineagehub.testing.ConsumerProcess;
+import dev.lineagehub.testing.RealKafka;
+import dev.lineagehub.testing.SampleEvents;
+import dev.lineagehub.testing.TestKafka;
+
+import io.openlineage.client.OpenLineage;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * lineage-consumer against the Marquez double with a fixed latency, next to a direct concurrent POST
+ * loop against the same kind of double in the same run.
+ *
+ * <p>Throughput: a backlog of interleaved runs is delivered; events/s counts from the first to the
+ * last event the double accepted. Latency: events are produced at a fixed rate and timed from the
+ * send call to the moment the double accepted them. The consumer runs in its own JVM with the heap
+ * limit under test, with the same number of requests in flight as the direct loop.
+ */
+public final class LineageBenchmark {
+
+    private static final Pattern HEAP_USED = Pattern.compile("jvm_memory_used_bytes\\{area=\"heap\"[^}]*} ([0-9.E]+)");
+
+    private final int events;
+    private final int partitions;
+    private final int inFlight;
+    private final Duration latency;
+    private final int rate;
+    private final int seconds;
+    private final String heap;
+    private final int rounds;
+    private final Map<String, String> overrides;
+
+    private LineageBenchmark(Options options) {
+        this.events = options.integer("events", 30_000);
+        this.partitions = options.integer("partitions", 4);
+        this.inFlight = options.integer("inFlight", 32);
+        this.latency = Duration.ofMillis(options.integer("latencyMs", 5));
+        this.rate = options.integer("rate", 1_000);
+        this.seconds = options.integer("seconds", 10);
+        this.heap = options.string("heap", "256m");
+        this.rounds = options.integer("rounds", 3);
+        // MARQUEZ_* settings, and JAVA_TOOL_OPTIONS to profile the consumer JVM (e.g. with JFR).
+        this.overrides = options.withPrefix("MARQUEZ_");
+        this.overrides.putAll(options.withPrefix("JAVA_TOOL_OPTIONS"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        new LineageBenchmark(new Options(args)).run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        int concurrency = partitions * inFlight;
+        System.out.printf("lineage-consumer benchmark: %d events, %d partitions x %d in flight = %d concurrent requests, "
+                + "double latency %d ms, consumer heap %s; paced phase %d events/s for %d s%n",
+                events, partitions, inFlight, concurrency, latency.toMillis(), heap, rate, seconds);
+        if (!overrides.isEmpty()) {
+            System.out.println("consumer settings: " + overrides);
+        }
+        List<OpenLineage.RunEvent> backlog = SampleEvents.interleaved(newRuns(events / 3));
+        List<OpenLineage.RunEvent> paced = SampleEvents.interleaved(newRuns(rate * seconds / 3));
+        long backlogBytes = backlog.stream().mapToLong(e -> SampleEvents.json(e).length).sum();
+        System.out.printf("events average %d bytes%n", backlogBytes / backlog.size());
+
+        Vertx vertx = Vertx.vertx();
+        try (RealKafka.Broker broker = RealKafka.start()) {
+            // Rounds alternate the two so that both see the same machine; on 2 shared cores one run is noisy.
+            List<Double> ratios = new ArrayList<>();
+            // The double's validation is JIT-compiled in this JVM; warm it so round 1 does not favour the consumer.
+            direct(vertx, concurrency, backlog, List.of());
+            printHeader();
+            for (int round = 1; round <= rounds; round++) {
+                Result direct = direct(vertx, concurrency, backlog, paced);
+                Result consumer = consumer(broker.kafka(), backlog, paced);
+                row(round, "direct concurrent POST loop", direct);
+                row(round, "lineage-consumer (-Xmx" + heap + ")", consumer);
+                ratios.add(consumer.eventsPerSecond() / direct.eventsPerSecond());
+            }
+            ratios.sort(Double::compare);
+            System.out.printf("%nlineage-consumer reaches %.1f %% of the direct loop's events/s (median of %d rounds; all: %s)%n",
+                    100 * ratios.get(ratios.size() / 2), rounds,
+                    ratios.stream().map(r -> String.format("%.1f %%", 100 * r)).toList());
+        } finally {
+            vertx.close().await();
+        }
+    }
+
+    private record Result(double eventsPerSecond, Latencies latencies, int orderViolations, double maxHeapMb) {
+    }
+
+    private Result direct(Vertx vertx, int concurrency, List<OpenLineage.RunEvent> backlog,
+                          List<OpenLineage.RunEvent> paced) throws Exception {
+        try (MarquezDouble marquez = new MarquezDouble().latency(latency)) {
+            WebClient client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true),
+                    new PoolOptions().setHttp1MaxSize(concurrency));
+            List<Buffer> bodies = backlog.stream().map(e -> Buffer.buffer(SampleEvents.json(e))).toList();
+            AtomicInteger next = new AtomicInteger();
+            CountDownLatch done = new CountDownLatch(bodies.size());
+            for (int worker = 0; worker < concurrency; worker++) {
+                postNext(client, marquez.url(), bodies, next, done);
+            }
+            if (!done.await(10, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("direct loop did not finish");
+            }
+            double throughput = throughput(marquez.received());
+            System.out.println("direct: most concurrent requests at the double " + marquez.maxConcurrentRequests());
+
+            Map<String, Long> sent = new ConcurrentHashMap<>();
+            pace(paced, event -> {
+                sent.put(id(event), System.nanoTime());
+                client.postAbs(marquez.url() + "/api/v1/lineage").putHeader("Content-Type", "application/json")
+                        .sendBuffer(Buffer.buffer(SampleEvents.json(event)));
+            });
+            awaitCount(marquez, backlog.size() + paced.size());
+            client.close();
+            List<MarquezDouble.Received> received = marquez.received();
+            return new Result(throughput, latencies(received, sent), orderViolations(received), Double.NaN);
+        }
+    }
+
+    private static void postNext(WebClient client, String url, List<Buffer> bodies, AtomicInteger next, CountDownLatch done) {
+        int index = next.getAndIncrement();
+        if (index >= bodies.size()) {
+            return;
+        }
+        client.postAbs(url + "/api/v1/lineage").putHeader("Content-Type", "application/json").sendBuffer(bodies.get(index))
+                .onComplete(response -> {
+                    if (response.failed() || response.result().statusCode() != 201) {
+                        throw new IllegalStateException("direct POST failed: " + (response.failed()
+                                ? response.cause() : response.result().bodyAsString()));
+                    }
+                    done.countDown();
+                    postNext(client, url, bodies, next, done);
+                });
+    }
+
+    private Result consumer(TestKafka kafka, List<OpenLineage.RunEvent> backlog, List<OpenLineage.RunEvent> paced) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", partitions);
+        for (OpenLineage.RunEvent event : backlog) {
+            kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
+        }
+        kafka.flush();
+        int adminPort = freePort();
+        try (MarquezDouble marquez = new MarquezDouble().latency(latency);
+             ConsumerProcess process = ConsumerProcess.start(LineageConsumer.class, consumerEnv(Map.of(
+                     "MARQUEZ_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                     "MARQUEZ_KAFKA_APPLICATION_ID", "lineage-bench-" + topic,
+                     "MARQUEZ_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString(),
+                     "MARQUEZ_TOPIC", topic,
+                     "MARQUEZ_URL", marquez.url(),
+                     "MARQUEZ_MAX_IN_FLIGHT", String.valueOf(inFlight),
+                     "MARQUEZ_MAX_CONNECTIONS", String.valueOf(partitions * inFlight),
+                     "MARQUEZ_ADMIN_PORT", String.valueOf(adminPort))), heap)) {
+            HeapWatch heapWatch = new HeapWatch(adminPort);
+            awaitCount(marquez, backlog.size(), heapWatch);
+            double throughput = throughput(marquez.received());
+            System.out.println("consumer: most concurrent requests at the double " + marquez.maxConcurrentRequests());
+
+            Map<String, Long> sent = new ConcurrentHashMap<>();
+            pace(paced, event -> {
+                sent.put(id(event), System.nanoTime());
+                kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
+            });
+            awaitCount(marquez, backlog.size() + paced.size(), heapWatch);
+            List<MarquezDouble.Received> received = marquez.received();
+            process.stop();
+            return new Result(throughput, latencies(received, sent), orderViolations(received), heapWatch.maxMb);
+        }
+    }
+
+    /** Adds the consumer options given on the command line, e.g. MARQUEZ_KAFKA_COMMIT_INTERVAL_MS=5000. */
+    private Map<String, String> consumerEnv(Map<String, String> base) {
+        Map<String, String> env = new HashMap<>(base);
+        env.putAll(overrides);
+        return env;
+    }
+
+    /** Scrapes the consumer's heap use from its own /metrics while it works. */
+    private static final class HeapWatch {
+        private final HttpClient http = HttpClient.newHttpClient();
+        private final URI metrics;
+        private double maxMb;
+
+        HeapWatch(int port) {
+            this.metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+        }
+
+        void sample() {
+            try {
+                String body = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+                double used = 0;
+                Matcher m = HEAP_USED.matcher(body);
+                while (m.find()) {
+                    used += Double.parseDouble(m.group(1));
+                }
+                maxMb = Math.max(maxMb, used / (1024 * 1024));
+            } catch (IOException e) {
+                // not listening yet: the consumer is still starting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void pace(List<OpenLineage.RunEvent> paced, java.util.function.Consumer<OpenLineage.RunEvent> send) throws InterruptedException {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        CountDownLatch sentAll = new CountDownLatch(paced.size());
+        long periodNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+        for (int i = 0; i < paced.size(); i++) {
+            OpenLineage.RunEvent event = paced.get(i);
+            timer.schedule(() -> {
+                send.accept(event);
+                sentAll.countDown();
+            }, i * periodNanos, TimeUnit.NANOSECONDS);
+        }
+        sentAll.await();
+        timer.shutdown();
+    }
+
+    private static void awaitCount(MarquezDouble marquez, int count) throws InterruptedException {
+        awaitCount(marquez, count, null);
+    }
+
+    private static void awaitCount(MarquezDouble marquez, int count, HeapWatch heap) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (marquez.received().size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(marquez.received().size() + " of " + count + " events arrived in 10 minutes");
+            }
+            if (heap != null) {
+                heap.sample();
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private static double throughput(List<MarquezDouble.Received> received) {
+        long first = received.get(0).atNanos();
+        long last = received.get(received.size() - 1).atNanos();
+        return (received.size() - 1) / ((last - first) / 1e9);
+    }
+
+    private static Latencies latencies(List<MarquezDouble.Received> received, Map<String, Long> sent) {
+        List<Long> nanos = new ArrayList<>();
+        for (MarquezDouble.Received r : received) {
+            Long at = sent.get(r.runId() + "/" + r.eventType());
+            if (at != null) {
+                nanos.add(r.atNanos() - at);
+            }
+        }
+        return new Latencies(nanos.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** Runs whose events the double accepted in another order than START, RUNNING, COMPLETE. */
+    private static int orderViolations(List<MarquezDouble.Received> received) {
+        Map<String, String> last = new HashMap<>();
+        int violations = 0;
+        for (MarquezDouble.Received r : received) {
+            String previous = last.put(r.runId(), r.eventType());
+            boolean inOrder = switch (r.eventType()) {
+                case "START" -> previous == null;
+                case "RUNNING" -> "START".equals(previous);
+                default -> "RUNNING".equals(previous);
+            };
+            violations += inOrder ? 0 : 1;
+        }
+        return violations;
+    }
+
+    private static void printHeader() {
+        System.out.println();
+        System.out.println("| round | | events/s (backlog) | p50 ms (paced) | p99 ms (paced) | per-run order violations | max heap used |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|");
+    }
+
+    private static void row(int round, String name, Result result) {
+        System.out.printf("| %d | %s | %.0f | %.1f | %.1f | %d | %s |%n", round, name, result.eventsPerSecond(),
+                result.latencies().percentileMillis(50), result.latencies().percentileMillis(99),
+                result.orderViolations(),
+                Double.isNaN(result.maxHeapMb()) ? "n/a" : String.format("%.0f MB", result.maxHeapMb()));
+    }
+
+    private static List<UUID> newRuns(int count) {
+        List<UUID> runs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            runs.add(UUID.randomUUID());
+        }
+        return runs;
+    }
+
+    private static String id(OpenLineage.RunEvent event) {
+        return event.getRun().getRunId() + "/" + event.getEventType();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.lineagehub.lineage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lineagehub.runtime.ConsumerRuntime;
+import dev.lineagehub.testing.ConfigDocs;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+class LineageConsumerConfigTest {
+
+    @Test
+    void theReadmeDocumentsEverySettingWithItsDefault() throws Exception {
+        String expected = ConfigDocs.table(new LineageConsumer());
+        assertThat(ConfigDocs.documented(ConfigDocs.readme(), "lineage"))
+                .as("README section <!-- config:lineage --> must be exactly:%n%s", expected)
+                .isEqualTo(expected);
+    }
+
+    @Test
+    void aBadSettingFailsStartUpNamingTheVariable() {
+        assertThatThrownBy(() -> ConsumerRuntime.start(new LineageConsumer(), Map.of("MARQUEZ_URL", "ftp://marquez")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("MARQUEZ_URL");
+        assertThatThrownBy(() -> ConsumerRuntime.start(new LineageConsumer(), Map.of("MARQUEZ_MAX_IN_FLIGHT", "zero")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("MARQUEZ_MAX_IN_FLIGHT");
+    }
+}
