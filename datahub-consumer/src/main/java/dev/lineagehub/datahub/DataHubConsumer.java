@@ -1,0 +1,56 @@
+package dev.lineagehub.datahub;
+
+import dev.lineagehub.datahub.config.DataHubSettings;
+import dev.lineagehub.datahub.sink.DataHubSink;
+import dev.lineagehub.openlineage.OpenLineageSettings;
+import dev.lineagehub.openlineage.OpenLineageTopology;
+import dev.lineagehub.runtime.ConsumerDefinition;
+import dev.lineagehub.runtime.ConsumerRuntime;
+import dev.lineagehub.runtime.EnvConfig;
+import dev.lineagehub.runtime.RuntimeContext;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.streams.Topology;
+
+import java.util.List;
+
+/** datahub-consumer: OpenLineage events from Kafka to DataHub as typed proposals, in run order, at least once. */
+public final class DataHubConsumer implements ConsumerDefinition {
+
+    public static void main(String[] args) {
+        ConsumerRuntime.main(new DataHubConsumer());
+    }
+
+    @Override
+    public String name() {
+        return "datahub";
+    }
+
+    @Override
+    public String envPrefix() {
+        return DataHubSettings.PREFIX;
+    }
+
+    @Override
+    public int defaultAdminPort() {
+        return 8082;
+    }
+
+    @Override
+    public void define(ConfigDef definition) {
+        OpenLineageSettings.define(definition, DataHubSettings.PREFIX);
+        DataHubSettings.define(definition);
+    }
+
+    @Override
+    public List<String> inputTopics(EnvConfig config) {
+        return List.of(OpenLineageSettings.from(config).topic());
+    }
+
+    @Override
+    public Topology topology(EnvConfig config, RuntimeContext context) {
+        DataHubSink sink = new DataHubSink(DataHubSettings.from(config));
+        context.closeOnShutdown(sink);
+        return OpenLineageTopology.build(OpenLineageSettings.from(config), sink, context);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.lineagehub.datahub.mapping;
+
+import com.linkedin.common.urn.DataPlatformUrn;
+import com.linkedin.common.urn.DatasetUrn;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * OpenLineage dataset (namespace, name) to a DataHub dataset URN, following DataHub's own
+ * OpenLineage converter so both produce the same URNs: the namespace scheme names the platform, and
+ * for object stores the bucket becomes part of the name.
+ */
+public final class DatasetUrns {
+
+    private static final Map<String, String> PLATFORM_ALIASES = Map.ofEntries(
+            Map.entry("awsathena", "athena"), Map.entry("sqlserver", "mssql"), Map.entry("postgresql", "postgres"),
+            Map.entry("s3a", "s3"), Map.entry("s3n", "s3"), Map.entry("gs", "gcs"),
+            Map.entry("abfs", "abs"), Map.entry("abfss", "abs"), Map.entry("wasb", "abs"), Map.entry("wasbs", "abs"));
+    /** Object stores: the authority (bucket, container) is part of the dataset's name. */
+    private static final Set<String> BUCKET_PLATFORMS = Set.of("s3", "gcs", "abs");
+    /** File systems: the name is the path; the authority (namenode, host) is not part of it. */
+    private static final Set<String> PATH_PLATFORMS = Set.of("hdfs", "file", "dbfs");
+
+    private final MappingOptions options;
+
+    public DatasetUrns(MappingOptions options) {
+        this.options = options;
+    }
+
+    public DatasetUrn urn(String namespace, String name) {
+        String platform;
+        String datasetName;
+        int separator = namespace.indexOf("://");
+        if (separator < 0) {
+            platform = alias(namespace);
+            datasetName = name;
+        } else {
+            platform = alias(namespace.substring(0, separator));
+            String authority = namespace.substring(separator + 3);
+            if (BUCKET_PLATFORMS.contains(platform)) {
+                datasetName = join(authority, name);
+            } else if (PATH_PLATFORMS.contains(platform)) {
+                datasetName = trimSlashes(name);
+            } else {
+                datasetName = name;
+            }
+        }
+        if (options.lowercase()) {
+            datasetName = datasetName.toLowerCase(Locale.ROOT);
+        }
+        if (options.hasPlatformInstance()) {
+            datasetName = options.platformInstance() + "." + datasetName;
+        }
+        return new DatasetUrn(new DataPlatformUrn(platform), datasetName, options.env());
+    }
+
+    public static String platformOf(DatasetUrn urn) {
+        return urn.getPlatformEntity().getPlatformNameEntity();
+    }
+
+    private static String alias(String scheme) {
+        String lower = scheme.toLowerCase(Locale.ROOT);
+        return PLATFORM_ALIASES.getOrDefault(lower, lower);
+    }
+
+    private static String join(String authority, String path) {
+        String bucket = trimSlashes(authority);
+        String key = trimSlashes(path);
+        return key.isEmpty() ? bucket : bucket.isEmpty() ? key : bucket + "/" + key;
+    }
+
+    private static String trimSlashes(String value) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && value.charAt(start) == '/') {
+            start++;
+        }
+        while (end > start && value.charAt(end - 1) == '/') {
+            end--;
+        }
+        return value.substring(start, end);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.lineagehub.datahub.sink;
+
+import dev.lineagehub.datahub.config.DataHubSettings;
+import dev.lineagehub.datahub.mapping.MappedEvent;
+import dev.lineagehub.datahub.mapping.RunEventMapper;
+import dev.lineagehub.delivery.HttpFailures;
+import dev.lineagehub.delivery.PermanentDeliveryException;
+import dev.lineagehub.delivery.RetryableDeliveryException;
+import dev.lineagehub.delivery.Sink;
+import dev.lineagehub.openlineage.EventKind;
+import dev.lineagehub.openlineage.OpenLineageEvent;
+
+import datahub.client.Callback;
+import datahub.client.MetadataWriteResponse;
+import datahub.client.rest.RestEmitter;
+import datahub.event.MetadataChangeProposalWrapper;
+import datahub.shaded.org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import datahub.shaded.org.apache.hc.core5.http.Header;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Writes one OpenLineage run event to GMS as typed proposals, stage by stage: datasets, then the
+ * flow and job templates, then the run's DataProcessInstance. A stage starts only after GMS
+ * acknowledged every proposal of the one before, so nothing references an entity GMS has not stored.
+ */
+public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable {
+
+    private final RestEmitter emitter;
+    private final RunEventMapper mapper;
+    private final AspectCache cache;
+    private final AtomicLong proposalsSent = new AtomicLong();
+
+    public DataHubSink(DataHubSettings settings) {
+        this.emitter = RestEmitter.create(builder -> builder
+                .server(settings.gmsUrl().toString())
+                .token(settings.token())
+                .timeoutSec((int) Math.max(1, settings.requestTimeout().toSeconds()))
+                // Retries are ours (backoff, Retry-After, no dead-lettering while GMS is down).
+                .maxRetries(0));
+        this.mapper = new RunEventMapper(settings.mapping());
+        this.cache = new AspectCache(settings.cacheTtl(), settings.cacheMaxEntries(), System::nanoTime);
+    }
+
+    @Override
+    public CompletionStage<Void> deliver(OpenLineageEvent event) {
+        if (event.kind() != EventKind.RUN) {
+            return CompletableFuture.failedFuture(new PermanentDeliveryException(
+                    "datahub-consumer maps run events only; this is a " + event.kind() + " event", "not sent"));
+        }
+        MappedEvent mapped = mapper.map(event.runEvent());
+        // Datasets and templates rarely change and may be cached; the run's own aspects are always sent.
+        return emitAll(mapped.datasets(), true)
+                .thenCompose(ignored -> emitAll(mapped.templates(), true))
+                .thenCompose(ignored -> emitAll(mapped.instance(), false));
+    }
+
+    /** Proposals sent to GMS so far (cached ones not counted). */
+    public long proposalsSent() {
+        return proposalsSent.get();
+    }
+
+    private CompletableFuture<Void> emitAll(List<MetadataChangeProposalWrapper<?>> proposals, boolean cacheable) {
+        CompletableFuture<?>[] calls = proposals.stream()
+                .filter(proposal -> !cacheable || !cache.isFresh(proposal))
+                .map(proposal -> emit(proposal).thenRun(() -> {
+                    if (cacheable) {
+                        cache.acknowledged(proposal);
+                    }
+                }))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(calls);
+    }
+
+    private CompletableFuture<Void> emit(MetadataChangeProposalWrapper<?> proposal) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        proposalsSent.incrementAndGet();
+        try {
+            emitter.emit(proposal, new Callback() {
+                @Override
+                public void onCompletion(MetadataWriteResponse response) {
+                    if (response.isSuccess()) {
+                        result.complete(null);
+                    } else {
+                        result.completeExceptionally(failure(proposal, response));
+                    }
+                }
+
+                @Override
+                public void onFailure(Throwable cause) {
+                    result.completeExceptionally(unreachable(cause));
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            result.completeExceptionally(unreachable(e));
+        }
+        return result;
+    }
+
+    /** The client reports a non-2xx answer as a completed call with isSuccess() false, not as an exception. */
+    static Exception failure(MetadataChangeProposalWrapper<?> proposal, MetadataWriteResponse response) {
+        int status = 0;
+        String retryAfter = null;
+        if (response.getUnderlyingResponse() instanceof SimpleHttpResponse http) {
+            status = http.getCode();
+            Header header = http.getFirstHeader("Retry-After");
+            retryAfter = header == null ? null : header.getValue();
+        }
+        String what = "DataHub GMS (" + proposal.getAspectName() + " of " + proposal.getEntityUrn() + ")";
+        return status == 0
+                ? new RetryableDeliveryException(what + " failed without an HTTP status: " + response.getResponseContent(),
+                        "no status")
+                : HttpFailures.forStatus(what, status, retryAfter, response.getResponseContent());
+    }
+
+    private RetryableDeliveryException unreachable(Throwable cause) {
+        return new RetryableDeliveryException("cannot reach DataHub GMS: " + cause, String.valueOf(cause.getMessage()), null, cause);
+    }
+
+    @Override
+    public void close() throws IOException {
+        emitter.close();
+    }
+}

@@ -1,0 +1,247 @@
+package dev.lineagehub.datahub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linkedin.common.urn.Urn;
+import com.linkedin.common.urn.UrnValidator;
+import com.linkedin.data.DataMap;
+import com.linkedin.data.codec.JacksonDataCodec;
+import com.linkedin.data.message.Message;
+import com.linkedin.data.schema.validation.CoercionMode;
+import com.linkedin.data.schema.validation.RequiredMode;
+import com.linkedin.data.schema.validation.UnrecognizedFieldMode;
+import com.linkedin.data.schema.validation.ValidateDataAgainstSchema;
+import com.linkedin.data.schema.validation.ValidationOptions;
+import com.linkedin.data.schema.validation.ValidationResult;
+import com.linkedin.metadata.aspect.plugins.PluginFactory;
+import com.linkedin.metadata.models.AspectSpec;
+import com.linkedin.metadata.models.EntitySpec;
+import com.linkedin.metadata.models.registry.ConfigEntityRegistry;
+import com.linkedin.metadata.models.registry.EntityRegistry;
+import com.linkedin.metadata.models.registry.MergedEntityRegistry;
+import com.linkedin.metadata.models.registry.SnapshotEntityRegistry;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * A loopback stand-in for DataHub GMS's {@code POST /aspects?action=ingestProposal} that validates
+ * every proposal the way GMS does: against DataHub's own entity registry and Pegasus aspect schemas,
+ * shipped inside the client jar. Unknown entity or aspect, a URN of the wrong entity type, or an
+ * aspect that breaks its schema (a missing required field, an enum symbol that does not exist) is
+ * answered 422 with GMS's message shape. Accepted proposals are recorded in arrival order.
+ */
+public final class GmsDouble implements AutoCloseable {
+
+    /** An accepted proposal. {@code value} is the aspect's JSON. */
+    public record Proposal(String entityType, String entityUrn, String aspectName, JsonNode value, String authorization) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JacksonDataCodec CODEC = new JacksonDataCodec();
+    private static final ValidationOptions GMS_VALIDATION = new ValidationOptions(
+            RequiredMode.CAN_BE_ABSENT_IF_HAS_DEFAULT, CoercionMode.NORMAL, UnrecognizedFieldMode.IGNORE);
+    private static final EntityRegistry REGISTRY = registry();
+
+    private final List<Proposal> accepted = new ArrayList<>();
+    private final Map<Integer, AtomicInteger> answers = new ConcurrentHashMap<>();
+    private final ExecutorService executor = Executors.newFixedThreadPool(64);
+    private final int port;
+    private volatile HttpServer server;
+    private volatile Duration latency = Duration.ZERO;
+    private volatile Failure failure;
+    private boolean refusing;
+
+    private record Failure(int status, String retryAfter, String body) {
+    }
+
+    public GmsDouble() throws IOException {
+        this.server = bind(0);
+        this.port = server.getAddress().getPort();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public List<Proposal> accepted() {
+        synchronized (accepted) {
+            return List.copyOf(accepted);
+        }
+    }
+
+    public int answered(int status) {
+        AtomicInteger count = answers.get(status);
+        return count == null ? 0 : count.get();
+    }
+
+    public GmsDouble latency(Duration latency) {
+        this.latency = latency;
+        return this;
+    }
+
+    public void failWith(int status, String retryAfter, String body) {
+        failure = new Failure(status, retryAfter, body);
+    }
+
+    public synchronized void refuseConnections() {
+        server.stop(0);
+        refusing = true;
+    }
+
+    public synchronized void recover() throws IOException {
+        failure = null;
+        if (refusing) {
+            server = bind(port);
+            refusing = false;
+        }
+    }
+
+    /**
+     * What GMS would say about this proposal: null when it is valid, else the 422 message. Public so
+     * the double's own tests can check it against hand-made proposals.
+     */
+    public static String violation(String entityType, String entityUrn, String aspectName, String aspectJson) {
+        EntitySpec entity;
+        try {
+            entity = REGISTRY.getEntitySpec(entityType);
+        } catch (IllegalArgumentException unknown) {
+            return "Unknown entity type " + entityType;
+        }
+        AspectSpec aspect = entity.getAspectSpec(aspectName);
+        if (aspect == null) {
+            return "Unknown aspect " + aspectName + " for entity " + entityType;
+        }
+        try {
+            Urn urn = Urn.createFromString(entityUrn);
+            if (!urn.getEntityType().equals(entityType)) {
+                return "Urn " + entityUrn + " is not of entity type " + entityType;
+            }
+        } catch (java.net.URISyntaxException e) {
+            return "Invalid urn " + entityUrn + ": " + e.getMessage();
+        }
+        DataMap data;
+        try {
+            data = CODEC.stringToMap(aspectJson);
+        } catch (IOException e) {
+            return "Aspect value is not a JSON object: " + e.getMessage();
+        }
+        ValidationResult result = ValidateDataAgainstSchema.validate(data, aspect.getPegasusSchema(), GMS_VALIDATION,
+                new UrnValidator());
+        if (result.isValid()) {
+            return null;
+        }
+        return result.getMessages().stream().map(Message::toString).collect(Collectors.joining("\n"));
+    }
+
+    private HttpServer bind(int bindPort) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), bindPort), 256);
+        http.createContext("/aspects", this::ingest);
+        http.createContext("/config", exchange -> answer(exchange, 200, "{\"noCode\":\"true\"}"));
+        http.setExecutor(executor);
+        http.start();
+        return http;
+    }
+
+    private void ingest(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            sleep(latency);
+            Failure injected = failure;
+            if (injected != null) {
+                if (injected.retryAfter() != null) {
+                    exchange.getResponseHeaders().set("Retry-After", injected.retryAfter());
+                }
+                answer(exchange, injected.status(), injected.body());
+                return;
+            }
+            if (!"POST".equals(exchange.getRequestMethod())
+                    || !"action=ingestProposal".equals(exchange.getRequestURI().getQuery())) {
+                answer(exchange, 404, error(404, "No such action: " + exchange.getRequestURI()));
+                return;
+            }
+            JsonNode proposal = JSON.readTree(body).path("proposal");
+            String entityType = proposal.path("entityType").asText();
+            String entityUrn = proposal.path("entityUrn").asText();
+            String aspectName = proposal.path("aspectName").asText();
+            JsonNode aspect = proposal.path("aspect");
+            if (!"UPSERT".equals(proposal.path("changeType").asText())
+                    || !"application/json".equals(aspect.path("contentType").asText()) || !aspect.path("value").isTextual()) {
+                answer(exchange, 422, error(422, "proposal must be an UPSERT with a JSON aspect value"));
+                return;
+            }
+            String violation = violation(entityType, entityUrn, aspectName, aspect.path("value").asText());
+            if (violation != null) {
+                answer(exchange, 422, error(422, violation));
+                return;
+            }
+            synchronized (accepted) {
+                accepted.add(new Proposal(entityType, entityUrn, aspectName, JSON.readTree(aspect.path("value").asText()),
+                        exchange.getRequestHeaders().getFirst("Authorization")));
+            }
+            answer(exchange, 200, JSON.writeValueAsString(Map.of("value", entityUrn)));
+        } catch (IOException | RuntimeException e) {
+            answer(exchange, 400, error(400, "unreadable request: " + e.getMessage()));
+        }
+    }
+
+    /** GMS's Rest.li error body. */
+    private static String error(int status, String message) throws IOException {
+        return JSON.writeValueAsString(Map.of("exceptionClass", "com.linkedin.restli.server.RestLiServiceException",
+                "message", message, "status", status));
+    }
+
+    private void answer(HttpExchange exchange, int status, String body) throws IOException {
+        answers.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        if (!duration.isZero()) {
+            try {
+                Thread.sleep(duration.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The snapshot registry alone lacks dataProcessInstance; the jar's entity-registry.yml has it. */
+    private static EntityRegistry registry() {
+        try (InputStream yaml = GmsDouble.class.getClassLoader().getResourceAsStream("entity-registry.yml")) {
+            ConfigEntityRegistry config = new ConfigEntityRegistry(yaml, (plugins, loaders) -> PluginFactory.empty());
+            return new MergedEntityRegistry(SnapshotEntityRegistry.getInstance()).apply(config);
+        } catch (Exception | com.linkedin.metadata.models.registry.EntityRegistryException e) {
+            // the client's EntityRegistryException extends Throwable, not Exception
+            throw new IllegalStateException("cannot load DataHub's entity registry from the client jar", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

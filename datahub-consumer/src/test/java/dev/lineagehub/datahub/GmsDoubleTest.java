@@ -1,0 +1,56 @@
+package dev.lineagehub.datahub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The double must refuse what GMS refuses, or the sink tests prove nothing. */
+class GmsDoubleTest {
+
+    private static final String DPI = "urn:li:dataProcessInstance:5f2b0c3e-1c3a-4bb8-9a55-0d1d3c1c9b11";
+    private static final String CREATED = "\"created\":{\"time\":1763618400000,\"actor\":\"urn:li:corpuser:datahub\"}";
+
+    @Test
+    void acceptsAValidInstancePropertiesAspect() {
+        assertThat(GmsDouble.violation("dataProcessInstance", DPI, "dataProcessInstanceProperties",
+                "{\"name\":\"run\"," + CREATED + "}")).isNull();
+    }
+
+    @Test
+    void refusesInstancePropertiesWithoutCreated() {
+        assertThat(GmsDouble.violation("dataProcessInstance", DPI, "dataProcessInstanceProperties", "{\"name\":\"run\"}"))
+                .contains("created").contains("required");
+    }
+
+    @Test
+    void refusesARunEventThatSaysFailed() {
+        assertThat(GmsDouble.violation("dataProcessInstance", DPI, "dataProcessInstanceRunEvent",
+                "{\"timestampMillis\":1763618400000,\"status\":\"FAILED\"}")).contains("FAILED");
+        assertThat(GmsDouble.violation("dataProcessInstance", DPI, "dataProcessInstanceRunEvent",
+                "{\"timestampMillis\":1763618400000,\"status\":\"COMPLETE\",\"result\":{\"type\":\"FAILURE\",\"nativeResultType\":\"FAIL\"}}"))
+                .isNull();
+    }
+
+    @Test
+    void refusesRelationshipsWithoutUpstreamInstances() {
+        String parent = "\"parentTemplate\":\"urn:li:dataJob:(urn:li:dataFlow:(airflow,dag,prod),dag.task)\"";
+        assertThat(GmsDouble.violation("dataProcessInstance", DPI, "dataProcessInstanceRelationships", "{" + parent + "}"))
+                .contains("upstreamInstances");
+        assertThat(GmsDouble.violation("dataProcessInstance", DPI, "dataProcessInstanceRelationships",
+                "{" + parent + ",\"upstreamInstances\":[]}")).isNull();
+    }
+
+    @Test
+    void refusesUnknownAspectsEntitiesAndMismatchedUrns() {
+        assertThat(GmsDouble.violation("dataset", "urn:li:dataset:(urn:li:dataPlatform:s3,b/k,PROD)", "dataProcessInstanceInput", "{}"))
+                .contains("Unknown aspect");
+        assertThat(GmsDouble.violation("pipeline", "urn:li:pipeline:x", "status", "{}")).contains("Unknown entity");
+        assertThat(GmsDouble.violation("dataset", DPI, "status", "{\"removed\":false}")).contains("not of entity type");
+    }
+
+    @Test
+    void refusesABadUrnInsideAnAspect() {
+        assertThat(GmsDouble.violation("dataProcessInstance", DPI, "dataProcessInstanceInput", "{\"inputs\":[\"not-a-urn\"]}"))
+                .isNotNull();
+    }
+}

@@ -1,0 +1,180 @@
+package dev.lineagehub.datahub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lineagehub.datahub.mapping.MappedEvent;
+import dev.lineagehub.datahub.mapping.MappingOptions;
+import dev.lineagehub.datahub.mapping.RunEventMapper;
+import dev.lineagehub.testing.SampleEvents;
+
+import com.linkedin.data.codec.JacksonDataCodec;
+import com.linkedin.datajob.DataJobInputOutput;
+import com.linkedin.dataprocess.DataProcessInstanceProperties;
+import com.linkedin.dataprocess.DataProcessInstanceRelationships;
+import com.linkedin.dataprocess.DataProcessInstanceRunEvent;
+import com.linkedin.dataprocess.DataProcessRunStatus;
+import com.linkedin.dataprocess.RunResultType;
+import com.linkedin.schema.SchemaMetadata;
+
+import datahub.event.MetadataChangeProposalWrapper;
+
+import io.openlineage.client.OpenLineage;
+import io.openlineage.client.OpenLineage.RunEvent.EventType;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+class RunEventMapperTest {
+
+    private static final JacksonDataCodec CODEC = new JacksonDataCodec();
+    private static final UUID RUN = UUID.fromString("5f2b0c3e-1c3a-4bb8-9a55-0d1d3c1c9b11");
+    private static final UUID DAG_RUN = UUID.fromString("0b7e2c39-6a51-4c8c-9d86-1c4c1b0e2f33");
+
+    private final RunEventMapper mapper = new RunEventMapper(MappingOptions.defaults());
+
+    @ParameterizedTest
+    @EnumSource(value = EventType.class, names = {"START", "RUNNING", "COMPLETE", "FAIL", "ABORT"})
+    void everyProposalOfEverySampleIsValidForGms(EventType type) throws IOException {
+        for (OpenLineage.RunEvent event : List.of(SampleEvents.airflowTask(type, RUN, DAG_RUN, "orders_daily", "load"),
+                SampleEvents.sparkJob(type, RUN, "clicks"), SampleEvents.dbtModel(type, RUN, DAG_RUN, "customers"))) {
+            MappedEvent mapped = mapper.map(event);
+            for (MetadataChangeProposalWrapper<?> proposal : all(mapped)) {
+                assertThat(GmsDouble.violation(proposal.getEntityType(), proposal.getEntityUrn(), proposal.getAspectName(),
+                        CODEC.mapToString((com.linkedin.data.DataMap) proposal.getAspect().data())))
+                        .as("%s of %s from %s", proposal.getAspectName(), proposal.getEntityUrn(), event.getProducer())
+                        .isNull();
+            }
+        }
+    }
+
+    @Test
+    void airflowTaskMapsToDatasetsThenTemplatesThenOneInstancePerRun() {
+        MappedEvent mapped = mapper.map(SampleEvents.airflowTask(EventType.COMPLETE, RUN, DAG_RUN, "orders_daily", "load"));
+
+        assertThat(mapped.datasets()).extracting(MetadataChangeProposalWrapper::getEntityUrn, MetadataChangeProposalWrapper::getAspectName)
+                .containsExactly(
+                        tuple("urn:li:dataset:(urn:li:dataPlatform:postgres,shop.public.orders,PROD)", "status"),
+                        tuple("urn:li:dataset:(urn:li:dataPlatform:postgres,shop.public.orders,PROD)", "datasetProperties"),
+                        tuple("urn:li:dataset:(urn:li:dataPlatform:postgres,shop.public.orders,PROD)", "schemaMetadata"),
+                        tuple("urn:li:dataset:(urn:li:dataPlatform:s3,analytics-lake/daily/orders,PROD)", "status"),
+                        tuple("urn:li:dataset:(urn:li:dataPlatform:s3,analytics-lake/daily/orders,PROD)", "datasetProperties"),
+                        tuple("urn:li:dataset:(urn:li:dataPlatform:s3,analytics-lake/daily/orders,PROD)", "schemaMetadata"));
+        String flow = "urn:li:dataFlow:(airflow,orders_daily,airflow-prod)";
+        String job = "urn:li:dataJob:(" + flow + ",orders_daily.load)";
+        assertThat(mapped.templates()).extracting(MetadataChangeProposalWrapper::getEntityUrn, MetadataChangeProposalWrapper::getAspectName)
+                .containsExactly(tuple(flow, "dataFlowInfo"), tuple(job, "dataJobInfo"), tuple(job, "dataJobInputOutput"));
+        assertThat(mapped.instance()).extracting(MetadataChangeProposalWrapper::getAspectName).containsExactly(
+                "dataProcessInstanceProperties", "dataProcessInstanceRelationships", "dataProcessInstanceInput",
+                "dataProcessInstanceOutput", "dataProcessInstanceRunEvent");
+        assertThat(mapped.instance()).extracting(MetadataChangeProposalWrapper::getEntityUrn)
+                .containsOnly("urn:li:dataProcessInstance:" + RUN);
+
+        DataProcessInstanceRelationships relationships = aspect(mapped.instance(), DataProcessInstanceRelationships.class);
+        assertThat(relationships.getParentTemplate().toString()).isEqualTo(job);
+        assertThat(relationships.getParentInstance().toString()).isEqualTo("urn:li:dataProcessInstance:" + DAG_RUN);
+        assertThat(relationships.getUpstreamInstances()).isEmpty();
+        DataProcessInstanceProperties properties = aspect(mapped.instance(), DataProcessInstanceProperties.class);
+        assertThat(properties.getCreated().getTime()).as("nominal start time").isEqualTo(java.time.Instant.parse("2026-11-20T06:00:00Z").toEpochMilli());
+        assertThat(aspect(mapped.templates(), com.linkedin.datajob.DataJobInfo.class).getCustomProperties())
+                .containsEntry("sql", "INSERT INTO analytics.daily_orders SELECT * FROM public.orders");
+    }
+
+    @Test
+    void startRunningAndCompleteOfOneRunLandOnTheSameInstance() {
+        List<String> urns = new ArrayList<>();
+        for (EventType type : List.of(EventType.START, EventType.RUNNING, EventType.COMPLETE)) {
+            urns.add(mapper.map(SampleEvents.sparkJob(type, RUN, "clicks")).instance().get(0).getEntityUrn());
+        }
+        assertThat(urns).containsOnly("urn:li:dataProcessInstance:" + RUN);
+    }
+
+    @Test
+    void runStatesFollowDataHubsTwoStatusesWithAResult() {
+        assertThat(runEvent(EventType.START).getStatus()).isEqualTo(DataProcessRunStatus.STARTED);
+        assertThat(runEvent(EventType.RUNNING).getStatus()).isEqualTo(DataProcessRunStatus.STARTED);
+        assertThat(runEvent(EventType.START).hasResult()).isFalse();
+        assertThat(runEvent(EventType.COMPLETE).getResult().getType()).isEqualTo(RunResultType.SUCCESS);
+        assertThat(runEvent(EventType.FAIL).getStatus()).isEqualTo(DataProcessRunStatus.COMPLETE);
+        assertThat(runEvent(EventType.FAIL).getResult().getType()).isEqualTo(RunResultType.FAILURE);
+        assertThat(runEvent(EventType.FAIL).getResult().getNativeResultType()).isEqualTo("FAIL");
+        assertThat(runEvent(EventType.ABORT).getResult().getType()).isEqualTo(RunResultType.SKIPPED);
+    }
+
+    @Test
+    void aFailedRunKeepsTheErrorMessageAndStackTrace() {
+        MappedEvent mapped = mapper.map(SampleEvents.airflowTask(EventType.FAIL, RUN, DAG_RUN, "orders_daily", "load"));
+        assertThat(aspect(mapped.instance(), DataProcessInstanceProperties.class).getCustomProperties())
+                .containsEntry("errorMessage", "psycopg2.errors.UndefinedTable: relation \"public.orders_raw\" does not exist")
+                .hasEntrySatisfying("stackTrace", trace -> assertThat(trace).startsWith("Traceback (most recent call last):"));
+    }
+
+    @Test
+    void columnLineageBecomesFineGrainedLineageBetweenSchemaFields() {
+        MappedEvent mapped = mapper.map(SampleEvents.sparkJob(EventType.COMPLETE, RUN, "clicks"));
+        DataJobInputOutput io = aspect(mapped.templates(), DataJobInputOutput.class);
+        assertThat(io.getFineGrainedLineages()).hasSize(2);
+        assertThat(io.getFineGrainedLineages()).anySatisfy(lineage -> {
+            assertThat(lineage.getDownstreams().get(0).toString()).isEqualTo(
+                    "urn:li:schemaField:(urn:li:dataset:(urn:li:dataPlatform:hdfs,warehouse/clicks_by_user,PROD),clicks)");
+            assertThat(lineage.getUpstreams().get(0).toString()).isEqualTo(
+                    "urn:li:schemaField:(urn:li:dataset:(urn:li:dataPlatform:s3,raw-events/clicks/2026/11/20,PROD),url)");
+        });
+        SchemaMetadata schema = aspect(mapped.datasets(), SchemaMetadata.class);
+        assertThat(schema.getFields()).extracting(f -> f.getFieldPath()).containsExactly("user_id", "url", "ts");
+    }
+
+    @Test
+    void orchestratorComesFromConfigThenJobTypeThenEngineThenProducerThenTheDefault() {
+        OpenLineage ol = new OpenLineage(java.net.URI.create("https://example.com/our-own-scheduler"));
+        OpenLineage.RunEvent bare = ol.newRunEventBuilder().eventType(EventType.START)
+                .eventTime(java.time.ZonedDateTime.parse("2026-11-20T06:00:00Z"))
+                .run(ol.newRunBuilder().runId(RUN).build())
+                .job(ol.newJobBuilder().namespace("jobs").name("nightly.export").build())
+                .build();
+        assertThat(flowOf(mapper.map(bare))).isEqualTo("urn:li:dataFlow:(openlineage,nightly,jobs)");
+        RunEventMapper fixed = new RunEventMapper(new MappingOptions(com.linkedin.common.FabricType.PROD, "", false, "prefect", "x"));
+        assertThat(flowOf(fixed.map(bare))).isEqualTo("urn:li:dataFlow:(prefect,nightly,jobs)");
+        assertThat(flowOf(mapper.map(SampleEvents.dbtModel(EventType.START, RUN, DAG_RUN, "m")))).startsWith("urn:li:dataFlow:(dbt,");
+        assertThat(flowOf(mapper.map(SampleEvents.sparkJob(EventType.START, RUN, "clicks")))).startsWith("urn:li:dataFlow:(spark,");
+    }
+
+    @Test
+    void anEventWithoutDatasetsDoesNotWipeTheJobsLineage() {
+        OpenLineage.RunEvent noDatasets = SampleEvents.run(EventType.START, RUN, "airflow-prod", "dag.task", List.of(), List.of());
+        MappedEvent mapped = mapper.map(noDatasets);
+        assertThat(mapped.datasets()).isEmpty();
+        assertThat(mapped.templates()).extracting(MetadataChangeProposalWrapper::getAspectName).doesNotContain("dataJobInputOutput");
+        assertThat(mapped.instance()).extracting(MetadataChangeProposalWrapper::getAspectName)
+                .doesNotContain("dataProcessInstanceInput", "dataProcessInstanceOutput");
+    }
+
+    private DataProcessInstanceRunEvent runEvent(EventType type) {
+        return aspect(mapper.map(SampleEvents.airflowTask(type, RUN, DAG_RUN, "d", "t")).instance(), DataProcessInstanceRunEvent.class);
+    }
+
+    private static String flowOf(MappedEvent mapped) {
+        return mapped.templates().get(0).getEntityUrn();
+    }
+
+    private static <T> T aspect(List<MetadataChangeProposalWrapper<?>> proposals, Class<T> type) {
+        return proposals.stream().map(MetadataChangeProposalWrapper::getAspect).filter(type::isInstance).map(type::cast)
+                .findFirst().orElseThrow(() -> new AssertionError("no " + type.getSimpleName()));
+    }
+
+    private static List<MetadataChangeProposalWrapper<?>> all(MappedEvent mapped) {
+        List<MetadataChangeProposalWrapper<?>> all = new ArrayList<>(mapped.datasets());
+        all.addAll(mapped.templates());
+        all.addAll(mapped.instance());
+        return all;
+    }
+
+    private static org.assertj.core.groups.Tuple tuple(Object... values) {
+        return org.assertj.core.groups.Tuple.tuple(values);
+    }
+}
