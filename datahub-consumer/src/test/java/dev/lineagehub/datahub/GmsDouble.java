@@ -64,6 +64,7 @@ public final class GmsDouble implements AutoCloseable {
     private volatile HttpServer server;
     private volatile Duration latency = Duration.ZERO;
     private volatile Failure failure;
+    private volatile String refusedUrnFragment;
     private boolean refusing;
 
     private record Failure(int status, String retryAfter, String body) {
@@ -96,6 +97,11 @@ public final class GmsDouble implements AutoCloseable {
 
     public void failWith(int status, String retryAfter, String body) {
         failure = new Failure(status, retryAfter, body);
+    }
+
+    /** Answers 422, as GMS does for an aspect it cannot store, to every proposal whose URN contains this. */
+    public void refuseProposalsFor(String urnFragment) {
+        refusedUrnFragment = urnFragment;
     }
 
     public synchronized void refuseConnections() {
@@ -187,7 +193,10 @@ public final class GmsDouble implements AutoCloseable {
                 answer(exchange, 422, error(422, "proposal must be an UPSERT with a JSON aspect value"));
                 return;
             }
-            String violation = violation(entityType, entityUrn, aspectName, aspect.path("value").asText());
+            String refused = refusedUrnFragment;
+            String violation = refused != null && entityUrn.contains(refused)
+                    ? "[ERROR :: /name :: refused by the test for " + entityUrn + "]"
+                    : violation(entityType, entityUrn, aspectName, aspect.path("value").asText());
             if (violation != null) {
                 answer(exchange, 422, error(422, violation));
                 return;

@@ -1,0 +1,31 @@
+package dev.lineagehub.datahub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lineagehub.runtime.ConsumerRuntime;
+import dev.lineagehub.testing.ConfigDocs;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+class DataHubConsumerConfigTest {
+
+    @Test
+    void theReadmeDocumentsEverySettingWithItsDefault() throws Exception {
+        String expected = ConfigDocs.table(new DataHubConsumer());
+        assertThat(ConfigDocs.documented(ConfigDocs.readme(), "datahub"))
+                .as("README section <!-- config:datahub --> must be exactly:%n%s", expected)
+                .isEqualTo(expected);
+    }
+
+    @Test
+    void aBadSettingFailsStartUpNamingTheVariable() {
+        assertThatThrownBy(() -> ConsumerRuntime.start(new DataHubConsumer(), Map.of("DATAHUB_ENV", "PRODUCTION")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("DATAHUB_ENV");
+        assertThatThrownBy(() -> ConsumerRuntime.start(new DataHubConsumer(), Map.of("DATAHUB_GMS_URL", "gms:8080")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("DATAHUB_GMS_URL");
+    }
+}

@@ -1,0 +1,133 @@
+package dev.lineagehub.datahub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lineagehub.datahub.config.DataHubSettings;
+import dev.lineagehub.datahub.mapping.MappingOptions;
+import dev.lineagehub.datahub.sink.DataHubSink;
+import dev.lineagehub.delivery.PermanentDeliveryException;
+import dev.lineagehub.delivery.RetryableDeliveryException;
+import dev.lineagehub.openlineage.OpenLineageEvent;
+import dev.lineagehub.testing.SampleEvents;
+
+import io.openlineage.client.OpenLineage.RunEvent.EventType;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+class DataHubSinkTest {
+
+    private final GmsDouble gms = new GmsDouble();
+    private DataHubSink sink;
+
+    DataHubSinkTest() throws Exception {
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (sink != null) {
+            sink.close();
+        }
+        gms.close();
+    }
+
+    @Test
+    void datasetsArriveBeforeTemplatesAndTemplatesBeforeTheRun() throws Exception {
+        sink = sink(Duration.ofHours(1), "secret-token");
+        deliver(SampleEvents.airflowTask(EventType.COMPLETE, UUID.randomUUID(), UUID.randomUUID(), "orders_daily", "load"));
+
+        List<GmsDouble.Proposal> accepted = gms.accepted();
+        assertThat(accepted).hasSize(6 + 3 + 5);
+        assertThat(accepted.subList(0, 6)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataset");
+        assertThat(accepted.subList(6, 9)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataFlow", "dataJob");
+        assertThat(accepted.subList(9, 14)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataProcessInstance");
+        assertThat(accepted).extracting(GmsDouble.Proposal::authorization).containsOnly("Bearer secret-token");
+    }
+
+    @Test
+    void unchangedDatasetsAndTemplatesAreSentOnceWhileTheRunsAspectsAlwaysGo() throws Exception {
+        sink = sink(Duration.ofHours(1), null);
+        UUID dagRun = UUID.randomUUID();
+        deliver(SampleEvents.airflowTask(EventType.START, UUID.randomUUID(), dagRun, "orders_daily", "load"));
+        int first = gms.accepted().size();
+
+        UUID next = UUID.randomUUID();
+        deliver(SampleEvents.airflowTask(EventType.START, next, dagRun, "orders_daily", "load"));
+        deliver(SampleEvents.airflowTask(EventType.COMPLETE, next, dagRun, "orders_daily", "load"));
+
+        List<GmsDouble.Proposal> later = gms.accepted().subList(first, gms.accepted().size());
+        assertThat(later).extracting(GmsDouble.Proposal::entityType).containsOnly("dataProcessInstance");
+        assertThat(later).as("properties, relationships, input, output, run event per event").hasSize(2 * 5);
+        assertThat(sink.proposalsSent()).isEqualTo(first + 10);
+    }
+
+    @Test
+    void withoutTheCacheEveryAspectIsSentEveryTime() throws Exception {
+        sink = sink(Duration.ZERO, null);
+        UUID run = UUID.randomUUID();
+        deliver(SampleEvents.sparkJob(EventType.START, run, "clicks"));
+        deliver(SampleEvents.sparkJob(EventType.COMPLETE, run, "clicks"));
+        assertThat(gms.accepted()).hasSize(2 * (6 + 3 + 5));
+    }
+
+    @Test
+    void aChangedAspectIsSentAgainDespiteTheCache() throws Exception {
+        sink = sink(Duration.ofHours(1), null);
+        deliver(SampleEvents.run(EventType.COMPLETE, UUID.randomUUID(), "airflow-prod", "dag.task",
+                List.<String[]>of(new String[] {"postgres://db:5432", "shop.public.a"}), List.<String[]>of()));
+        int first = gms.accepted().size();
+        deliver(SampleEvents.run(EventType.COMPLETE, UUID.randomUUID(), "airflow-prod", "dag.task",
+                List.<String[]>of(new String[] {"postgres://db:5432", "shop.public.b"}), List.<String[]>of()));
+        assertThat(gms.accepted().subList(first, gms.accepted().size()))
+                .extracting(GmsDouble.Proposal::aspectName)
+                .contains("status", "datasetProperties", "dataJobInputOutput")
+                .doesNotContain("dataFlowInfo", "dataJobInfo");
+    }
+
+    @Test
+    void aSchemaViolationIsPermanentAndCarriesGmsMessage() {
+        sink = sink(Duration.ZERO, null);
+        gms.failWith(422, null, "{\"message\":\"[ERROR :: /created :: field is required but not found and has no default value]\",\"status\":422}");
+        assertThatThrownBy(() -> deliver(SampleEvents.sparkJob(EventType.START, UUID.randomUUID(), "clicks")))
+                .cause().isInstanceOf(PermanentDeliveryException.class)
+                .satisfies(e -> assertThat(((PermanentDeliveryException) e).sinkStatus()).startsWith("HTTP 422").contains("/created"));
+    }
+
+    @Test
+    void throttlingAndOutagesAreRetryableAndHonourRetryAfter() throws Exception {
+        sink = sink(Duration.ZERO, null);
+        gms.failWith(429, "7", "{\"message\":\"slow down\",\"status\":429}");
+        assertThatThrownBy(() -> deliver(SampleEvents.sparkJob(EventType.START, UUID.randomUUID(), "clicks")))
+                .cause().isInstanceOf(RetryableDeliveryException.class)
+                .satisfies(e -> assertThat(((RetryableDeliveryException) e).retryAfter()).contains(Duration.ofSeconds(7)));
+        gms.recover();
+        gms.refuseConnections();
+        assertThatThrownBy(() -> deliver(SampleEvents.sparkJob(EventType.START, UUID.randomUUID(), "clicks")))
+                .cause().isInstanceOf(RetryableDeliveryException.class);
+    }
+
+    @Test
+    void nonRunEventsAreRefusedWithAReasonNotDropped() {
+        sink = sink(Duration.ZERO, null);
+        OpenLineageEvent datasetEvent = OpenLineageEvent.parse(SampleEvents.json(SampleEvents.datasetEvent()));
+        assertThatThrownBy(() -> sink.deliver(datasetEvent).toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .cause().isInstanceOf(PermanentDeliveryException.class).hasMessageContaining("DATASET");
+    }
+
+    private DataHubSink sink(Duration cacheTtl, String token) {
+        return new DataHubSink(new DataHubSettings(URI.create(gms.url()), token, Duration.ofSeconds(5),
+                MappingOptions.defaults(), cacheTtl, 1000));
+    }
+
+    private void deliver(Object event) throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        sink.deliver(OpenLineageEvent.parse(SampleEvents.json(event))).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+}
