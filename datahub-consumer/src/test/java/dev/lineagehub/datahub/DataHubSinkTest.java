@@ -123,7 +123,7 @@ class DataHubSinkTest {
     }
 
     private DataHubSink sink(Duration cacheTtl, String token) {
-        return new DataHubSink(new DataHubSettings(URI.create(gms.url()), token, Duration.ofSeconds(5),
+        return new DataHubSink(new DataHubSettings(URI.create(gms.url()), token, Duration.ofSeconds(5), 16,
                 MappingOptions.defaults(), cacheTtl, 1000));
     }
 

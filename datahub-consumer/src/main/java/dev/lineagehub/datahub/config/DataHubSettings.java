@@ -20,13 +20,14 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /** How datahub-consumer reaches GMS and names what it writes. All variables start with {@code DATAHUB_}. */
-public record DataHubSettings(URI gmsUrl, String token, Duration requestTimeout, MappingOptions mapping,
-                              Duration cacheTtl, int cacheMaxEntries) {
+public record DataHubSettings(URI gmsUrl, String token, Duration requestTimeout, int maxConnections,
+                              MappingOptions mapping, Duration cacheTtl, int cacheMaxEntries) {
 
     public static final String PREFIX = "DATAHUB_";
     public static final String GMS_URL = PREFIX + "GMS_URL";
     public static final String TOKEN = PREFIX + "TOKEN";
     public static final String REQUEST_TIMEOUT_MS = PREFIX + "REQUEST_TIMEOUT_MS";
+    public static final String MAX_CONNECTIONS = PREFIX + "MAX_CONNECTIONS";
     public static final String ENV = PREFIX + "ENV";
     public static final String PLATFORM_INSTANCE = PREFIX + "PLATFORM_INSTANCE";
     public static final String LOWERCASE_URNS = PREFIX + "LOWERCASE_URNS";
@@ -42,6 +43,8 @@ public record DataHubSettings(URI gmsUrl, String token, Duration requestTimeout,
                         "DataHub personal access token, sent as 'Authorization: Bearer <token>'.")
                 .define(REQUEST_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1000), MEDIUM,
                         "Time limit of one request to GMS (whole seconds); a timeout is retried.")
+                .define(MAX_CONNECTIONS, Type.INT, 64, Range.between(1, 4096), LOW,
+                        "Connections to GMS, shared by all partitions (the DataHub client opens 5 per emitter; this many / 5 emitters are used).")
                 .define(ENV, Type.STRING, "PROD", ValidString.in(fabricTypes()), MEDIUM,
                         "Environment (fabric) of dataset and flow URNs.")
                 .define(PLATFORM_INSTANCE, Type.STRING, "", MEDIUM,
@@ -64,7 +67,7 @@ public record DataHubSettings(URI gmsUrl, String token, Duration requestTimeout,
                 config.getString(PLATFORM_INSTANCE), config.getBoolean(LOWERCASE_URNS),
                 config.getString(ORCHESTRATOR), config.getString(DEFAULT_ORCHESTRATOR));
         return new DataHubSettings(URI.create(config.getString(GMS_URL)), config.getSecret(TOKEN),
-                Duration.ofMillis(config.getLong(REQUEST_TIMEOUT_MS)), mapping,
+                Duration.ofMillis(config.getLong(REQUEST_TIMEOUT_MS)), config.getInt(MAX_CONNECTIONS), mapping,
                 Duration.ofMillis(config.getLong(CACHE_TTL_MS)), config.getInt(CACHE_MAX_ENTRIES));
     }
 

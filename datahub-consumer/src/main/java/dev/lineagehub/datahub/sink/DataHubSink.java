@@ -18,9 +18,14 @@ import datahub.shaded.org.apache.hc.client5.http.async.methods.SimpleHttpRespons
 import datahub.shaded.org.apache.hc.core5.http.Header;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,18 +35,31 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable {
 
-    private final RestEmitter emitter;
+    private static final int CONNECTIONS_PER_EMITTER = 5;
+
+    private final List<RestEmitter> emitters;
+    private final AtomicInteger nextEmitter = new AtomicInteger();
     private final RunEventMapper mapper;
     private final AspectCache cache;
     private final AtomicLong proposalsSent = new AtomicLong();
+    private final Duration callTimeout;
 
     public DataHubSink(DataHubSettings settings) {
-        this.emitter = RestEmitter.create(builder -> builder
-                .server(settings.gmsUrl().toString())
-                .token(settings.token())
-                .timeoutSec((int) Math.max(1, settings.requestTimeout().toSeconds()))
-                // Retries are ours (backoff, Retry-After, no dead-lettering while GMS is down).
-                .maxRetries(0));
+        // RestEmitter always builds its own connection pool (5 connections per host) and replaces any
+        // given to it, so more connections take more emitters, used in turn.
+        int emitterCount = Math.max(1, (settings.maxConnections() + CONNECTIONS_PER_EMITTER - 1) / CONNECTIONS_PER_EMITTER);
+        this.emitters = new ArrayList<>();
+        for (int i = 0; i < emitterCount; i++) {
+            emitters.add(RestEmitter.create(builder -> builder
+                    .server(settings.gmsUrl().toString())
+                    .token(settings.token())
+                    .timeoutSec((int) Math.max(1, settings.requestTimeout().toSeconds()))
+                    // Retries are ours (backoff, Retry-After, no dead-lettering while GMS is down).
+                    .maxRetries(0)));
+        }
+        // Under a saturated pool some calls were seen never to call back (docs/benchmarks.md); a call
+        // that has not answered by then is failed and retried, never waited on forever.
+        this.callTimeout = settings.requestTimeout().multipliedBy(2);
         this.mapper = new RunEventMapper(settings.mapping());
         this.cache = new AspectCache(settings.cacheTtl(), settings.cacheMaxEntries(), System::nanoTime);
     }
@@ -80,6 +98,7 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
         CompletableFuture<Void> result = new CompletableFuture<>();
         proposalsSent.incrementAndGet();
         try {
+            RestEmitter emitter = emitters.get(Math.floorMod(nextEmitter.getAndIncrement(), emitters.size()));
             emitter.emit(proposal, new Callback() {
                 @Override
                 public void onCompletion(MetadataWriteResponse response) {
@@ -98,7 +117,10 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
         } catch (IOException | RuntimeException e) {
             result.completeExceptionally(unreachable(e));
         }
-        return result;
+        return result.orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(error ->
+                CompletableFuture.failedFuture(error instanceof TimeoutException
+                        ? new RetryableDeliveryException("DataHub GMS did not answer within " + callTimeout, "timeout")
+                        : error));
     }
 
     /** The client reports a non-2xx answer as a completed call with isSuccess() false, not as an exception. */
@@ -123,6 +145,8 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
 
     @Override
     public void close() throws IOException {
-        emitter.close();
+        for (RestEmitter emitter : emitters) {
+            emitter.close();
+        }
     }
 }

@@ -1,0 +1,119 @@
+package dev.lineagehub.bench;
+
+import dev.lineagehub.datahub.DataHubConsumer;
+import dev.lineagehub.datahub.GmsDouble;
+import dev.lineagehub.runtime.ConsumerRuntime;
+import dev.lineagehub.testing.RealKafka;
+import dev.lineagehub.testing.SampleEvents;
+import dev.lineagehub.testing.TestKafka;
+
+import io.openlineage.client.OpenLineage;
+import io.openlineage.client.OpenLineage.RunEvent.EventType;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * datahub-consumer against the validating GMS double with a fixed latency: a steady stream of runs
+ * of the same jobs over the same datasets, with the aspect cache on and off. Reports events/s and
+ * proposals (MCPs) per OpenLineage event.
+ */
+public final class DataHubBenchmark {
+
+    private final int runs;
+    private final int jobs;
+    private final int partitions;
+    private final Duration latency;
+
+    private DataHubBenchmark(Options options) {
+        this.runs = options.integer("runs", 2_000);
+        this.jobs = options.integer("jobs", 20);
+        this.partitions = options.integer("partitions", 4);
+        this.latency = Duration.ofMillis(options.integer("latencyMs", 5));
+    }
+
+    public static void main(String[] args) throws Exception {
+        new DataHubBenchmark(new Options(args)).run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        List<OpenLineage.RunEvent> events = steadyStream();
+        System.out.printf("datahub-consumer benchmark: %d runs of %d Airflow tasks (START, COMPLETE: %d events), "
+                + "%d partitions, GMS double latency %d ms%n", runs, jobs, events.size(), partitions, latency.toMillis());
+        System.out.println();
+        System.out.println("| aspect cache | events/s | MCPs per event | MCPs/s |");
+        System.out.println("|---|---:|---:|---:|");
+        try (RealKafka.Broker broker = RealKafka.start()) {
+            // First pass warms the JIT of the double's validation; its figures are not reported.
+            measure(broker.kafka(), events, "3600000");
+            for (String ttl : List.of("3600000", "0")) {
+                Result result = measure(broker.kafka(), events, ttl);
+                System.out.printf("| %s | %.0f | %.2f | %.0f |%n", ttl.equals("0") ? "off" : "on (1 h)",
+                        result.eventsPerSecond(), result.proposalsPerEvent(), result.eventsPerSecond() * result.proposalsPerEvent());
+            }
+        }
+        System.out.println("\nDataHub's own converter sends dataset and job aspects on every event, as 'off' does.");
+    }
+
+    private record Result(double eventsPerSecond, double proposalsPerEvent) {
+    }
+
+    private Result measure(TestKafka kafka, List<OpenLineage.RunEvent> events, String cacheTtlMs) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", partitions);
+        for (OpenLineage.RunEvent event : events) {
+            kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
+        }
+        kafka.flush();
+        try (GmsDouble gms = new GmsDouble().latency(latency);
+             ConsumerRuntime consumer = ConsumerRuntime.start(new DataHubConsumer(), Map.of(
+                     "DATAHUB_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                     "DATAHUB_KAFKA_APPLICATION_ID", "datahub-bench-" + topic,
+                     "DATAHUB_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString(),
+                     "DATAHUB_TOPIC", topic,
+                     "DATAHUB_GMS_URL", gms.url(),
+                     "DATAHUB_ADMIN_PORT", "0",
+                     "DATAHUB_CACHE_TTL_MS", cacheTtlMs))) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            long firstNanos = 0;
+            while (runEvents(gms) < events.size()) {
+                if (firstNanos == 0 && !gms.accepted().isEmpty()) {
+                    firstNanos = System.nanoTime();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(runEvents(gms) + " of " + events.size() + " run events in 10 minutes");
+                }
+                Thread.sleep(20);
+            }
+            double seconds = (System.nanoTime() - firstNanos) / 1e9;
+            return new Result(events.size() / seconds, (double) gms.accepted().size() / events.size());
+        }
+    }
+
+    private static long runEvents(GmsDouble gms) {
+        return gms.accepted().stream().filter(p -> p.aspectName().equals("dataProcessInstanceRunEvent")).count();
+    }
+
+    /** Runs of the same few jobs over the same datasets, START then COMPLETE, interleaved across runs. */
+    private List<OpenLineage.RunEvent> steadyStream() {
+        List<OpenLineage.RunEvent> events = new ArrayList<>();
+        List<UUID> batch = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            batch.add(UUID.randomUUID());
+            if (batch.size() == jobs || i == runs - 1) {
+                for (EventType type : List.of(EventType.START, EventType.COMPLETE)) {
+                    for (int j = 0; j < batch.size(); j++) {
+                        events.add(SampleEvents.airflowTask(type, batch.get(j), batch.get(0), "orders_daily", "task_" + j));
+                    }
+                }
+                batch.clear();
+            }
+        }
+        return events;
+    }
+}
