@@ -1,0 +1,203 @@
+package dev.lineagehub.otel.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The ClickHouse HTTP interface on 127.0.0.1 in front of the real engine (chDB), enough of it for
+ * clickhouse-jdbc with {@code compress=false}: the statement in the {@code query} parameter and/or
+ * the body (inline data after it), the output format from {@code default_format} or
+ * {@code X-ClickHouse-Format}, settings as URL parameters, and errors as ClickHouse answers them
+ * (status 500, {@code X-ClickHouse-Exception-Code}, the message as the body). It can be made
+ * unavailable on demand, like a ClickHouse server that is down.
+ */
+public final class ClickHouseHttpFixture implements AutoCloseable {
+
+    /** URL parameters that are part of the protocol, not ClickHouse settings. */
+    private static final Set<String> NOT_SETTINGS = Set.of("query", "database", "default_format", "query_id", "user",
+            "password", "compress", "decompress", "session_id", "session_timeout", "session_check", "wait_end_of_query",
+            "enable_http_compression", "quota_key", "buffer_size", "client_protocol_version");
+
+    private final Chdb engine;
+    private final ExecutorService executor = Executors.newFixedThreadPool(8);
+    private final AtomicInteger statements = new AtomicInteger();
+    private final int port;
+    private volatile HttpServer server;
+    private boolean down;
+
+    public ClickHouseHttpFixture(Path dataDirectory) throws IOException {
+        this.engine = Chdb.open(dataDirectory);
+        this.server = bind(0);
+        this.port = server.getAddress().getPort();
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:clickhouse:http://127.0.0.1:" + port + "/default?compress=false";
+    }
+
+    public String httpUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Runs a statement directly on the engine, e.g. to check what a test inserted. */
+    public String query(String sql) {
+        return new String(engine.query(sql.getBytes(StandardCharsets.UTF_8), "TabSeparated"), StandardCharsets.UTF_8).strip();
+    }
+
+    /** Statements served over HTTP so far. */
+    public int statements() {
+        return statements.get();
+    }
+
+    /** Closes the port: clients get "connection refused" until {@link #up()}. */
+    public synchronized void down() {
+        server.stop(0);
+        down = true;
+    }
+
+    public synchronized void up() throws IOException {
+        if (down) {
+            server = bind(port);
+            down = false;
+        }
+    }
+
+    private HttpServer bind(int bindPort) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), bindPort), 128);
+        http.createContext("/", this::handle);
+        http.setExecutor(executor);
+        http.start();
+        return http;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/ping")) {
+                answer(exchange, 200, "Ok.\n".getBytes(StandardCharsets.UTF_8), "TabSeparated");
+                return;
+            }
+            Map<String, String> params = parameters(exchange.getRequestURI().getRawQuery());
+            byte[] body = readAll(exchange.getRequestBody());
+            byte[] statement = statement(params.get("query"), body);
+            String format = params.getOrDefault("default_format",
+                    header(exchange, "X-ClickHouse-Format", "TabSeparated"));
+            statements.incrementAndGet();
+            try {
+                answer(exchange, 200, run(settingsOf(params), statement, format), format);
+            } catch (ChdbException e) {
+                exchange.getResponseHeaders().set("X-ClickHouse-Exception-Code", String.valueOf(e.code()));
+                answer(exchange, 500, (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8), format);
+            }
+        }
+    }
+
+    /** Settings go through SET on chDB's one session and are reset afterwards, so they last one statement. */
+    private byte[] run(Map<String, String> settings, byte[] statement, String format) {
+        synchronized (engine) {
+            try {
+                for (Map.Entry<String, String> setting : settings.entrySet()) {
+                    engine.query(("SET " + setting.getKey() + " = " + literal(setting.getValue())).getBytes(StandardCharsets.UTF_8),
+                            "TabSeparated");
+                }
+                return engine.query(statement, format);
+            } finally {
+                for (String name : settings.keySet()) {
+                    engine.query(("SET " + name + " = DEFAULT").getBytes(StandardCharsets.UTF_8), "TabSeparated");
+                }
+            }
+        }
+    }
+
+    private static byte[] statement(String query, byte[] body) {
+        if (query == null) {
+            return body;
+        }
+        byte[] head = query.getBytes(StandardCharsets.UTF_8);
+        if (body.length == 0) {
+            return head;
+        }
+        byte[] joined = new byte[head.length + 1 + body.length];
+        System.arraycopy(head, 0, joined, 0, head.length);
+        joined[head.length] = '\n';
+        System.arraycopy(body, 0, joined, head.length + 1, body.length);
+        return joined;
+    }
+
+    private static Map<String, String> settingsOf(Map<String, String> params) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        params.forEach((name, value) -> {
+            if (!NOT_SETTINGS.contains(name) && !name.startsWith("param_")) {
+                settings.put(name, value);
+            }
+        });
+        return settings;
+    }
+
+    private static String literal(String value) {
+        return value.matches("-?\\d+(\\.\\d+)?") ? value : "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    private static Map<String, String> parameters(String rawQuery) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (rawQuery == null) {
+            return params;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.put(name, value);
+        }
+        return params;
+    }
+
+    private static String header(HttpExchange exchange, String name, String fallback) {
+        List<String> values = exchange.getRequestHeaders().get(name);
+        return values == null || values.isEmpty() ? fallback : values.get(0);
+    }
+
+    private static void answer(HttpExchange exchange, int status, byte[] body, String format) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=UTF-8");
+        exchange.getResponseHeaders().set("X-ClickHouse-Format", format);
+        exchange.getResponseHeaders().set("X-ClickHouse-Timezone", "UTC");
+        exchange.getResponseHeaders().set("X-ClickHouse-Query-Id", UUID.randomUUID().toString());
+        exchange.getResponseHeaders().set("X-ClickHouse-Server-Display-Name", "chdb");
+        exchange.getResponseHeaders().set("X-ClickHouse-Summary", "{\"read_rows\":\"0\",\"read_bytes\":\"0\","
+                + "\"written_rows\":\"0\",\"written_bytes\":\"0\",\"total_rows_to_read\":\"0\",\"result_rows\":\"0\",\"result_bytes\":\"0\"}");
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        in.transferTo(out);
+        return out.toByteArray();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        engine.close();
+    }
+}
