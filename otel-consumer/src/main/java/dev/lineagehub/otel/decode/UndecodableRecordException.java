@@ -1,0 +1,16 @@
+package dev.lineagehub.otel.decode;
+
+import dev.lineagehub.delivery.DeadLetterReason;
+
+/** A record that is not an OTLP export request in the topic's encoding; it goes to the dead-letter topic. */
+public final class UndecodableRecordException extends RuntimeException implements DeadLetterReason {
+
+    public UndecodableRecordException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    @Override
+    public String reasonCode() {
+        return "UNDECODABLE";
+    }
+}
