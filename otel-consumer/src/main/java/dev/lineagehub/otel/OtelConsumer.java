@@ -1,0 +1,51 @@
+package dev.lineagehub.otel;
+
+import dev.lineagehub.otel.config.ClickHouseSettings;
+import dev.lineagehub.otel.topology.OtelTopology;
+import dev.lineagehub.runtime.ConsumerDefinition;
+import dev.lineagehub.runtime.ConsumerRuntime;
+import dev.lineagehub.runtime.EnvConfig;
+import dev.lineagehub.runtime.RuntimeContext;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.streams.Topology;
+
+import java.util.List;
+
+/** otel-consumer: OTLP spans from the Collector's Kafka exporter into ClickHouse, in the exporter's schema, exactly once. */
+public final class OtelConsumer implements ConsumerDefinition {
+
+    public static void main(String[] args) {
+        ConsumerRuntime.main(new OtelConsumer());
+    }
+
+    @Override
+    public String name() {
+        return "otel";
+    }
+
+    @Override
+    public String envPrefix() {
+        return ClickHouseSettings.PREFIX;
+    }
+
+    @Override
+    public int defaultAdminPort() {
+        return 8083;
+    }
+
+    @Override
+    public void define(ConfigDef definition) {
+        ClickHouseSettings.define(definition);
+    }
+
+    @Override
+    public List<String> inputTopics(EnvConfig config) {
+        return List.of(ClickHouseSettings.from(config).spansTopic());
+    }
+
+    @Override
+    public Topology topology(EnvConfig config, RuntimeContext context) {
+        return OtelTopology.build(ClickHouseSettings.from(config), context);
+    }
+}

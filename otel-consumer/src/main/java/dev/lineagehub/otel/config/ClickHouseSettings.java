@@ -1,0 +1,66 @@
+package dev.lineagehub.otel.config;
+
+import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
+import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
+import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
+
+import dev.lineagehub.otel.decode.Encoding;
+import dev.lineagehub.runtime.EnvConfig;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/** Where otel-consumer reads spans and how it writes them to ClickHouse. All variables start with {@code CLICKHOUSE_}. */
+public record ClickHouseSettings(String jdbcUrl, String user, String password, String database, boolean createSchema,
+                                 Duration ttl, String spansTopic, Encoding spansEncoding, int batchRows, Duration batchMaxAge) {
+
+    public static final String PREFIX = "CLICKHOUSE_";
+    public static final String URL = PREFIX + "URL";
+    public static final String USER = PREFIX + "USER";
+    public static final String PASSWORD = PREFIX + "PASSWORD";
+    public static final String DATABASE = PREFIX + "DATABASE";
+    public static final String CREATE_SCHEMA = PREFIX + "CREATE_SCHEMA";
+    public static final String TTL_HOURS = PREFIX + "TTL_HOURS";
+    public static final String SPANS_TOPIC = PREFIX + "SPANS_TOPIC";
+    public static final String SPANS_ENCODING = PREFIX + "SPANS_ENCODING";
+    public static final String BATCH_ROWS = PREFIX + "BATCH_ROWS";
+    public static final String BATCH_MAX_MS = PREFIX + "BATCH_MAX_MS";
+
+    public static void define(ConfigDef def) {
+        def.define(URL, Type.STRING, "jdbc:clickhouse:http://localhost:8123/default", ClickHouseSettings::validJdbcUrl, HIGH,
+                        "clickhouse-jdbc URL of the ClickHouse HTTP interface, e.g. jdbc:clickhouse:https://ch:8443/default?ssl=true.")
+                .define(USER, Type.STRING, "default", HIGH, "ClickHouse user.")
+                .define(PASSWORD, Type.PASSWORD, "", HIGH, "ClickHouse password.")
+                .define(DATABASE, Type.STRING, "otel", MEDIUM, "Database of the otel_* tables (the Collector exporter's default).")
+                .define(CREATE_SCHEMA, Type.BOOLEAN, true, MEDIUM,
+                        "Create the database and tables when missing; false only checks they exist and names the missing ones.")
+                .define(TTL_HOURS, Type.INT, 0, Range.atLeast(0), LOW,
+                        "Row time to live of created tables, in hours; 0 keeps rows for ever. Rows older than it vanish on insert.")
+                .define(SPANS_TOPIC, Type.STRING, "otlp_spans", HIGH, "Topic the Collector's Kafka exporter writes spans to.")
+                .define(SPANS_ENCODING, Type.STRING, "otlp_proto", ValidString.in("otlp_proto", "otlp_json"), HIGH,
+                        "Encoding the exporter uses for that topic.")
+                .define(BATCH_ROWS, Type.INT, 10_000, Range.between(1, 1_000_000), MEDIUM,
+                        "Rows per insert: a partition's batch is inserted when it has this many rows.")
+                .define(BATCH_MAX_MS, Type.LONG, 1_000L, Range.atLeast(10), MEDIUM,
+                        "Longest a row waits in a batch before the batch is inserted anyway.");
+    }
+
+    public static ClickHouseSettings from(EnvConfig config) {
+        return new ClickHouseSettings(config.getString(URL), config.getString(USER), config.getSecret(PASSWORD),
+                config.getString(DATABASE), config.getBoolean(CREATE_SCHEMA), Duration.ofHours(config.getInt(TTL_HOURS)),
+                config.getString(SPANS_TOPIC), Encoding.valueOf(config.getString(SPANS_ENCODING).toUpperCase(Locale.ROOT)),
+                config.getInt(BATCH_ROWS), Duration.ofMillis(config.getLong(BATCH_MAX_MS)));
+    }
+
+    private static void validJdbcUrl(String name, Object value) {
+        if (value == null || !value.toString().startsWith("jdbc:clickhouse:")) {
+            throw new ConfigException(name, value, "must be a clickhouse-jdbc URL starting with jdbc:clickhouse:");
+        }
+    }
+}

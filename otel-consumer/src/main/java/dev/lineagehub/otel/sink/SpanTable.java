@@ -1,0 +1,69 @@
+package dev.lineagehub.otel.sink;
+
+import dev.lineagehub.otel.decode.SpanRow;
+import dev.lineagehub.otel.schema.OtelSchema;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+
+/** Batch inserts into {@code otel_traces} through clickhouse-jdbc, one deduplication token per batch. */
+public final class SpanTable {
+
+    private static final String COLUMNS = "Timestamp, TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, "
+            + "ServiceName, ResourceAttributes, ScopeName, ScopeVersion, SpanAttributes, Duration, StatusCode, StatusMessage, "
+            + "`Events.Timestamp`, `Events.Name`, `Events.Attributes`, "
+            + "`Links.TraceId`, `Links.SpanId`, `Links.TraceState`, `Links.Attributes`";
+    private static final int COLUMN_COUNT = 22;
+
+    private final String table;
+
+    public SpanTable(String database) {
+        this.table = database + "." + OtelSchema.TRACES;
+    }
+
+    /**
+     * Inserts the rows as one block. ClickHouse drops a block whose token it has seen, so inserting
+     * the same batch again with the same token stores it once.
+     */
+    public void insert(Connection connection, List<SpanRow> rows, String deduplicationToken) throws SQLException {
+        String sql = "INSERT INTO " + table + " (" + COLUMNS + ") SETTINGS insert_deduplication_token = '"
+                + deduplicationToken.replace("'", "") + "' VALUES (" + "?, ".repeat(COLUMN_COUNT - 1) + "?)";
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+            for (SpanRow row : rows) {
+                int c = 1;
+                insert.setTimestamp(c++, timestamp(row.timestampNanos()));
+                insert.setString(c++, row.traceId());
+                insert.setString(c++, row.spanId());
+                insert.setString(c++, row.parentSpanId());
+                insert.setString(c++, row.traceState());
+                insert.setString(c++, row.spanName());
+                insert.setString(c++, row.spanKind());
+                insert.setString(c++, row.serviceName());
+                insert.setObject(c++, row.resourceAttributes());
+                insert.setString(c++, row.scopeName());
+                insert.setString(c++, row.scopeVersion());
+                insert.setObject(c++, row.spanAttributes());
+                insert.setLong(c++, row.durationNanos());
+                insert.setString(c++, row.statusCode());
+                insert.setString(c++, row.statusMessage());
+                insert.setObject(c++, row.events().stream().map(e -> timestamp(e.timestampNanos())).toList());
+                insert.setObject(c++, row.events().stream().map(SpanRow.Event::name).toList());
+                insert.setObject(c++, row.events().stream().map(SpanRow.Event::attributes).toList());
+                insert.setObject(c++, row.links().stream().map(SpanRow.Link::traceId).toList());
+                insert.setObject(c++, row.links().stream().map(SpanRow.Link::spanId).toList());
+                insert.setObject(c++, row.links().stream().map(SpanRow.Link::traceState).toList());
+                insert.setObject(c, row.links().stream().map(SpanRow.Link::attributes).toList());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static Timestamp timestamp(long epochNanos) {
+        return Timestamp.from(Instant.ofEpochSecond(0, epochNanos));
+    }
+}

@@ -1,0 +1,184 @@
+package dev.lineagehub.otel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lineagehub.delivery.DeadLetters;
+import dev.lineagehub.runtime.ConsumerRuntime;
+import dev.lineagehub.testing.Await;
+import dev.lineagehub.testing.ConsumerProcess;
+import dev.lineagehub.testing.RealKafka;
+import dev.lineagehub.testing.TestKafka;
+import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
+
+import com.google.protobuf.ByteString;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/** otel-consumer end to end: a real Kafka broker, the consumer, and the real ClickHouse engine behind its HTTP interface. */
+@ExtendWith(RealKafka.class)
+class OtelConsumerIntegrationTest {
+
+    private static final int SPANS_PER_RECORD = 50;
+
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private ClickHouseHttpFixture clickhouse;
+
+    @BeforeEach
+    void startClickHouse() throws Exception {
+        clickhouse = new ClickHouseHttpFixture(Files.createTempDirectory("chdb"));
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (AutoCloseable resource : running) {
+            resource.close();
+        }
+        clickhouse.close();
+    }
+
+    @Test
+    void aHundredThousandSpansOnFourPartitionsLandExactlyOnce(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("otlp_spans", 4);
+        publish(kafka, topic, 0, 2_000);
+
+        ConsumerRuntime consumer = startConsumer(kafka, topic, Map.of());
+        Await.until(Duration.ofSeconds(120), () -> rows() >= 100_000, () -> rows() + " of 100000 spans stored");
+        Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), topic) == 0, () -> "offsets committed");
+        assertThat(rows()).isEqualTo(100_000);
+        assertThat(clickhouse.query("SELECT uniqExact(SpanId) FROM otel.otel_traces")).isEqualTo("100000");
+
+        // Grafana's trace view opens a trace through otel_traces_trace_id_ts.
+        String traceId = traceId(7);
+        assertThat(clickhouse.query("WITH '" + traceId + "' AS trace_id, "
+                + "(SELECT min(Start) FROM otel.otel_traces_trace_id_ts WHERE TraceId = trace_id) AS trace_start, "
+                + "(SELECT max(End) + 1 FROM otel.otel_traces_trace_id_ts WHERE TraceId = trace_id) AS trace_end "
+                + "SELECT count() FROM otel.otel_traces WHERE TraceId = trace_id AND Timestamp >= trace_start "
+                + "AND Timestamp <= trace_end")).isEqualTo(String.valueOf(SPANS_PER_RECORD));
+    }
+
+    @Test
+    void aCrashBetweenInsertAndCommitStillStoresEverySpanOnce(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("otlp_spans", 2);
+        publish(kafka, topic, 0, 400);
+        // Commits far apart and small batches: the kill lands after inserts whose offsets are not committed.
+        Map<String, String> env = env(kafka, topic, Map.of("CLICKHOUSE_KAFKA_COMMIT_INTERVAL_MS", "600000",
+                "CLICKHOUSE_BATCH_ROWS", "1000"));
+
+        ConsumerProcess first = ConsumerProcess.start(OtelConsumer.class, env, "256m");
+        running.add(first);
+        Await.until(Duration.ofSeconds(90), () -> rows() >= 5_000, () -> rows() + " spans stored before the kill");
+        first.kill();
+        assertThat(kafka.lag("otel-it-" + topic, topic)).as("nothing committed before the kill").isEqualTo(400);
+
+        ConsumerProcess second = ConsumerProcess.start(OtelConsumer.class, env, "256m");
+        running.add(second);
+        Await.until(Duration.ofSeconds(120), () -> rows() >= 20_000, () -> rows() + " of 20000 spans stored after restart");
+        Thread.sleep(2_000);
+        assertThat(rows()).as("every span exactly once").isEqualTo(20_000);
+        assertThat(clickhouse.query("SELECT uniqExact(SpanId) FROM otel.otel_traces")).isEqualTo("20000");
+    }
+
+    @Test
+    void clickHouseDownForTenSecondsLosesNothingAndUndecodableRecordsAreDeadLettered(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("otlp_spans", 2);
+        ConsumerRuntime consumer = startConsumer(kafka, topic, Map.of());
+        publish(kafka, topic, 0, 10);
+        Await.until(Duration.ofSeconds(60), () -> rows() == 500, () -> rows() + " of the first 500 spans");
+
+        clickhouse.down();
+        publish(kafka, topic, 10, 40);
+        kafka.send(topic, null, "not an OTLP message".getBytes(StandardCharsets.UTF_8));
+        kafka.flush();
+        Thread.sleep(10_000);
+        assertThat(consumer.state().isRunningOrRebalancing()).as("still running while ClickHouse is down").isTrue();
+        clickhouse.up();
+
+        Await.until(Duration.ofSeconds(60), () -> rows() == 2_500, () -> rows() + " of 2500 spans after ClickHouse is back");
+        List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(topic + "-otel-dlq", 2, Duration.ofSeconds(10));
+        assertThat(dead).hasSize(1);
+        assertThat(new String(dead.get(0).headers().lastHeader(DeadLetters.HEADER_REASON).value(), StandardCharsets.UTF_8))
+                .isEqualTo("UNDECODABLE");
+        Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), topic) == 0, () -> "offsets committed");
+    }
+
+    private long rows() {
+        try {
+            return Long.parseLong(clickhouse.query("SELECT count() FROM otel.otel_traces"));
+        } catch (RuntimeException tableNotThereYet) {
+            return 0;
+        }
+    }
+
+    private ConsumerRuntime startConsumer(TestKafka kafka, String topic, Map<String, String> extra) throws Exception {
+        ConsumerRuntime consumer = ConsumerRuntime.start(new OtelConsumer(), env(kafka, topic, extra));
+        running.add(consumer);
+        return consumer;
+    }
+
+    private Map<String, String> env(TestKafka kafka, String topic, Map<String, String> extra) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("CLICKHOUSE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("CLICKHOUSE_KAFKA_APPLICATION_ID", "otel-it-" + topic);
+        env.put("CLICKHOUSE_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString());
+        env.put("CLICKHOUSE_SPANS_TOPIC", topic);
+        env.put("CLICKHOUSE_URL", clickhouse.jdbcUrl());
+        env.put("CLICKHOUSE_ADMIN_PORT", "0");
+        env.put("CLICKHOUSE_RETRY_INITIAL_BACKOFF_MS", "50");
+        env.put("CLICKHOUSE_RETRY_MAX_BACKOFF_MS", "500");
+        env.put("CLICKHOUSE_SHUTDOWN_TIMEOUT_MS", "10000");
+        env.put("CLICKHOUSE_KAFKA_COMMIT_INTERVAL_MS", "1000");
+        env.put("CLICKHOUSE_BATCH_MAX_MS", "200");
+        env.putAll(extra);
+        return env;
+    }
+
+    /** Records {@code from} until {@code from + count}, each an export request with one trace of 50 spans. */
+    private static void publish(TestKafka kafka, String topic, int from, int count) {
+        long now = Instant.now().getEpochSecond() * 1_000_000_000L;
+        for (int r = from; r < from + count; r++) {
+            ScopeSpans.Builder scope = ScopeSpans.newBuilder();
+            for (int s = 0; s < SPANS_PER_RECORD; s++) {
+                scope.addSpans(Span.newBuilder()
+                        .setTraceId(ByteString.copyFrom(HexFormat.of().parseHex(traceId(r))))
+                        .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putInt(r).putInt(s).array()))
+                        .setName(s == 0 ? "GET /orders" : "SELECT orders")
+                        .setKind(s == 0 ? Span.SpanKind.SPAN_KIND_SERVER : Span.SpanKind.SPAN_KIND_CLIENT)
+                        .setStartTimeUnixNano(now + s * 1_000L)
+                        .setEndTimeUnixNano(now + s * 1_000L + 500_000L));
+            }
+            ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+                    .setResource(Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("service.name")
+                            .setValue(AnyValue.newBuilder().setStringValue("checkout"))))
+                    .addScopeSpans(scope)).build();
+            kafka.send(topic, traceId(r).getBytes(StandardCharsets.UTF_8), request.toByteArray());
+        }
+        kafka.flush();
+    }
+
+    private static String traceId(int record) {
+        return String.format("%032x", record + 1);
+    }
+}
