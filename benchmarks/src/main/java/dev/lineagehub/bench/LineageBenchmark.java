@@ -14,12 +14,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,8 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * lineage-consumer against the Marquez double with a fixed latency, next to a direct concurrent POST
@@ -46,8 +38,6 @@ import java.util.regex.Pattern;
  * limit under test, with the same number of requests in flight as the direct loop.
  */
 public final class LineageBenchmark {
-
-    private static final Pattern HEAP_USED = Pattern.compile("jvm_memory_used_bytes\\{area=\"heap\"[^}]*} ([0-9.E]+)");
 
     private final int events;
     private final int partitions;
@@ -169,7 +159,7 @@ public final class LineageBenchmark {
             kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
         }
         kafka.flush();
-        int adminPort = freePort();
+        ConsumerAdmin admin = new ConsumerAdmin();
         try (MarquezDouble marquez = new MarquezDouble().latency(latency);
              ConsumerProcess process = ConsumerProcess.start(LineageConsumer.class, consumerEnv(Map.of(
                      "MARQUEZ_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
@@ -179,9 +169,8 @@ public final class LineageBenchmark {
                      "MARQUEZ_URL", marquez.url(),
                      "MARQUEZ_MAX_IN_FLIGHT", String.valueOf(inFlight),
                      "MARQUEZ_MAX_CONNECTIONS", String.valueOf(partitions * inFlight),
-                     "MARQUEZ_ADMIN_PORT", String.valueOf(adminPort))), heap)) {
-            HeapWatch heapWatch = new HeapWatch(adminPort);
-            awaitCount(marquez, backlog.size(), heapWatch);
+                     "MARQUEZ_ADMIN_PORT", String.valueOf(admin.port()))), heap)) {
+            awaitCount(marquez, backlog.size(), admin);
             double throughput = throughput(marquez.received());
             System.out.println("consumer: most concurrent requests at the double " + marquez.maxConcurrentRequests());
 
@@ -190,10 +179,10 @@ public final class LineageBenchmark {
                 sent.put(id(event), System.nanoTime());
                 kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
             });
-            awaitCount(marquez, backlog.size() + paced.size(), heapWatch);
+            awaitCount(marquez, backlog.size() + paced.size(), admin);
             List<MarquezDouble.Received> received = marquez.received();
             process.stop();
-            return new Result(throughput, latencies(received, sent), orderViolations(received), heapWatch.maxMb);
+            return new Result(throughput, latencies(received, sent), orderViolations(received), admin.maxHeapMb());
         }
     }
 
@@ -202,33 +191,6 @@ public final class LineageBenchmark {
         Map<String, String> env = new HashMap<>(base);
         env.putAll(overrides);
         return env;
-    }
-
-    /** Scrapes the consumer's heap use from its own /metrics while it works. */
-    private static final class HeapWatch {
-        private final HttpClient http = HttpClient.newHttpClient();
-        private final URI metrics;
-        private double maxMb;
-
-        HeapWatch(int port) {
-            this.metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
-        }
-
-        void sample() {
-            try {
-                String body = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
-                double used = 0;
-                Matcher m = HEAP_USED.matcher(body);
-                while (m.find()) {
-                    used += Double.parseDouble(m.group(1));
-                }
-                maxMb = Math.max(maxMb, used / (1024 * 1024));
-            } catch (IOException e) {
-                // not listening yet: the consumer is still starting
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     private void pace(List<OpenLineage.RunEvent> paced, java.util.function.Consumer<OpenLineage.RunEvent> send) throws InterruptedException {
@@ -250,14 +212,14 @@ public final class LineageBenchmark {
         awaitCount(marquez, count, null);
     }
 
-    private static void awaitCount(MarquezDouble marquez, int count, HeapWatch heap) throws InterruptedException {
+    private static void awaitCount(MarquezDouble marquez, int count, ConsumerAdmin heap) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (marquez.received().size() < count) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(marquez.received().size() + " of " + count + " events arrived in 10 minutes");
             }
             if (heap != null) {
-                heap.sample();
+                heap.sampleHeap();
             }
             Thread.sleep(1000);
         }
@@ -319,11 +281,5 @@ public final class LineageBenchmark {
 
     private static String id(OpenLineage.RunEvent event) {
         return event.getRun().getRunId() + "/" + event.getEventType();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

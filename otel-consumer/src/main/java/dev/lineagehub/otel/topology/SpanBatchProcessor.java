@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * {@code topic-partition-first-last}. A batch is inserted when it is full, when it is old, and before
  * every commit, so no offset is committed before its rows are in ClickHouse. While ClickHouse is
  * down the insert is retried and the partition waits; nothing is dropped or dead-lettered for it.
- * The {@link BatchLedger} makes a replay after a crash form the same batches again.
+ * Batches end where they end again on a replay after a crash (see {@link BatchLedger}), so their
+ * tokens match and ClickHouse drops what it already has.
  */
 final class SpanBatchProcessor implements Processor<byte[], byte[], Void, Void>, CommitBarrier.PreCommitHook {
 
@@ -73,7 +74,7 @@ final class SpanBatchProcessor implements Processor<byte[], byte[], Void, Void>,
         Duration tick = Duration.ofMillis(Math.max(10, settings.batchMaxAge().toMillis() / 2));
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
             if (replaying == null && rows > 0 && System.nanoTime() - startedNanos >= settings.batchMaxAge().toNanos()) {
-                insertBatch();
+                insertBatch(true);
             }
         });
     }
@@ -86,15 +87,12 @@ final class SpanBatchProcessor implements Processor<byte[], byte[], Void, Void>,
             ledger = withClickHouse("read the batch ledger", c -> clickhouse.ledger().from(c, meta.topic(), meta.partition(), offset));
         }
         if (replaying != null && offset > replaying.last()) {
-            insertBatch();
+            insertBatch(false);
         }
         while (!ledger.isEmpty() && ledger.peekFirst().last() < offset) {
             ledger.pollFirst();
         }
         BatchLedger.Range known = ledger.peekFirst();
-        if (known != null && known.done() && known.contains(offset)) {
-            return; // inserted before a crash or rebalance; its offset was just not committed
-        }
         List<SpanRow> decoded = SpanRows.of(OtlpDecoder.traces(record.value(), settings.spansEncoding()));
         if (first < 0) {
             first = offset;
@@ -107,7 +105,7 @@ final class SpanBatchProcessor implements Processor<byte[], byte[], Void, Void>,
         batch.add(new Buffered(SourceRecord.capture(context, NAME, record, record.value()), decoded));
         rows += decoded.size();
         if (replaying != null ? offset >= replaying.last() : rows >= settings.batchRows()) {
-            insertBatch();
+            insertBatch(false);
         }
     }
 
@@ -118,10 +116,11 @@ final class SpanBatchProcessor implements Processor<byte[], byte[], Void, Void>,
             LOG.warn("Committing in the middle of replayed batch {}-{} of {}; its rows may be stored twice",
                     replaying.first(), replaying.last(), context.taskId());
         }
-        insertBatch();
+        insertBatch(true);
     }
 
-    private void insertBatch() {
+    /** @param cutShort the batch ends before it is full, so where it ends is written down for a replay */
+    private void insertBatch(boolean cutShort) {
         if (batch.isEmpty()) {
             replaying = null;
             return;
@@ -133,11 +132,13 @@ final class SpanBatchProcessor implements Processor<byte[], byte[], Void, Void>,
         String token = topic + "-" + partition + "-" + batchFirst + "-" + batchLast;
         List<SpanRow> all = batch.stream().flatMap(b -> b.rows().stream()).toList();
         long start = System.nanoTime();
+        boolean writeDown = cutShort && replaying == null;
         Optional<SQLException> refused = withClickHouse("insert " + all.size() + " spans as " + token, c -> {
             try {
-                clickhouse.ledger().planned(c, topic, partition, batchFirst, batchLast);
+                if (writeDown) {
+                    clickhouse.ledger().cutShort(c, topic, partition, batchFirst, batchLast);
+                }
                 table.insert(c, all, token);
-                clickhouse.ledger().done(c, topic, partition, batchFirst, batchLast);
                 return Optional.empty();
             } catch (SQLException e) {
                 if (ClickHouse.isRetryable(e)) {

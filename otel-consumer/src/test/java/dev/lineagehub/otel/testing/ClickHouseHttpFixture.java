@@ -38,6 +38,7 @@ public final class ClickHouseHttpFixture implements AutoCloseable {
     private final Chdb engine;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
     private final AtomicInteger statements = new AtomicInteger();
+    private final Map<String, AtomicInteger> statementsByStart = new java.util.concurrent.ConcurrentHashMap<>();
     private final int port;
     private volatile HttpServer server;
     private boolean down;
@@ -64,6 +65,17 @@ public final class ClickHouseHttpFixture implements AutoCloseable {
     /** Statements served over HTTP so far. */
     public int statements() {
         return statements.get();
+    }
+
+    /** Statements served over HTTP so far that start with this text, e.g. "INSERT INTO otel.otel_traces". */
+    public int statementsStartingWith(String start) {
+        AtomicInteger count = statementsByStart.get(start);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Starts counting statements that start with this text. */
+    public void count(String start) {
+        statementsByStart.putIfAbsent(start, new AtomicInteger());
     }
 
     /** Closes the port: clients get "connection refused" until {@link #up()}. */
@@ -100,6 +112,12 @@ public final class ClickHouseHttpFixture implements AutoCloseable {
             String format = params.getOrDefault("default_format",
                     header(exchange, "X-ClickHouse-Format", "TabSeparated"));
             statements.incrementAndGet();
+            String text = new String(statement, 0, Math.min(statement.length, 200), StandardCharsets.UTF_8);
+            statementsByStart.forEach((start, count) -> {
+                if (text.startsWith(start)) {
+                    count.incrementAndGet();
+                }
+            });
             try {
                 answer(exchange, 200, run(settingsOf(params), statement, format), format);
             } catch (ChdbException e) {
