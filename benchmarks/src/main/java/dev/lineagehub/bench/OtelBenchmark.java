@@ -116,6 +116,7 @@ public final class OtelBenchmark {
                 "CLICKHOUSE_KAFKA_APPLICATION_ID", "otel-bench-" + topic,
                 "CLICKHOUSE_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString(),
                 "CLICKHOUSE_SPANS_TOPIC", topic,
+                "CLICKHOUSE_METRICS_TOPIC", "",
                 "CLICKHOUSE_URL", clickhouse.jdbcUrl(),
                 "CLICKHOUSE_BATCH_ROWS", String.valueOf(batchRows),
                 "CLICKHOUSE_ADMIN_PORT", String.valueOf(admin.port())), heap)) {

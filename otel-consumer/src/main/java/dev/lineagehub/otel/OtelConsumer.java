@@ -12,7 +12,7 @@ import org.apache.kafka.streams.Topology;
 
 import java.util.List;
 
-/** otel-consumer: OTLP spans from the Collector's Kafka exporter into ClickHouse, in the exporter's schema, exactly once. */
+/** otel-consumer: OTLP spans and metrics from the Collector's Kafka exporter into ClickHouse, in the exporter's schema, exactly once. */
 public final class OtelConsumer implements ConsumerDefinition {
 
     public static void main(String[] args) {
@@ -41,7 +41,8 @@ public final class OtelConsumer implements ConsumerDefinition {
 
     @Override
     public List<String> inputTopics(EnvConfig config) {
-        return List.of(ClickHouseSettings.from(config).spansTopic());
+        ClickHouseSettings settings = ClickHouseSettings.from(config);
+        return settings.metricsEnabled() ? List.of(settings.spansTopic(), settings.metricsTopic()) : List.of(settings.spansTopic());
     }
 
     @Override

@@ -124,6 +124,36 @@ class OtelConsumerIntegrationTest {
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), topic) == 0, () -> "offsets committed");
     }
 
+    @Test
+    void metricsInOtlpJsonLandInTheirFiveTables(TestKafka kafka) throws Exception {
+        String spans = kafka.newTopic("otlp_spans", 1);
+        String metrics = kafka.newTopic("otlp_metrics", 2);
+        byte[] json;
+        try (java.io.InputStream in = getClass().getClassLoader().getResourceAsStream("otlp/metrics.json")) {
+            json = in.readAllBytes();
+        }
+        for (int i = 0; i < 3; i++) {
+            kafka.send(metrics, null, json);
+        }
+        kafka.flush();
+        ConsumerRuntime consumer = startConsumer(kafka, spans, Map.of("CLICKHOUSE_METRICS_TOPIC", metrics,
+                "CLICKHOUSE_METRICS_ENCODING", "otlp_json"));
+        Await.until(Duration.ofSeconds(60), () -> count("otel_metrics_summary") == 3, () -> "metrics stored");
+        for (String table : List.of("otel_metrics_gauge", "otel_metrics_sum", "otel_metrics_histogram",
+                "otel_metrics_exponential_histogram", "otel_metrics_summary")) {
+            assertThat(count(table)).as(table).isEqualTo(3);
+        }
+        Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), metrics) == 0, () -> "offsets committed");
+    }
+
+    private long count(String table) {
+        try {
+            return Long.parseLong(clickhouse.query("SELECT count() FROM otel." + table));
+        } catch (RuntimeException tableNotThereYet) {
+            return 0;
+        }
+    }
+
     private long rows() {
         try {
             return Long.parseLong(clickhouse.query("SELECT count() FROM otel.otel_traces"));
@@ -144,6 +174,7 @@ class OtelConsumerIntegrationTest {
         env.put("CLICKHOUSE_KAFKA_APPLICATION_ID", "otel-it-" + topic);
         env.put("CLICKHOUSE_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString());
         env.put("CLICKHOUSE_SPANS_TOPIC", topic);
+        env.put("CLICKHOUSE_METRICS_TOPIC", "");
         env.put("CLICKHOUSE_URL", clickhouse.jdbcUrl());
         env.put("CLICKHOUSE_ADMIN_PORT", "0");
         env.put("CLICKHOUSE_RETRY_INITIAL_BACKOFF_MS", "50");

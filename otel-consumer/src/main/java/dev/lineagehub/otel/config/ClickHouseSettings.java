@@ -18,7 +18,8 @@ import java.util.Locale;
 
 /** Where otel-consumer reads spans and how it writes them to ClickHouse. All variables start with {@code CLICKHOUSE_}. */
 public record ClickHouseSettings(String jdbcUrl, String user, String password, String database, boolean createSchema,
-                                 Duration ttl, String spansTopic, Encoding spansEncoding, int batchRows, Duration batchMaxAge) {
+                                 Duration ttl, String spansTopic, Encoding spansEncoding, String metricsTopic,
+                                 Encoding metricsEncoding, int batchRows, Duration batchMaxAge) {
 
     public static final String PREFIX = "CLICKHOUSE_";
     public static final String URL = PREFIX + "URL";
@@ -29,6 +30,8 @@ public record ClickHouseSettings(String jdbcUrl, String user, String password, S
     public static final String TTL_HOURS = PREFIX + "TTL_HOURS";
     public static final String SPANS_TOPIC = PREFIX + "SPANS_TOPIC";
     public static final String SPANS_ENCODING = PREFIX + "SPANS_ENCODING";
+    public static final String METRICS_TOPIC = PREFIX + "METRICS_TOPIC";
+    public static final String METRICS_ENCODING = PREFIX + "METRICS_ENCODING";
     public static final String BATCH_ROWS = PREFIX + "BATCH_ROWS";
     public static final String BATCH_MAX_MS = PREFIX + "BATCH_MAX_MS";
 
@@ -45,6 +48,10 @@ public record ClickHouseSettings(String jdbcUrl, String user, String password, S
                 .define(SPANS_TOPIC, Type.STRING, "otlp_spans", HIGH, "Topic the Collector's Kafka exporter writes spans to.")
                 .define(SPANS_ENCODING, Type.STRING, "otlp_proto", ValidString.in("otlp_proto", "otlp_json"), HIGH,
                         "Encoding the exporter uses for that topic.")
+                .define(METRICS_TOPIC, Type.STRING, "otlp_metrics", MEDIUM,
+                        "Topic the Collector's Kafka exporter writes metrics to; empty reads no metrics.")
+                .define(METRICS_ENCODING, Type.STRING, "otlp_proto", ValidString.in("otlp_proto", "otlp_json"), MEDIUM,
+                        "Encoding the exporter uses for that topic.")
                 .define(BATCH_ROWS, Type.INT, 10_000, Range.between(1, 1_000_000), MEDIUM,
                         "Rows per insert: a partition's batch is inserted when it has this many rows.")
                 .define(BATCH_MAX_MS, Type.LONG, 1_000L, Range.atLeast(10), MEDIUM,
@@ -54,8 +61,16 @@ public record ClickHouseSettings(String jdbcUrl, String user, String password, S
     public static ClickHouseSettings from(EnvConfig config) {
         return new ClickHouseSettings(config.getString(URL), config.getString(USER), config.getSecret(PASSWORD),
                 config.getString(DATABASE), config.getBoolean(CREATE_SCHEMA), Duration.ofHours(config.getInt(TTL_HOURS)),
-                config.getString(SPANS_TOPIC), Encoding.valueOf(config.getString(SPANS_ENCODING).toUpperCase(Locale.ROOT)),
-                config.getInt(BATCH_ROWS), Duration.ofMillis(config.getLong(BATCH_MAX_MS)));
+                config.getString(SPANS_TOPIC), encoding(config.getString(SPANS_ENCODING)),
+                config.getString(METRICS_TOPIC), encoding(config.getString(METRICS_ENCODING)), config.getInt(BATCH_ROWS), Duration.ofMillis(config.getLong(BATCH_MAX_MS)));
+    }
+
+    public boolean metricsEnabled() {
+        return metricsTopic != null && !metricsTopic.isBlank();
+    }
+
+    private static Encoding encoding(String value) {
+        return Encoding.valueOf(value.toUpperCase(Locale.ROOT));
     }
 
     private static void validJdbcUrl(String name, Object value) {

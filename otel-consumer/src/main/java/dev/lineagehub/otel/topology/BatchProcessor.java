@@ -4,12 +4,8 @@ import dev.lineagehub.delivery.CommitBarrier;
 import dev.lineagehub.delivery.PermanentDeliveryException;
 import dev.lineagehub.delivery.SourceRecord;
 import dev.lineagehub.otel.config.ClickHouseSettings;
-import dev.lineagehub.otel.decode.OtlpDecoder;
-import dev.lineagehub.otel.decode.SpanRow;
-import dev.lineagehub.otel.decode.SpanRows;
 import dev.lineagehub.otel.sink.BatchLedger;
 import dev.lineagehub.otel.sink.ClickHouse;
-import dev.lineagehub.otel.sink.SpanTable;
 import dev.lineagehub.runtime.RuntimeContext;
 
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -30,26 +26,37 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Buffers one partition's spans and inserts them in offset-bounded batches, each with the token
+ * Buffers one partition's rows (spans or metric data points) and inserts them in offset-bounded batches, each with the token
  * {@code topic-partition-first-last}. A batch is inserted when it is full, when it is old, and before
  * every commit, so no offset is committed before its rows are in ClickHouse. While ClickHouse is
  * down the insert is retried and the partition waits; nothing is dropped or dead-lettered for it.
  * Batches end where they end again on a replay after a crash (see {@link BatchLedger}), so their
  * tokens match and ClickHouse drops what it already has.
  */
-final class SpanBatchProcessor implements Processor<byte[], byte[], Void, Void>, CommitBarrier.PreCommitHook {
+final class BatchProcessor<R> implements Processor<byte[], byte[], Void, Void>, CommitBarrier.PreCommitHook {
 
-    static final String NAME = "insert-spans";
-    private static final Logger LOG = LoggerFactory.getLogger(SpanBatchProcessor.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BatchProcessor.class);
 
-    private record Buffered(SourceRecord source, List<SpanRow> rows) {
+    /** Decodes one record into its rows; throws an UndecodableRecordException to dead-letter it. */
+    interface Decoder<R> {
+        List<R> rows(byte[] value);
     }
 
+    /** Inserts rows as one block per table with the batch's deduplication token. */
+    interface Inserter<R> {
+        void insert(Connection connection, List<R> rows, String deduplicationToken) throws SQLException;
+    }
+
+    private record Buffered<R>(SourceRecord source, List<R> rows) {
+    }
+
+    private final String name;
     private final ClickHouseSettings settings;
     private final ClickHouse clickhouse;
-    private final SpanTable table;
+    private final Decoder<R> decoder;
+    private final Inserter<R> table;
     private final RuntimeContext runtime;
-    private final List<Buffered> batch = new ArrayList<>();
+    private final List<Buffered<R>> batch = new ArrayList<>();
     private ProcessorContext<Void, Void> context;
     private CommitBarrier.Registration registration;
     private Connection connection;
@@ -60,10 +67,13 @@ final class SpanBatchProcessor implements Processor<byte[], byte[], Void, Void>,
     private long last = -1;
     private long startedNanos;
 
-    SpanBatchProcessor(ClickHouseSettings settings, ClickHouse clickhouse, RuntimeContext runtime) {
+    BatchProcessor(String name, ClickHouseSettings settings, ClickHouse clickhouse, Decoder<R> decoder, Inserter<R> table,
+                   RuntimeContext runtime) {
+        this.name = name;
         this.settings = settings;
         this.clickhouse = clickhouse;
-        this.table = new SpanTable(settings.database());
+        this.decoder = decoder;
+        this.table = table;
         this.runtime = runtime;
     }
 
@@ -93,7 +103,7 @@ final class SpanBatchProcessor implements Processor<byte[], byte[], Void, Void>,
             ledger.pollFirst();
         }
         BatchLedger.Range known = ledger.peekFirst();
-        List<SpanRow> decoded = SpanRows.of(OtlpDecoder.traces(record.value(), settings.spansEncoding()));
+        List<R> decoded = decoder.rows(record.value());
         if (first < 0) {
             first = offset;
             startedNanos = System.nanoTime();
@@ -102,7 +112,7 @@ final class SpanBatchProcessor implements Processor<byte[], byte[], Void, Void>,
             }
         }
         last = offset;
-        batch.add(new Buffered(SourceRecord.capture(context, NAME, record, record.value()), decoded));
+        batch.add(new Buffered<>(SourceRecord.capture(context, name, record, record.value()), decoded));
         rows += decoded.size();
         if (replaying != null ? offset >= replaying.last() : rows >= settings.batchRows()) {
             insertBatch(false);
@@ -130,10 +140,10 @@ final class SpanBatchProcessor implements Processor<byte[], byte[], Void, Void>,
         long batchFirst = replaying != null ? replaying.first() : first;
         long batchLast = replaying != null ? replaying.last() : last;
         String token = topic + "-" + partition + "-" + batchFirst + "-" + batchLast;
-        List<SpanRow> all = batch.stream().flatMap(b -> b.rows().stream()).toList();
+        List<R> all = batch.stream().flatMap(b -> b.rows().stream()).toList();
         long start = System.nanoTime();
         boolean writeDown = cutShort && replaying == null;
-        Optional<SQLException> refused = withClickHouse("insert " + all.size() + " spans as " + token, c -> {
+        Optional<SQLException> refused = withClickHouse("insert " + all.size() + " rows as " + token, c -> {
             try {
                 if (writeDown) {
                     clickhouse.ledger().cutShort(c, topic, partition, batchFirst, batchLast);
@@ -163,10 +173,10 @@ final class SpanBatchProcessor implements Processor<byte[], byte[], Void, Void>,
     private void insertOneByOne(String topic, int partition, SQLException cause) {
         LOG.warn("ClickHouse refused a batch of {} ({}); inserting its {} records one by one", context.taskId(),
                 cause.getMessage(), batch.size());
-        for (Buffered record : batch) {
+        for (Buffered<R> record : batch) {
             long offset = record.source().offset();
             String token = topic + "-" + partition + "-" + offset + "-" + offset;
-            Optional<SQLException> refused = withClickHouse("insert the spans of offset " + offset, c -> {
+            Optional<SQLException> refused = withClickHouse("insert the rows of offset " + offset, c -> {
                 try {
                     table.insert(c, record.rows(), token);
                     return Optional.empty();
