@@ -42,7 +42,14 @@ public final class OtelConsumer implements ConsumerDefinition {
     @Override
     public List<String> inputTopics(EnvConfig config) {
         ClickHouseSettings settings = ClickHouseSettings.from(config);
-        return settings.metricsEnabled() ? List.of(settings.spansTopic(), settings.metricsTopic()) : List.of(settings.spansTopic());
+        List<String> topics = new java.util.ArrayList<>(List.of(settings.spansTopic()));
+        if (settings.metricsEnabled()) {
+            topics.add(settings.metricsTopic());
+        }
+        if (settings.lineageEnabled()) {
+            topics.add(settings.lineageTopic());
+        }
+        return topics;
     }
 
     @Override

@@ -146,6 +146,38 @@ class OtelConsumerIntegrationTest {
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), metrics) == 0, () -> "offsets committed");
     }
 
+    @Test
+    void runStateChangesLandInLineageRunsAndJoinWithTheirTrace(TestKafka kafka) throws Exception {
+        String spans = kafka.newTopic("otlp_spans", 1);
+        String lineage = kafka.newTopic("openlineage-events", 2);
+        publish(kafka, spans, 0, 1);
+        String runId = "0b7e2c39-6a51-4c8c-9d86-1c4c1b0e2f33";
+        for (String type : List.of("START", "COMPLETE")) {
+            String event = "{\"eventType\":\"" + type + "\",\"eventTime\":\"2026-11-20T06:00:0" + (type.equals("START") ? 0 : 9)
+                    + "Z\",\"producer\":\"https://github.com/apache/airflow\",\"schemaURL\":"
+                    + "\"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent\","
+                    + "\"run\":{\"runId\":\"" + runId + "\",\"facets\":{\"otelTrace\":{\"_producer\":\"x\",\"_schemaURL\":\"y\","
+                    + "\"traceId\":\"" + traceId(0) + "\",\"spanId\":\"0000000000000000\"}}},"
+                    + "\"job\":{\"namespace\":\"airflow-prod\",\"name\":\"orders_daily.load\"},"
+                    + "\"inputs\":[{\"namespace\":\"postgres://db:5432\",\"name\":\"shop.public.orders\"}],\"outputs\":[]}";
+            kafka.send(lineage, ("run:airflow-prod/orders_daily").getBytes(StandardCharsets.UTF_8), event.getBytes(StandardCharsets.UTF_8));
+        }
+        kafka.send(lineage, null, "{\"not\":\"an event\"}".getBytes(StandardCharsets.UTF_8));
+        kafka.flush();
+
+        startConsumer(kafka, spans, Map.of("CLICKHOUSE_LINEAGE_TOPIC", lineage));
+        Await.until(Duration.ofSeconds(60), () -> count("lineage_runs") == 2 && rows() == SPANS_PER_RECORD,
+                () -> count("lineage_runs") + " runs, " + rows() + " spans");
+        assertThat(clickhouse.query("SELECT r.EventType, r.Inputs, count() FROM otel.lineage_runs AS r "
+                + "INNER JOIN otel.otel_traces AS t ON t.TraceId = r.TraceId WHERE r.RunId = '" + runId + "' "
+                + "GROUP BY r.EventType, r.Inputs ORDER BY r.EventType").lines().toList())
+                .containsExactly("COMPLETE\t['postgres://db:5432/shop.public.orders']\t50",
+                        "START\t['postgres://db:5432/shop.public.orders']\t50");
+        List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(lineage + "-otel-dlq", 1, Duration.ofSeconds(30));
+        assertThat(new String(dead.get(0).headers().lastHeader(DeadLetters.HEADER_REASON).value(), StandardCharsets.UTF_8))
+                .isEqualTo("MISSING_FIELD");
+    }
+
     private long count(String table) {
         try {
             return Long.parseLong(clickhouse.query("SELECT count() FROM otel." + table));

@@ -1,6 +1,7 @@
 package dev.lineagehub.otel.sink;
 
 import dev.lineagehub.otel.config.ClickHouseSettings;
+import dev.lineagehub.otel.decode.LineageRunRows;
 import dev.lineagehub.otel.schema.OtelSchema;
 
 import java.sql.Connection;
@@ -68,10 +69,16 @@ public final class ClickHouse {
                     statement.execute(create);
                 }
                 statement.execute(ledger.createStatement());
+                if (settings.lineageEnabled()) {
+                    statement.execute(LineageRunRows.createStatement(settings.database()));
+                }
                 return;
             }
             List<String> missing = new ArrayList<>(schema.tables());
             missing.add(BatchLedger.TABLE);
+            if (settings.lineageEnabled()) {
+                missing.add(LineageRunRows.TABLE);
+            }
             try (ResultSet tables = statement.executeQuery(
                     "SELECT name FROM system.tables WHERE database = '" + settings.database().replace("'", "") + "'")) {
                 while (tables.next()) {

@@ -1,6 +1,7 @@
 package dev.lineagehub.otel.topology;
 
 import dev.lineagehub.otel.config.ClickHouseSettings;
+import dev.lineagehub.otel.decode.LineageRunRows;
 import dev.lineagehub.otel.decode.MetricRows;
 import dev.lineagehub.otel.decode.OtlpDecoder;
 import dev.lineagehub.otel.decode.SpanRow;
@@ -16,7 +17,8 @@ import org.apache.kafka.streams.Topology;
 
 /**
  * OTLP spans topic → batches per partition → {@code otel_traces}; OTLP metrics topic → batches per
- * partition → the five {@code otel_metrics_*} tables. Undecodable records go to the dead-letter topic.
+ * partition → the five {@code otel_metrics_*} tables; OpenLineage topic → {@code lineage_runs}.
+ * Undecodable records go to the dead-letter topic.
  */
 public final class OtelTopology {
 
@@ -35,6 +37,12 @@ public final class OtelTopology {
             RowTables metrics = new RowTables(settings.database());
             topology.addProcessor("insert-metrics", () -> new BatchProcessor<TableRow>("insert-metrics", settings, clickhouse,
                     value -> MetricRows.of(OtlpDecoder.metrics(value, settings.metricsEncoding())), metrics::insert, runtime), "metrics");
+        }
+        if (settings.lineageEnabled()) {
+            topology.addSource("lineage", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), settings.lineageTopic());
+            RowTables runs = new RowTables(settings.database());
+            topology.addProcessor("insert-lineage-runs", () -> new BatchProcessor<TableRow>("insert-lineage-runs", settings,
+                    clickhouse, LineageRunRows::of, runs::insert, runtime), "lineage");
         }
         return topology;
     }
