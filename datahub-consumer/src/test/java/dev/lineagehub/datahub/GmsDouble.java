@@ -1,5 +1,7 @@
 package dev.lineagehub.datahub;
 
+import dev.lineagehub.testing.HttpDouble;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linkedin.common.urn.Urn;
@@ -25,17 +27,9 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -45,16 +39,10 @@ import java.util.stream.Collectors;
  * aspect that breaks its schema (a missing required field, an enum symbol that does not exist) is
  * answered 422 with GMS's message shape. Accepted proposals are recorded in arrival order.
  */
-public final class GmsDouble implements AutoCloseable {
+public final class GmsDouble extends HttpDouble<GmsDouble> {
 
     /** An accepted proposal. {@code value} is the aspect's JSON. */
     public record Proposal(String entityType, String entityUrn, String aspectName, JsonNode value, String authorization) {
-    }
-
-    static {
-        // GMS (Jetty) sets TCP_NODELAY; the JDK server does not by default, and then Nagle's algorithm
-        // holds a response body back ~40 ms for the ACK of its headers. Read when the first server starts.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,25 +52,10 @@ public final class GmsDouble implements AutoCloseable {
     private static final EntityRegistry REGISTRY = registry();
 
     private final List<Proposal> accepted = new ArrayList<>();
-    private final Map<Integer, AtomicInteger> answers = new ConcurrentHashMap<>();
-    private final ExecutorService executor = Executors.newFixedThreadPool(64);
-    private final int port;
-    private volatile HttpServer server;
-    private volatile Duration latency = Duration.ZERO;
-    private volatile Failure failure;
     private volatile String refusedUrnFragment;
-    private boolean refusing;
-
-    private record Failure(int status, String retryAfter, String body) {
-    }
 
     public GmsDouble() throws IOException {
-        this.server = bind(0);
-        this.port = server.getAddress().getPort();
-    }
-
-    public String url() {
-        return "http://127.0.0.1:" + port;
+        super(64);
     }
 
     public List<Proposal> accepted() {
@@ -91,36 +64,9 @@ public final class GmsDouble implements AutoCloseable {
         }
     }
 
-    public int answered(int status) {
-        AtomicInteger count = answers.get(status);
-        return count == null ? 0 : count.get();
-    }
-
-    public GmsDouble latency(Duration latency) {
-        this.latency = latency;
-        return this;
-    }
-
-    public void failWith(int status, String retryAfter, String body) {
-        failure = new Failure(status, retryAfter, body);
-    }
-
     /** Answers 422, as GMS does for an aspect it cannot store, to every proposal whose URN contains this. */
     public void refuseProposalsFor(String urnFragment) {
         refusedUrnFragment = urnFragment;
-    }
-
-    public synchronized void refuseConnections() {
-        server.stop(0);
-        refusing = true;
-    }
-
-    public synchronized void recover() throws IOException {
-        failure = null;
-        if (refusing) {
-            server = bind(port);
-            refusing = false;
-        }
     }
 
     /**
@@ -160,28 +106,16 @@ public final class GmsDouble implements AutoCloseable {
         return result.getMessages().stream().map(Message::toString).collect(Collectors.joining("\n"));
     }
 
-    private HttpServer bind(int bindPort) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), bindPort), 256);
-        http.createContext("/aspects", this::ingest);
-        http.createContext("/config", exchange -> answer(exchange, 200, "{\"noCode\":\"true\"}"));
-        http.setExecutor(executor);
-        http.start();
-        return http;
+    @Override
+    protected void register(HttpServer server) {
+        server.createContext("/aspects", this::ingest);
+        server.createContext("/config", exchange -> answer(exchange, 200, "{\"noCode\":\"true\"}"));
     }
 
     private void ingest(HttpExchange exchange) throws IOException {
         try (exchange) {
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
-            sleep(latency);
-            Failure injected = failure;
-            if (injected != null) {
-                if (injected.retryAfter() != null) {
-                    exchange.getResponseHeaders().set("Retry-After", injected.retryAfter());
-                }
-                answer(exchange, injected.status(), injected.body());
+            byte[] body = readBody(exchange);
+            if (delayOrFail(exchange)) {
                 return;
             }
             if (!"POST".equals(exchange.getRequestMethod())
@@ -223,26 +157,6 @@ public final class GmsDouble implements AutoCloseable {
                 "message", message, "status", status));
     }
 
-    private void answer(HttpExchange exchange, int status, String body) throws IOException {
-        answers.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            exchange.getResponseBody().write(bytes);
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        if (!duration.isZero()) {
-            try {
-                Thread.sleep(duration.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     /** The snapshot registry alone lacks dataProcessInstance; the jar's entity-registry.yml has it. */
     private static EntityRegistry registry() {
         try (InputStream yaml = GmsDouble.class.getClassLoader().getResourceAsStream("entity-registry.yml")) {
@@ -252,11 +166,5 @@ public final class GmsDouble implements AutoCloseable {
             // the client's EntityRegistryException extends Throwable, not Exception
             throw new IllegalStateException("cannot load DataHub's entity registry from the client jar", e);
         }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
-        executor.shutdownNow();
     }
 }

@@ -7,27 +7,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import dev.lineagehub.testing.HttpDouble;
+
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClientUtils;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 
 /**
  * A loopback stand-in for Marquez 0.51's {@code POST /api/v1/lineage} that answers as the real one
@@ -45,7 +38,7 @@ import java.util.zip.GZIPInputStream;
  * It can also fail on demand: refuse connections, answer a status (503 with Retry-After, say), or
  * answer slowly.
  */
-public final class MarquezDouble implements AutoCloseable {
+public final class MarquezDouble extends HttpDouble<MarquezDouble> {
 
     /** An accepted event, in the order the double accepted them. */
     public record Received(String runId, String eventType, String jobName, byte[] body, String authorization, long atNanos) {
@@ -59,42 +52,17 @@ public final class MarquezDouble implements AutoCloseable {
             "lifecycleStateChange", "columnLineage", "symlinks", "version", "ownership");
 
     private final List<Received> received = new ArrayList<>();
-    private final Map<Integer, AtomicInteger> answers = new ConcurrentHashMap<>();
     private final AtomicInteger concurrent = new AtomicInteger();
     private final AtomicInteger maxConcurrent = new AtomicInteger();
-    private final ExecutorService executor = Executors.newFixedThreadPool(128);
-    private final int port;
-    private volatile HttpServer server;
-    private volatile Duration latency = Duration.ZERO;
-    private volatile Failure failure;
-    private boolean refusing;
-
-    private record Failure(int status, String retryAfter, String body) {
-    }
 
     public MarquezDouble() throws IOException {
-        this(0);
-    }
-
-    private MarquezDouble(int port) throws IOException {
-        this.server = bind(port);
-        this.port = server.getAddress().getPort();
-    }
-
-    public String url() {
-        return "http://127.0.0.1:" + port;
+        super(128);
     }
 
     public List<Received> received() {
         synchronized (received) {
             return List.copyOf(received);
         }
-    }
-
-    /** How many requests got this status. */
-    public int answered(int status) {
-        AtomicInteger count = answers.get(status);
-        return count == null ? 0 : count.get();
     }
 
     public int concurrentRequests() {
@@ -106,52 +74,19 @@ public final class MarquezDouble implements AutoCloseable {
         return maxConcurrent.get();
     }
 
-    /** Adds this much time before every answer, like a busy Marquez. */
-    public MarquezDouble latency(Duration latency) {
-        this.latency = latency;
-        return this;
-    }
-
-    /** Answers every request with this status until {@link #recover()}. */
-    public void failWith(int status, String retryAfter, String body) {
-        this.failure = new Failure(status, retryAfter, body);
-    }
-
-    /** Closes the listening socket: clients get "connection refused" until {@link #recover()}. */
-    public synchronized void refuseConnections() {
-        server.stop(0);
-        refusing = true;
-    }
-
-    /** Back to normal: listening again and validating. */
-    public synchronized void recover() throws IOException {
-        failure = null;
-        if (refusing) {
-            server = bind(port);
-            refusing = false;
-        }
-    }
-
-    private HttpServer bind(int port) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
-        http.setExecutor(executor);
-        http.createContext("/api/v1/lineage", this::handle);
-        http.start();
-        return http;
+    @Override
+    protected void register(HttpServer server) {
+        server.createContext("/api/v1/lineage", this::handle);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
         try (exchange) {
             byte[] body = readBody(exchange);
-            sleep(latency);
-            Failure injected = failure;
-            if (injected != null) {
-                if (injected.retryAfter() != null) {
-                    exchange.getResponseHeaders().set("Retry-After", injected.retryAfter());
-                }
-                answer(exchange, injected.status(), injected.body());
-            } else if (!"POST".equals(exchange.getRequestMethod())) {
+            if (delayOrFail(exchange)) {
+                return;
+            }
+            if (!"POST".equals(exchange.getRequestMethod())) {
                 answer(exchange, 405, "{\"code\":405,\"message\":\"HTTP 405 Method Not Allowed\"}");
             } else {
                 validateAndAnswer(exchange, body);
@@ -266,45 +201,9 @@ public final class MarquezDouble implements AutoCloseable {
         return JSON.writeValueAsString(Map.of("code", 400, "message", String.valueOf(message)));
     }
 
-    private byte[] readBody(HttpExchange exchange) throws IOException {
-        InputStream in = exchange.getRequestBody();
-        if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
-            in = new GZIPInputStream(in);
-        }
-        return in.readAllBytes();
-    }
-
-    private void answer(HttpExchange exchange, int status, String body) throws IOException {
-        answers.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        if (!body.isEmpty()) {
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-        }
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        if (!duration.isZero()) {
-            try {
-                Thread.sleep(duration.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     private void receive(Received event) {
         synchronized (received) {
             received.add(event);
         }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
-        executor.shutdownNow();
     }
 }

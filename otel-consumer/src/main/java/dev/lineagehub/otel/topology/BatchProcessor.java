@@ -144,18 +144,10 @@ final class BatchProcessor<R> implements Processor<byte[], byte[], Void, Void>, 
         long start = System.nanoTime();
         boolean writeDown = cutShort && replaying == null;
         Optional<SQLException> refused = withClickHouse("insert " + all.size() + " rows as " + token, c -> {
-            try {
-                if (writeDown) {
-                    clickhouse.ledger().cutShort(c, topic, partition, batchFirst, batchLast);
-                }
-                table.insert(c, all, token);
-                return Optional.empty();
-            } catch (SQLException e) {
-                if (ClickHouse.isRetryable(e)) {
-                    throw e;
-                }
-                return Optional.of(e);
+            if (writeDown) {
+                clickhouse.ledger().cutShort(c, topic, partition, batchFirst, batchLast);
             }
+            return insertOrRefusal(c, all, token);
         });
         if (refused.isPresent()) {
             insertOneByOne(topic, partition, refused.get());
@@ -176,17 +168,8 @@ final class BatchProcessor<R> implements Processor<byte[], byte[], Void, Void>, 
         for (Buffered<R> record : batch) {
             long offset = record.source().offset();
             String token = topic + "-" + partition + "-" + offset + "-" + offset;
-            Optional<SQLException> refused = withClickHouse("insert the rows of offset " + offset, c -> {
-                try {
-                    table.insert(c, record.rows(), token);
-                    return Optional.empty();
-                } catch (SQLException e) {
-                    if (ClickHouse.isRetryable(e)) {
-                        throw e;
-                    }
-                    return Optional.of(e);
-                }
-            });
+            Optional<SQLException> refused = withClickHouse("insert the rows of offset " + offset,
+                    c -> insertOrRefusal(c, record.rows(), token));
             if (refused.isPresent()) {
                 SQLException e = refused.get();
                 runtime.deadLetters().publish(record.source(), new PermanentDeliveryException(
@@ -194,6 +177,19 @@ final class BatchProcessor<R> implements Processor<byte[], byte[], Void, Void>, 
             } else {
                 runtime.metrics().delivered(1, Duration.ZERO);
             }
+        }
+    }
+
+    /** Empty when inserted; ClickHouse's refusal when the data is wrong; a retryable failure is thrown. */
+    private Optional<SQLException> insertOrRefusal(Connection connection, List<R> rows, String token) throws SQLException {
+        try {
+            table.insert(connection, rows, token);
+            return Optional.empty();
+        } catch (SQLException e) {
+            if (ClickHouse.isRetryable(e)) {
+                throw e;
+            }
+            return Optional.of(e);
         }
     }
 

@@ -2,9 +2,9 @@ package dev.lineagehub.otel.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lineagehub.otel.schema.OtelSchema;
 import dev.lineagehub.otel.sink.RowTables;
 import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
+import dev.lineagehub.otel.testing.OtelClickHouse;
 
 import com.google.protobuf.ByteString;
 
@@ -33,11 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -49,13 +45,7 @@ class MetricRowsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        clickhouse = new ClickHouseHttpFixture(Files.createTempDirectory("chdb"));
-        try (Connection connection = DriverManager.getConnection(clickhouse.jdbcUrl(), "default", "");
-             Statement statement = connection.createStatement()) {
-            for (String create : new OtelSchema("otel", Duration.ZERO).createStatements()) {
-                statement.execute(create);
-            }
-        }
+        clickhouse = OtelClickHouse.withSchema();
     }
 
     @AfterAll
@@ -78,7 +68,7 @@ class MetricRowsTest {
 
     @Test
     void everyKindLandsInItsTableWithItsValues() throws Exception {
-        try (Connection connection = DriverManager.getConnection(clickhouse.jdbcUrl(), "default", "")) {
+        try (Connection connection = OtelClickHouse.connect(clickhouse)) {
             new RowTables("otel").insert(connection, MetricRows.of(sample()), "otlp_metrics-0-0-0");
         }
         assertThat(clickhouse.query("SELECT ServiceName, Value, Attributes['queue'], MetricUnit FROM otel.otel_metrics_gauge"))

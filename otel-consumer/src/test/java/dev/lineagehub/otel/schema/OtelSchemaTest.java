@@ -3,14 +3,13 @@ package dev.lineagehub.otel.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
+import dev.lineagehub.otel.testing.OtelClickHouse;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -22,13 +21,7 @@ class OtelSchemaTest {
 
     @BeforeAll
     static void createSchema() throws Exception {
-        clickhouse = new ClickHouseHttpFixture(Files.createTempDirectory("chdb"));
-        try (Connection connection = DriverManager.getConnection(clickhouse.jdbcUrl(), "default", "");
-             Statement statement = connection.createStatement()) {
-            for (String create : new OtelSchema("otel", Duration.ZERO).createStatements()) {
-                statement.execute(create);
-            }
-        }
+        clickhouse = OtelClickHouse.withSchema();
     }
 
     @AfterAll
@@ -61,7 +54,7 @@ class OtelSchemaTest {
                 + "SpanName AS operationName, Timestamp AS startTime, multiply(Duration, 0.000001) AS duration "
                 + "FROM otel.otel_traces WHERE traceID = trace_id AND startTime >= trace_start AND startTime <= trace_end "
                 + "AND duration > 0 ORDER BY startTime";
-        try (Connection connection = DriverManager.getConnection(clickhouse.jdbcUrl(), "default", "");
+        try (Connection connection = OtelClickHouse.connect(clickhouse);
              Statement statement = connection.createStatement();
              ResultSet spans = statement.executeQuery(lookup)) {
             assertThat(spans.next()).isTrue();

@@ -3,18 +3,14 @@ package dev.lineagehub.otel.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.otel.decode.SpanRow;
-import dev.lineagehub.otel.schema.OtelSchema;
 import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
+import dev.lineagehub.otel.testing.OtelClickHouse;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,13 +22,7 @@ class SpanTableTest {
 
     @BeforeAll
     static void createSchema() throws Exception {
-        clickhouse = new ClickHouseHttpFixture(Files.createTempDirectory("chdb"));
-        try (Connection connection = DriverManager.getConnection(clickhouse.jdbcUrl(), "default", "");
-             Statement statement = connection.createStatement()) {
-            for (String create : new OtelSchema("otel", Duration.ZERO).createStatements()) {
-                statement.execute(create);
-            }
-        }
+        clickhouse = OtelClickHouse.withSchema();
     }
 
     @AfterAll
@@ -48,7 +38,7 @@ class SpanTableTest {
                 Map.of("http.route", "/orders"), 1_500_000L, "Error", "boom",
                 List.of(new SpanRow.Event(now + 1000, "exception", Map.of("exception.type", "IOException"))),
                 List.of(new SpanRow.Link("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", "", Map.of("k", "v"))));
-        try (Connection connection = DriverManager.getConnection(clickhouse.jdbcUrl(), "default", "")) {
+        try (Connection connection = OtelClickHouse.connect(clickhouse)) {
             new SpanTable("otel").insert(connection, List.of(row), "otlp_spans-0-0-0");
         }
         assertThat(clickhouse.query("SELECT toUnixTimestamp64Nano(Timestamp), SpanKind, ResourceAttributes['service.name'], "
@@ -67,7 +57,7 @@ class SpanTableTest {
             batch.add(new SpanRow(now + i, "trace-dedup", "span" + i, "", "", "work", "Internal", "batcher", Map.of(), "", "",
                     Map.of(), 1L, "Unset", "", List.of(), List.of()));
         }
-        try (Connection connection = DriverManager.getConnection(clickhouse.jdbcUrl(), "default", "")) {
+        try (Connection connection = OtelClickHouse.connect(clickhouse)) {
             SpanTable table = new SpanTable("otel");
             table.insert(connection, batch, "otlp_spans-1-100-2099");
             table.insert(connection, batch, "otlp_spans-1-100-2099");
