@@ -77,31 +77,46 @@ public final class LineageBenchmark {
             System.out.println("consumer settings: " + overrides);
         }
         List<OpenLineage.RunEvent> backlog = SampleEvents.interleaved(newRuns(events / 3));
-        List<OpenLineage.RunEvent> paced = SampleEvents.interleaved(newRuns(rate * seconds / 3));
         long backlogBytes = backlog.stream().mapToLong(e -> SampleEvents.json(e).length).sum();
         System.out.printf("events average %d bytes%n", backlogBytes / backlog.size());
 
         Vertx vertx = Vertx.vertx();
-        try (RealKafka.Broker broker = RealKafka.start()) {
-            // Rounds alternate the two so that both see the same machine; on 2 shared cores one run is noisy.
-            List<Double> ratios = new ArrayList<>();
-            // The double's validation is JIT-compiled in this JVM; warm it so round 1 does not favour the consumer.
-            direct(vertx, concurrency, backlog, List.of());
-            printHeader();
-            for (int round = 1; round <= rounds; round++) {
-                Result direct = direct(vertx, concurrency, backlog, paced);
-                Result consumer = consumer(broker.kafka(), backlog, paced);
-                row(round, "direct concurrent POST loop", direct);
-                row(round, "lineage-consumer (-Xmx" + heap + ")", consumer);
-                ratios.add(consumer.eventsPerSecond() / direct.eventsPerSecond());
+        ConsumerAdmin admin = new ConsumerAdmin();
+        try (RealKafka.Broker broker = RealKafka.start();
+             MarquezDouble marquez = new MarquezDouble().latency(latency)) {
+            TestKafka kafka = broker.kafka();
+            String topic = kafka.newTopic("openlineage-events", partitions);
+            try (ConsumerProcess consumer = startConsumer(kafka, topic, marquez, admin)) {
+                // Both sides measured warm, as they run in production: a first pass JIT-compiles the
+                // consumer's JVM and the double's validation in this one; its figures are not reported.
+                consumerRound(kafka, topic, marquez, admin, SampleEvents.interleaved(newRuns(events / 3)), List.of());
+                direct(vertx, concurrency, backlog, List.of());
+                measure(vertx, concurrency, kafka, topic, marquez, admin);
+                consumer.stop();
             }
-            ratios.sort(Double::compare);
-            System.out.printf("%nlineage-consumer reaches %.1f %% of the direct loop's events/s (median of %d rounds; all: %s)%n",
-                    100 * ratios.get(ratios.size() / 2), rounds,
-                    ratios.stream().map(r -> String.format("%.1f %%", 100 * r)).toList());
         } finally {
             vertx.close().await();
         }
+    }
+
+    private void measure(Vertx vertx, int concurrency, TestKafka kafka, String topic, MarquezDouble marquez,
+                         ConsumerAdmin admin) throws Exception {
+        // Rounds alternate the two so that both see the same machine; on 2 shared cores one run is noisy.
+        List<Double> ratios = new ArrayList<>();
+        printHeader();
+        for (int round = 1; round <= rounds; round++) {
+            List<OpenLineage.RunEvent> backlog = SampleEvents.interleaved(newRuns(events / 3));
+            List<OpenLineage.RunEvent> paced = SampleEvents.interleaved(newRuns(rate * seconds / 3));
+            Result direct = direct(vertx, concurrency, backlog, paced);
+            Result consumer = consumerRound(kafka, topic, marquez, admin, backlog, paced);
+            row(round, "direct concurrent POST loop", direct);
+            row(round, "lineage-consumer (-Xmx" + heap + ")", consumer);
+            ratios.add(consumer.eventsPerSecond() / direct.eventsPerSecond());
+        }
+        ratios.sort(Double::compare);
+        System.out.printf("%nlineage-consumer reaches %.1f %% of the direct loop's events/s (median of %d rounds; all: %s)%n",
+                100 * ratios.get(ratios.size() / 2), rounds,
+                ratios.stream().map(r -> String.format("%.1f %%", 100 * r)).toList());
     }
 
     private record Result(double eventsPerSecond, Latencies latencies, int orderViolations, double maxHeapMb) {
@@ -153,37 +168,38 @@ public final class LineageBenchmark {
                 });
     }
 
-    private Result consumer(TestKafka kafka, List<OpenLineage.RunEvent> backlog, List<OpenLineage.RunEvent> paced) throws Exception {
-        String topic = kafka.newTopic("openlineage-events", partitions);
+    private ConsumerProcess startConsumer(TestKafka kafka, String topic, MarquezDouble marquez, ConsumerAdmin admin)
+            throws Exception {
+        return ConsumerProcess.start(LineageConsumer.class, consumerEnv(Map.of(
+                "MARQUEZ_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "MARQUEZ_KAFKA_APPLICATION_ID", "lineage-bench-" + topic,
+                "MARQUEZ_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString(),
+                "MARQUEZ_TOPIC", topic,
+                "MARQUEZ_URL", marquez.url(),
+                "MARQUEZ_MAX_IN_FLIGHT", String.valueOf(inFlight),
+                "MARQUEZ_MAX_CONNECTIONS", String.valueOf(partitions * inFlight),
+                "MARQUEZ_ADMIN_PORT", String.valueOf(admin.port()))), heap);
+    }
+
+    /** One round through the running consumer: a backlog, then the paced phase; counts only this round's events. */
+    private Result consumerRound(TestKafka kafka, String topic, MarquezDouble marquez, ConsumerAdmin admin,
+                                 List<OpenLineage.RunEvent> backlog, List<OpenLineage.RunEvent> paced) throws Exception {
+        int before = marquez.received().size();
         for (OpenLineage.RunEvent event : backlog) {
             kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
         }
         kafka.flush();
-        ConsumerAdmin admin = new ConsumerAdmin();
-        try (MarquezDouble marquez = new MarquezDouble().latency(latency);
-             ConsumerProcess process = ConsumerProcess.start(LineageConsumer.class, consumerEnv(Map.of(
-                     "MARQUEZ_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                     "MARQUEZ_KAFKA_APPLICATION_ID", "lineage-bench-" + topic,
-                     "MARQUEZ_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString(),
-                     "MARQUEZ_TOPIC", topic,
-                     "MARQUEZ_URL", marquez.url(),
-                     "MARQUEZ_MAX_IN_FLIGHT", String.valueOf(inFlight),
-                     "MARQUEZ_MAX_CONNECTIONS", String.valueOf(partitions * inFlight),
-                     "MARQUEZ_ADMIN_PORT", String.valueOf(admin.port()))), heap)) {
-            awaitCount(marquez, backlog.size(), admin);
-            double throughput = throughput(marquez.received());
-            System.out.println("consumer: most concurrent requests at the double " + marquez.maxConcurrentRequests());
+        awaitCount(marquez, before + backlog.size(), admin);
+        double throughput = throughput(marquez.received().subList(before, before + backlog.size()));
 
-            Map<String, Long> sent = new ConcurrentHashMap<>();
-            pace(paced, event -> {
-                sent.put(id(event), System.nanoTime());
-                kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
-            });
-            awaitCount(marquez, backlog.size() + paced.size(), admin);
-            List<MarquezDouble.Received> received = marquez.received();
-            process.stop();
-            return new Result(throughput, latencies(received, sent), orderViolations(received), admin.maxHeapMb());
-        }
+        Map<String, Long> sent = new ConcurrentHashMap<>();
+        pace(paced, event -> {
+            sent.put(id(event), System.nanoTime());
+            kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
+        });
+        awaitCount(marquez, before + backlog.size() + paced.size(), admin);
+        List<MarquezDouble.Received> received = marquez.received().subList(before, before + backlog.size() + paced.size());
+        return new Result(throughput, latencies(received, sent), orderViolations(received), admin.maxHeapMb());
     }
 
     /** Adds the consumer options given on the command line, e.g. MARQUEZ_KAFKA_COMMIT_INTERVAL_MS=5000. */

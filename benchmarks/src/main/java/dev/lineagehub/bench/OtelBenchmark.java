@@ -3,9 +3,9 @@ package dev.lineagehub.bench;
 import dev.lineagehub.otel.OtelConsumer;
 import dev.lineagehub.otel.decode.SpanRow;
 import dev.lineagehub.otel.decode.SpanRows;
-import dev.lineagehub.otel.schema.OtelSchema;
 import dev.lineagehub.otel.sink.SpanTable;
 import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
+import dev.lineagehub.otel.testing.OtelClickHouse;
 import dev.lineagehub.testing.ConsumerProcess;
 import dev.lineagehub.testing.RealKafka;
 import dev.lineagehub.testing.TestKafka;
@@ -14,9 +14,6 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,15 +55,9 @@ public final class OtelBenchmark {
         for (int r = 0; r < records; r++) {
             requests.add(SpanRequests.request(r, spansPerRecord, now));
         }
-        try (ClickHouseHttpFixture clickhouse = new ClickHouseHttpFixture(Files.createTempDirectory("chdb"));
+        try (ClickHouseHttpFixture clickhouse = OtelClickHouse.withSchema();
              RealKafka.Broker broker = RealKafka.start()) {
             clickhouse.count(INSERT);
-            try (Connection connection = DriverManager.getConnection(clickhouse.jdbcUrl(), "default", "");
-                 Statement statement = connection.createStatement()) {
-                for (String create : new OtelSchema("otel", Duration.ZERO).createStatements()) {
-                    statement.execute(create);
-                }
-            }
             System.out.println();
             System.out.println("| | spans/s | rows per insert | max heap used |");
             System.out.println("|---|---:|---:|---:|");
@@ -89,7 +80,7 @@ public final class OtelBenchmark {
         clickhouse.query("CREATE TABLE otel.plain_traces AS otel.otel_traces");
         SpanTable table = new SpanTable("otel");
         long start = System.nanoTime();
-        try (Connection connection = DriverManager.getConnection(clickhouse.jdbcUrl(), "default", "")) {
+        try (Connection connection = OtelClickHouse.connect(clickhouse)) {
             for (int from = 0; from < rows.size(); from += batchRows) {
                 table.insert(connection, rows.subList(from, Math.min(rows.size(), from + batchRows)), "plain-" + from);
             }
