@@ -56,10 +56,6 @@ public final class DatasetUrns {
         return new DatasetUrn(new DataPlatformUrn(platform), datasetName, options.env());
     }
 
-    public static String platformOf(DatasetUrn urn) {
-        return urn.getPlatformEntity().getPlatformNameEntity();
-    }
-
     private static String alias(String scheme) {
         String lower = scheme.toLowerCase(Locale.ROOT);
         return PLATFORM_ALIASES.getOrDefault(lower, lower);

@@ -11,8 +11,4 @@ import java.util.List;
 public record MappedEvent(List<MetadataChangeProposalWrapper<?>> datasets,
                           List<MetadataChangeProposalWrapper<?>> templates,
                           List<MetadataChangeProposalWrapper<?>> instance) {
-
-    public int size() {
-        return datasets.size() + templates.size() + instance.size();
-    }
 }

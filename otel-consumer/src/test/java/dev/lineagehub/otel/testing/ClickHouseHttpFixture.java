@@ -37,7 +37,6 @@ public final class ClickHouseHttpFixture implements AutoCloseable {
 
     private final Chdb engine;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
-    private final AtomicInteger statements = new AtomicInteger();
     private final Map<String, AtomicInteger> statementsByStart = new java.util.concurrent.ConcurrentHashMap<>();
     private final int port;
     private volatile HttpServer server;
@@ -53,18 +52,9 @@ public final class ClickHouseHttpFixture implements AutoCloseable {
         return "jdbc:clickhouse:http://127.0.0.1:" + port + "/default?compress=false";
     }
 
-    public String httpUrl() {
-        return "http://127.0.0.1:" + port;
-    }
-
     /** Runs a statement directly on the engine, e.g. to check what a test inserted. */
     public String query(String sql) {
         return new String(engine.query(sql.getBytes(StandardCharsets.UTF_8), "TabSeparated"), StandardCharsets.UTF_8).strip();
-    }
-
-    /** Statements served over HTTP so far. */
-    public int statements() {
-        return statements.get();
     }
 
     /** Statements served over HTTP so far that start with this text, e.g. "INSERT INTO otel.otel_traces". */
@@ -111,7 +101,6 @@ public final class ClickHouseHttpFixture implements AutoCloseable {
             byte[] statement = statement(params.get("query"), body);
             String format = params.getOrDefault("default_format",
                     header(exchange, "X-ClickHouse-Format", "TabSeparated"));
-            statements.incrementAndGet();
             String text = new String(statement, 0, Math.min(statement.length, 200), StandardCharsets.UTF_8);
             statementsByStart.forEach((start, count) -> {
                 if (text.startsWith(start)) {
