@@ -63,8 +63,10 @@ class ClickHouseHttpFixtureTest {
     void errorsComeBackWithClickHousesCodeAndMessage() throws Exception {
         try (Connection connection = DriverManager.getConnection(clickhouse.jdbcUrl(), "default", "");
              Statement statement = connection.createStatement()) {
+            // otel-consumer tells data errors from outages by this code.
             assertThatThrownBy(() -> statement.executeQuery("SELECT no_such_column FROM system.one"))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("UNKNOWN_IDENTIFIER");
+                    .isInstanceOf(SQLException.class).hasMessageContaining("UNKNOWN_IDENTIFIER")
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(47));
         }
     }
 }
