@@ -1,6 +1,5 @@
 package dev.lineagehub.datahub;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lineagehub.runtime.ConsumerRuntime;
@@ -15,10 +14,7 @@ class DataHubConsumerConfigTest {
 
     @Test
     void theReadmeDocumentsEverySettingWithItsDefault() throws Exception {
-        String expected = ConfigDocs.table(new DataHubConsumer());
-        assertThat(ConfigDocs.documented(ConfigDocs.readme(), "datahub"))
-                .as("README section <!-- config:datahub --> must be exactly:%n%s", expected)
-                .isEqualTo(expected);
+        ConfigDocs.assertReadmeDocuments(new DataHubConsumer());
     }
 
     @Test

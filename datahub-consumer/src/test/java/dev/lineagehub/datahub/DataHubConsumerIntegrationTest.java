@@ -7,6 +7,7 @@ import dev.lineagehub.runtime.ConsumerRuntime;
 import dev.lineagehub.testing.Await;
 import dev.lineagehub.testing.RealKafka;
 import dev.lineagehub.testing.SampleEvents;
+import dev.lineagehub.testing.TestEnv;
 import dev.lineagehub.testing.TestKafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,10 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -134,16 +133,9 @@ class DataHubConsumerIntegrationTest {
     }
 
     private ConsumerRuntime startConsumer(TestKafka kafka, String topic, Map<String, String> extra) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("DATAHUB_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("DATAHUB_KAFKA_APPLICATION_ID", "datahub-it-" + topic);
-        env.put("DATAHUB_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString());
+        Map<String, String> env = TestEnv.forConsumer(new DataHubConsumer(), kafka, "datahub-it-" + topic);
         env.put("DATAHUB_TOPIC", topic);
         env.put("DATAHUB_GMS_URL", gms.url());
-        env.put("DATAHUB_ADMIN_PORT", "0");
-        env.put("DATAHUB_RETRY_INITIAL_BACKOFF_MS", "50");
-        env.put("DATAHUB_RETRY_MAX_BACKOFF_MS", "500");
-        env.put("DATAHUB_SHUTDOWN_TIMEOUT_MS", "10000");
         env.put("DATAHUB_KAFKA_COMMIT_INTERVAL_MS", "1000");
         env.putAll(extra);
         ConsumerRuntime consumer = ConsumerRuntime.start(new DataHubConsumer(), env);

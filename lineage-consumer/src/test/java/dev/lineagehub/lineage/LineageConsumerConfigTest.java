@@ -1,6 +1,5 @@
 package dev.lineagehub.lineage;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lineagehub.runtime.ConsumerRuntime;
@@ -15,10 +14,7 @@ class LineageConsumerConfigTest {
 
     @Test
     void theReadmeDocumentsEverySettingWithItsDefault() throws Exception {
-        String expected = ConfigDocs.table(new LineageConsumer());
-        assertThat(ConfigDocs.documented(ConfigDocs.readme(), "lineage"))
-                .as("README section <!-- config:lineage --> must be exactly:%n%s", expected)
-                .isEqualTo(expected);
+        ConfigDocs.assertReadmeDocuments(new LineageConsumer());
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.lineagehub.testing.Await;
 import dev.lineagehub.testing.ConsumerProcess;
 import dev.lineagehub.testing.RealKafka;
 import dev.lineagehub.testing.SampleEvents;
+import dev.lineagehub.testing.TestEnv;
 import dev.lineagehub.testing.TestKafka;
 
 import io.openlineage.client.OpenLineage;
@@ -24,7 +25,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -201,22 +201,11 @@ class LineageConsumerIntegrationTest {
     }
 
     private Map<String, String> env(TestKafka kafka, String topic, Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>();
-        env.put("MARQUEZ_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("MARQUEZ_KAFKA_APPLICATION_ID", "lineage-it-" + topic);
+        Map<String, String> env = TestEnv.forConsumer(new LineageConsumer(), kafka, "lineage-it-" + topic);
         env.put("MARQUEZ_TOPIC", topic);
         env.put("MARQUEZ_URL", marquez.url());
-        env.put("MARQUEZ_ADMIN_PORT", "0");
-        env.put("MARQUEZ_RETRY_INITIAL_BACKOFF_MS", "50");
-        env.put("MARQUEZ_RETRY_MAX_BACKOFF_MS", "500");
-        env.put("MARQUEZ_SHUTDOWN_TIMEOUT_MS", "10000");
         env.put("MARQUEZ_KAFKA_SESSION_TIMEOUT_MS", "6000");
         env.put("MARQUEZ_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
-        try {
-            env.put("MARQUEZ_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
         env.putAll(extra);
         return env;
     }

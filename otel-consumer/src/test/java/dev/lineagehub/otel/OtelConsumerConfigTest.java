@@ -1,6 +1,5 @@
 package dev.lineagehub.otel;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lineagehub.runtime.ConsumerRuntime;
@@ -15,10 +14,7 @@ class OtelConsumerConfigTest {
 
     @Test
     void theReadmeDocumentsEverySettingWithItsDefault() throws Exception {
-        String expected = ConfigDocs.table(new OtelConsumer());
-        assertThat(ConfigDocs.documented(ConfigDocs.readme(), "otel"))
-                .as("README section <!-- config:otel --> must be exactly:%n%s", expected)
-                .isEqualTo(expected);
+        ConfigDocs.assertReadmeDocuments(new OtelConsumer());
     }
 
     @Test

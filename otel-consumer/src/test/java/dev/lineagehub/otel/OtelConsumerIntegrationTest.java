@@ -7,6 +7,7 @@ import dev.lineagehub.runtime.ConsumerRuntime;
 import dev.lineagehub.testing.Await;
 import dev.lineagehub.testing.ConsumerProcess;
 import dev.lineagehub.testing.RealKafka;
+import dev.lineagehub.testing.TestEnv;
 import dev.lineagehub.testing.TestKafka;
 import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
 
@@ -32,7 +33,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -201,17 +201,10 @@ class OtelConsumerIntegrationTest {
     }
 
     private Map<String, String> env(TestKafka kafka, String topic, Map<String, String> extra) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("CLICKHOUSE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("CLICKHOUSE_KAFKA_APPLICATION_ID", "otel-it-" + topic);
-        env.put("CLICKHOUSE_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString());
+        Map<String, String> env = TestEnv.forConsumer(new OtelConsumer(), kafka, "otel-it-" + topic);
         env.put("CLICKHOUSE_SPANS_TOPIC", topic);
         env.put("CLICKHOUSE_METRICS_TOPIC", "");
         env.put("CLICKHOUSE_URL", clickhouse.jdbcUrl());
-        env.put("CLICKHOUSE_ADMIN_PORT", "0");
-        env.put("CLICKHOUSE_RETRY_INITIAL_BACKOFF_MS", "50");
-        env.put("CLICKHOUSE_RETRY_MAX_BACKOFF_MS", "500");
-        env.put("CLICKHOUSE_SHUTDOWN_TIMEOUT_MS", "10000");
         env.put("CLICKHOUSE_KAFKA_COMMIT_INTERVAL_MS", "1000");
         env.put("CLICKHOUSE_BATCH_MAX_MS", "200");
         env.putAll(extra);

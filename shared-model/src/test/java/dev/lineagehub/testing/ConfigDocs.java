@@ -31,6 +31,16 @@ public final class ConfigDocs {
         return table.toString();
     }
 
+    /** Fails, printing the table to paste, unless the README's section for this consumer is exactly the rendered table. */
+    public static void assertReadmeDocuments(ConsumerDefinition definition) throws IOException {
+        String expected = table(definition);
+        String documented = documented(readme(), definition.name());
+        if (!expected.equals(documented)) {
+            throw new AssertionError("README section <!-- config:" + definition.name() + " --> must be exactly:\n" + expected
+                    + "\nbut is:\n" + documented);
+        }
+    }
+
     /** The table as the README has it, or null when the README has no section for this consumer. */
     public static String documented(Path readme, String consumer) throws IOException {
         String text = Files.readString(readme);
