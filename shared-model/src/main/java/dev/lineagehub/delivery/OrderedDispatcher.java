@@ -9,17 +9,17 @@ import org.slf4j.LoggerFactory;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Delivers the items of one task (one input partition) concurrently across keys and strictly in
- * order within a key, with at most {@code maxInFlight} items unresolved at a time.
+ * order within a key, taking a slot of its stream thread's {@link DeliveryWindow} for each item until
+ * it is resolved; the task adds {@code slots} to that window while it is assigned.
  *
  * <p>An item is resolved once it is delivered or its dead letter is acknowledged.
- * {@link #beforeCommit()} waits until every submitted item is resolved, so the offsets Streams then
- * commits never run ahead of the sink. While the sink is down, submissions block once the window is
- * full and the partition stops advancing; nothing is dead-lettered for being late.
+ * {@link #beforeCommit()} waits until every item this task submitted is resolved, so the offsets
+ * Streams then commits never run ahead of the sink. While the sink is down, submissions block once the
+ * window is full and the partitions stop advancing; nothing is dead-lettered for being late.
  */
 public final class OrderedDispatcher<T> implements CommitBarrier.PreCommitHook, AutoCloseable {
 
@@ -30,25 +30,28 @@ public final class OrderedDispatcher<T> implements CommitBarrier.PreCommitHook, 
     private final DeadLetterPublisher deadLetters;
     private final CommitBarrier barrier;
     private final ConsumerMetrics metrics;
-    private final int maxInFlight;
-    private final Semaphore window;
+    private final DeliveryWindow window;
+    private final int slots;
+    private final DeliveryWindow unresolved = new DeliveryWindow(Integer.MAX_VALUE);
     private final Map<String, CompletableFuture<Void>> lastOfKey = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile Throwable deadLetterFailure;
 
     public OrderedDispatcher(RetryingSink<T> sink, DeadLetterPublisher deadLetters, CommitBarrier barrier,
-                             ConsumerMetrics metrics, int maxInFlight) {
+                             ConsumerMetrics metrics, DeliveryWindow window, int slots) {
         this.sink = sink;
         this.deadLetters = deadLetters;
         this.barrier = barrier;
         this.metrics = metrics;
-        this.maxInFlight = maxInFlight;
-        this.window = new Semaphore(maxInFlight);
+        this.window = window;
+        this.slots = slots;
+        window.resize(slots);
     }
 
     /** Hands an item to the sink after the previous item of the same key; blocks while the window is full. */
     public void submit(String key, T item, SourceRecord source) {
-        acquire(1, "a free delivery slot");
+        await(window::tryAcquire, "a free delivery slot");
+        await(unresolved::tryAcquire, "a free delivery slot"); // unlimited: never waits, only counts
         metrics.inFlight().incrementAndGet();
         CompletableFuture<Void> resolved = new CompletableFuture<>();
         CompletableFuture<Void> previous = lastOfKey.put(key, resolved);
@@ -65,6 +68,7 @@ public final class OrderedDispatcher<T> implements CommitBarrier.PreCommitHook, 
                     }
                     lastOfKey.remove(key, resolved);
                     metrics.inFlight().decrementAndGet();
+                    unresolved.release();
                     window.release();
                     resolved.complete(null);
                 });
@@ -72,8 +76,7 @@ public final class OrderedDispatcher<T> implements CommitBarrier.PreCommitHook, 
 
     @Override
     public void beforeCommit() {
-        acquire(maxInFlight, "all deliveries to resolve before committing offsets");
-        window.release(maxInFlight);
+        await(unresolved::awaitEmpty, "all deliveries to resolve before committing offsets");
         Throwable failure = deadLetterFailure;
         if (failure != null) {
             throw new IllegalStateException("a dead-letter record could not be written; not committing", failure);
@@ -83,20 +86,28 @@ public final class OrderedDispatcher<T> implements CommitBarrier.PreCommitHook, 
     /** Stops retrying: unresolved items are abandoned uncommitted, for the partition's next owner. */
     @Override
     public void close() {
-        closed = true;
+        if (!closed) {
+            closed = true;
+            window.resize(-slots);
+        }
     }
 
-    private void acquire(int permits, String waitingFor) {
+    @FunctionalInterface
+    private interface TimedWait {
+        boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException;
+    }
+
+    private void await(TimedWait wait, String waitingFor) {
         long waitedSeconds = 0;
         try {
-            while (!window.tryAcquire(permits, 1, TimeUnit.SECONDS)) {
+            while (!wait.waitFor(1, TimeUnit.SECONDS)) {
                 if (barrier.givingUp()) {
-                    throw new IllegalStateException("shutting down with " + (maxInFlight - window.availablePermits())
+                    throw new IllegalStateException("shutting down with " + unresolved.unresolved()
                             + " deliveries unresolved; their offsets stay uncommitted and will be delivered again");
                 }
                 if (++waitedSeconds % PROGRESS_LOG_SECONDS == 0) {
-                    LOG.warn("Waited {} s for {}: {} deliveries unresolved (is the sink down?)",
-                            waitedSeconds, waitingFor, maxInFlight - window.availablePermits());
+                    LOG.warn("Waited {} s for {}: {} deliveries of this partition unresolved (is the sink down?)",
+                            waitedSeconds, waitingFor, unresolved.unresolved());
                 }
             }
         } catch (InterruptedException e) {

@@ -64,7 +64,7 @@ public final class OpenLineageTopology {
             RetryingSink<OpenLineageEvent> retrying =
                     new RetryingSink<>(sink, runtime.retryPolicy(), runtime.retryTimer(), runtime.metrics());
             dispatcher = new OrderedDispatcher<>(retrying, runtime.deadLetters(), runtime.commitBarrier(),
-                    runtime.metrics(), maxInFlight);
+                    runtime.metrics(), runtime.deliveryWindow(), maxInFlight);
             registration = runtime.commitBarrier().register(dispatcher);
         }
 

@@ -3,6 +3,7 @@ package dev.lineagehub.runtime;
 import dev.lineagehub.delivery.CommitBarrier;
 import dev.lineagehub.delivery.DeadLetterHandler;
 import dev.lineagehub.delivery.DeadLetterPublisher;
+import dev.lineagehub.delivery.DeliveryWindow;
 import dev.lineagehub.delivery.DeadLetters;
 import dev.lineagehub.delivery.RetryPolicy;
 
@@ -46,6 +47,7 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerRuntime.class);
 
+    private final ThreadLocal<DeliveryWindow> deliveryWindows = ThreadLocal.withInitial(DeliveryWindow::new);
     private final ConsumerDefinition definition;
     private final EnvConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -164,6 +166,11 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
     @Override
     public DeadLetterPublisher deadLetters() {
         return deadLetters;
+    }
+
+    @Override
+    public DeliveryWindow deliveryWindow() {
+        return deliveryWindows.get();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.lineagehub.runtime;
 
 import dev.lineagehub.delivery.CommitBarrier;
 import dev.lineagehub.delivery.DeadLetterPublisher;
+import dev.lineagehub.delivery.DeliveryWindow;
 import dev.lineagehub.delivery.RetryPolicy;
 
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,6 +17,9 @@ public interface RuntimeContext {
     DeadLetterPublisher deadLetters();
 
     RetryPolicy retryPolicy();
+
+    /** The delivery window shared by the tasks of the calling stream thread; call it from {@code Processor.init}. */
+    DeliveryWindow deliveryWindow();
 
     /** Schedules retries; shared by all tasks of the consumer. */
     ScheduledExecutorService retryTimer();

@@ -79,11 +79,7 @@ class OrderedDispatcherTest {
     @Test
     void commitWaitsUntilEveryDeliveryIsResolved() throws Exception {
         ConcurrentLinkedQueue<CompletableFuture<Void>> calls = new ConcurrentLinkedQueue<>();
-        OrderedDispatcher<String> dispatcher = dispatcher(item -> {
-            CompletableFuture<Void> call = new CompletableFuture<>();
-            calls.add(call);
-            return call;
-        }, 4);
+        OrderedDispatcher<String> dispatcher = dispatcher(pending(calls), 4);
         dispatcher.submit("a", "1", source(1));
         dispatcher.submit("b", "2", source(2));
 
@@ -102,11 +98,7 @@ class OrderedDispatcherTest {
     @Test
     void submitBlocksWhileTheWindowIsFull() throws Exception {
         ConcurrentLinkedQueue<CompletableFuture<Void>> calls = new ConcurrentLinkedQueue<>();
-        OrderedDispatcher<String> dispatcher = dispatcher(item -> {
-            CompletableFuture<Void> call = new CompletableFuture<>();
-            calls.add(call);
-            return call;
-        }, 2);
+        OrderedDispatcher<String> dispatcher = dispatcher(pending(calls), 2);
         dispatcher.submit("a", "1", source(1));
         dispatcher.submit("b", "2", source(2));
 
@@ -121,6 +113,46 @@ class OrderedDispatcherTest {
         calls.poll().complete(null);
         assertThat(third.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(metrics.inFlight().get()).isEqualTo(2);
+    }
+
+    @Test
+    void tasksOfOneThreadShareTheirSlotsAndCommitOnlyWaitsForTheirOwn() throws Exception {
+        ConcurrentLinkedQueue<CompletableFuture<Void>> callsOfA = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<CompletableFuture<Void>> callsOfB = new ConcurrentLinkedQueue<>();
+        DeliveryWindow shared = new DeliveryWindow();
+        OrderedDispatcher<String> a = dispatcher(pending(callsOfA), shared, 2);
+        OrderedDispatcher<String> b = dispatcher(pending(callsOfB), shared, 2);
+
+        // B is idle, so A may use B's slots too: four submissions without blocking.
+        for (int i = 0; i < 4; i++) {
+            a.submit("run-" + i, "a" + i, source(i));
+        }
+        assertThat(shared.unresolved()).isEqualTo(4);
+        CountDownLatch fifth = new CountDownLatch(1);
+        Thread submitter = new Thread(() -> {
+            b.submit("run-b", "b0", source(10));
+            fifth.countDown();
+        });
+        submitter.start();
+        assertThat(fifth.await(300, TimeUnit.MILLISECONDS)).as("every slot of the thread is taken").isFalse();
+
+        callsOfA.poll().complete(null);
+        assertThat(fifth.await(5, TimeUnit.SECONDS)).isTrue();
+        callsOfA.forEach(call -> call.complete(null));
+        a.beforeCommit(); // B's delivery is still unresolved; A's commit does not wait for it
+        assertThat(callsOfB).hasSize(1);
+
+        a.close();
+        b.submit("run-b", "b1", source(11)); // B is left alone with its own two slots
+        assertThat(shared.unresolved()).isEqualTo(2);
+    }
+
+    private static Sink<String> pending(ConcurrentLinkedQueue<CompletableFuture<Void>> calls) {
+        return item -> {
+            CompletableFuture<Void> call = new CompletableFuture<>();
+            calls.add(call);
+            return call;
+        };
     }
 
     @Test
@@ -150,7 +182,7 @@ class OrderedDispatcherTest {
         MockProducer<byte[], byte[]> failing = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
         OrderedDispatcher<String> dispatcher = new OrderedDispatcher<>(
                 new RetryingSink<>(item -> CompletableFuture.failedFuture(new PermanentDeliveryException("no", "HTTP 400")), policy, executor, metrics),
-                new DeadLetterPublisher(failing, "{topic}-dlq", "test", metrics), barrier, metrics, 4);
+                new DeadLetterPublisher(failing, "{topic}-dlq", "test", metrics), barrier, metrics, new DeliveryWindow(), 4);
 
         dispatcher.submit("run", "bad", source(1));
         failing.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker down"));
@@ -170,8 +202,12 @@ class OrderedDispatcherTest {
         assertThat(producer.history()).isEmpty();
     }
 
-    private <T> OrderedDispatcher<T> dispatcher(Sink<T> sink, int window) {
-        return new OrderedDispatcher<>(new RetryingSink<>(sink, policy, executor, metrics), deadLetters, barrier, metrics, window);
+    private <T> OrderedDispatcher<T> dispatcher(Sink<T> sink, int slots) {
+        return dispatcher(sink, new DeliveryWindow(), slots);
+    }
+
+    private <T> OrderedDispatcher<T> dispatcher(Sink<T> sink, DeliveryWindow window, int slots) {
+        return new OrderedDispatcher<>(new RetryingSink<>(sink, policy, executor, metrics), deadLetters, barrier, metrics, window, slots);
     }
 
     private static SourceRecord source(long offset) {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +41,7 @@ public abstract class HttpDouble<D extends HttpDouble<D>> implements AutoCloseab
     private volatile HttpServer server;
     private volatile Duration latency = Duration.ZERO;
     private volatile Failure failure;
+    private volatile CountDownLatch held = new CountDownLatch(0);
     private boolean refusing;
 
     protected HttpDouble(int threads) throws IOException {
@@ -72,6 +74,18 @@ public abstract class HttpDouble<D extends HttpDouble<D>> implements AutoCloseab
         return self();
     }
 
+    /**
+     * Holds every answer back until {@link #release()}: the client's window fills and stops, so a backlog
+     * can build up behind it (a benchmark then times draining it, not the producer that wrote it).
+     */
+    public void hold() {
+        held = new CountDownLatch(1);
+    }
+
+    public void release() {
+        held.countDown();
+    }
+
     /** Answers every request with this status until {@link #recover()}. */
     public void failWith(int status, String retryAfter, String body) {
         failure = new Failure(status, retryAfter, body);
@@ -98,12 +112,13 @@ public abstract class HttpDouble<D extends HttpDouble<D>> implements AutoCloseab
      * @return true when the request was answered here
      */
     protected boolean delayOrFail(HttpExchange exchange) throws IOException {
-        if (!latency.isZero()) {
-            try {
+        try {
+            held.await();
+            if (!latency.isZero()) {
                 Thread.sleep(latency.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         Failure injected = failure;
         if (injected == null) {

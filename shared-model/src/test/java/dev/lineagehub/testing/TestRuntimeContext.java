@@ -3,6 +3,7 @@ package dev.lineagehub.testing;
 import dev.lineagehub.delivery.CommitBarrier;
 import dev.lineagehub.delivery.DeadLetterHandler;
 import dev.lineagehub.delivery.DeadLetterPublisher;
+import dev.lineagehub.delivery.DeliveryWindow;
 import dev.lineagehub.delivery.RetryPolicy;
 import dev.lineagehub.runtime.ConsumerMetrics;
 import dev.lineagehub.runtime.RuntimeContext;
@@ -28,6 +29,7 @@ public final class TestRuntimeContext implements RuntimeContext, AutoCloseable {
 
     public static final String DLQ_TEMPLATE = "{topic}-test-dlq";
 
+    private final ThreadLocal<DeliveryWindow> deliveryWindows = ThreadLocal.withInitial(DeliveryWindow::new);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final ConsumerMetrics metrics = new ConsumerMetrics(registry, "test");
     private final CommitBarrier barrier = new CommitBarrier();
@@ -71,6 +73,11 @@ public final class TestRuntimeContext implements RuntimeContext, AutoCloseable {
     @Override
     public DeadLetterPublisher deadLetters() {
         return deadLetters;
+    }
+
+    @Override
+    public DeliveryWindow deliveryWindow() {
+        return deliveryWindows.get();
     }
 
     @Override
