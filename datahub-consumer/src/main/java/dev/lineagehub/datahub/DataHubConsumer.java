@@ -10,12 +10,18 @@ import dev.lineagehub.runtime.EnvConfig;
 import dev.lineagehub.runtime.RuntimeContext;
 
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.List;
 
 /** datahub-consumer: OpenLineage events from Kafka to DataHub as typed proposals, in run order, at least once. */
 public final class DataHubConsumer implements ConsumerDefinition {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataHubConsumer.class);
 
     public static void main(String[] args) {
         ConsumerRuntime.main(new DataHubConsumer());
@@ -49,7 +55,15 @@ public final class DataHubConsumer implements ConsumerDefinition {
 
     @Override
     public Topology topology(EnvConfig config, RuntimeContext context) {
-        DataHubSink sink = new DataHubSink(DataHubSettings.from(config));
+        DataHubSettings settings = DataHubSettings.from(config);
+        DataHubSink sink;
+        try {
+            sink = new DataHubSink(settings);
+        } catch (IOException e) {
+            throw new ConfigException(DataHubSettings.OUTPUT_FILE + ": cannot create " + settings.outputFile().orElseThrow() + ": " + e);
+        }
+        settings.outputFile().ifPresent(file ->
+                LOG.info("No DataHub GMS: writing proposals in DataHub's MCP file format to {}", file.toAbsolutePath()));
         context.closeOnShutdown(sink);
         return OpenLineageTopology.build(OpenLineageSettings.from(config), sink, context);
     }

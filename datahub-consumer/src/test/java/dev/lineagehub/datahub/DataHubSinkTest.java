@@ -13,12 +13,21 @@ import dev.lineagehub.testing.SampleEvents;
 
 import io.openlineage.client.OpenLineage.RunEvent.EventType;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +102,7 @@ class DataHubSinkTest {
     }
 
     @Test
-    void aSchemaViolationIsPermanentAndCarriesGmsMessage() {
+    void aSchemaViolationIsPermanentAndCarriesGmsMessage() throws Exception {
         sink = sink(Duration.ZERO, null);
         gms.failWith(422, null, "{\"message\":\"[ERROR :: /created :: field is required but not found and has no default value]\",\"status\":422}");
         assertThatThrownBy(() -> deliver(SampleEvents.sparkJob(EventType.START, UUID.randomUUID(), "clicks")))
@@ -115,16 +124,48 @@ class DataHubSinkTest {
     }
 
     @Test
-    void nonRunEventsAreRefusedWithAReasonNotDropped() {
+    void nonRunEventsAreRefusedWithAReasonNotDropped() throws Exception {
         sink = sink(Duration.ZERO, null);
         OpenLineageEvent datasetEvent = OpenLineageEvent.parse(SampleEvents.json(SampleEvents.datasetEvent()));
         assertThatThrownBy(() -> sink.deliver(datasetEvent).toCompletableFuture().get(10, TimeUnit.SECONDS))
                 .cause().isInstanceOf(PermanentDeliveryException.class).hasMessageContaining("DATASET");
     }
 
-    private DataHubSink sink(Duration cacheTtl, String token) {
-        return new DataHubSink(new DataHubSettings(URI.create(gms.url()), token, Duration.ofSeconds(5), 16,
-                MappingOptions.defaults(), cacheTtl, 1000));
+    @Test
+    void withAnOutputFileProposalsGoToAnMcpFileThatValidatesAgainstTheAspectSchemas(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("datahub/mcps.json");
+        UUID run = UUID.randomUUID();
+        sink = new DataHubSink(settings(Duration.ofHours(1), null, Optional.of(file)));
+        deliver(SampleEvents.airflowTask(EventType.START, run, run, "etl", "load"));
+        deliver(SampleEvents.airflowTask(EventType.COMPLETE, run, run, "etl", "load"));
+        sink.close();
+        sink = null;
+
+        JsonNode proposals = new ObjectMapper().readTree(file.toFile());
+        assertThat(proposals.isArray()).isTrue();
+        Set<String> entityTypes = new TreeSet<>();
+        long runEvents = 0;
+        for (JsonNode proposal : proposals) {
+            entityTypes.add(proposal.path("entityType").asText());
+            runEvents += "dataProcessInstanceRunEvent".equals(proposal.path("aspectName").asText()) ? 1 : 0;
+            assertThat(proposal.path("changeType").asText()).isEqualTo("UPSERT");
+            assertThat(proposal.path("aspect").path("contentType").asText()).isEqualTo("application/json");
+            String aspect = proposal.path("aspect").path("value").asText();
+            assertThat(GmsDouble.violation(proposal.path("entityType").asText(), proposal.path("entityUrn").asText(),
+                    proposal.path("aspectName").asText(), aspect)).as(proposal.toString()).isNull();
+        }
+        assertThat(entityTypes).containsExactly("dataFlow", "dataJob", "dataProcessInstance", "dataset");
+        assertThat(runEvents).isEqualTo(2);
+        assertThat(gms.accepted()).as("nothing goes to GMS").isEmpty();
+    }
+
+    private DataHubSink sink(Duration cacheTtl, String token) throws IOException {
+        return new DataHubSink(settings(cacheTtl, token, Optional.empty()));
+    }
+
+    private DataHubSettings settings(Duration cacheTtl, String token, Optional<Path> outputFile) {
+        return new DataHubSettings(URI.create(gms.url()), token, Duration.ofSeconds(5), 16,
+                MappingOptions.defaults(), cacheTtl, 1000, outputFile);
     }
 
     private void deliver(Object event) throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {

@@ -1,7 +1,10 @@
 package dev.lineagehub.lineage;
 
+import dev.lineagehub.delivery.Sink;
 import dev.lineagehub.lineage.config.MarquezSettings;
 import dev.lineagehub.lineage.sink.MarquezSink;
+import dev.lineagehub.lineage.sink.NdjsonFileSink;
+import dev.lineagehub.openlineage.OpenLineageEvent;
 import dev.lineagehub.openlineage.OpenLineageSettings;
 import dev.lineagehub.openlineage.OpenLineageTopology;
 import dev.lineagehub.runtime.ConsumerDefinition;
@@ -13,12 +16,19 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /** lineage-consumer: OpenLineage events from Kafka to Marquez, in run order, at least once. */
 public final class LineageConsumer implements ConsumerDefinition {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LineageConsumer.class);
 
     public static void main(String[] args) {
         ConsumerRuntime.main(new LineageConsumer());
@@ -52,10 +62,26 @@ public final class LineageConsumer implements ConsumerDefinition {
 
     @Override
     public Topology topology(EnvConfig config, RuntimeContext context) {
+        MarquezSettings settings = MarquezSettings.from(config);
+        return OpenLineageTopology.build(OpenLineageSettings.from(config), sink(settings, context), context);
+    }
+
+    private static Sink<OpenLineageEvent> sink(MarquezSettings settings, RuntimeContext context) {
+        if (settings.outputFile().isPresent()) {
+            Path file = settings.outputFile().get();
+            try {
+                NdjsonFileSink sink = new NdjsonFileSink(file);
+                context.closeOnShutdown(sink);
+                LOG.info("No Marquez: writing OpenLineage NDJSON to {}", file.toAbsolutePath());
+                return sink;
+            } catch (IOException e) {
+                throw new ConfigException(MarquezSettings.OUTPUT_FILE + ": cannot open " + file + " for appending: " + e);
+            }
+        }
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         context.closeOnShutdown(() -> vertx.close().await());
-        MarquezSink sink = new MarquezSink(vertx, MarquezSettings.from(config));
+        MarquezSink sink = new MarquezSink(vertx, settings);
         context.closeOnShutdown(sink);
-        return OpenLineageTopology.build(OpenLineageSettings.from(config), sink, context);
+        return sink;
     }
 }

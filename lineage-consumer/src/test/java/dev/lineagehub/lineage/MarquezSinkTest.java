@@ -21,6 +21,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -97,7 +98,7 @@ class MarquezSinkTest {
 
     private MarquezSink sink(String apiKey, boolean gzip) {
         return new MarquezSink(vertx, new MarquezSettings(URI.create(marquez.url() + "/"), apiKey,
-                Duration.ofSeconds(5), gzip, Map.of(), 4));
+                Duration.ofSeconds(5), gzip, Map.of(), 4, Optional.empty()));
     }
 
     private static void deliver(MarquezSink sink, OpenLineageEvent event) throws Exception {

@@ -16,12 +16,14 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 
 /** How datahub-consumer reaches GMS and names what it writes. All variables start with {@code DATAHUB_}. */
 public record DataHubSettings(URI gmsUrl, String token, Duration requestTimeout, int maxConnections,
-                              MappingOptions mapping, Duration cacheTtl, int cacheMaxEntries) {
+                              MappingOptions mapping, Duration cacheTtl, int cacheMaxEntries, Optional<Path> outputFile) {
 
     public static final String PREFIX = "DATAHUB_";
     public static final String GMS_URL = PREFIX + "GMS_URL";
@@ -35,6 +37,7 @@ public record DataHubSettings(URI gmsUrl, String token, Duration requestTimeout,
     public static final String DEFAULT_ORCHESTRATOR = PREFIX + "DEFAULT_ORCHESTRATOR";
     public static final String CACHE_TTL_MS = PREFIX + "CACHE_TTL_MS";
     public static final String CACHE_MAX_ENTRIES = PREFIX + "CACHE_MAX_ENTRIES";
+    public static final String OUTPUT_FILE = PREFIX + "OUTPUT_FILE";
 
     public static void define(ConfigDef def) {
         def.define(GMS_URL, Type.STRING, "http://localhost:8080", Validators.uri("http", "https"), HIGH,
@@ -59,7 +62,11 @@ public record DataHubSettings(URI gmsUrl, String token, Duration requestTimeout,
                 .define(CACHE_TTL_MS, Type.LONG, 3_600_000L, Range.atLeast(0), LOW,
                         "How long an unchanged dataset, flow or job aspect is not sent again; 0 sends every aspect every time.")
                 .define(CACHE_MAX_ENTRIES, Type.INT, 100_000, Range.atLeast(1), LOW,
-                        "Most aspects remembered by that cache; the least recently used are forgotten first.");
+                        "Most aspects remembered by that cache; the least recently used are forgotten first.")
+                .define(OUTPUT_FILE, Type.STRING, "", MEDIUM,
+                        "Write proposals to this file in DataHub's MCP file format (a JSON array; load it with 'datahub ingest' "
+                                + "and a 'file' source) instead of sending them to GMS, e.g. to run without one. The file is rewritten at each start and "
+                                + "complete once the consumer stops. Empty sends to DATAHUB_GMS_URL.");
     }
 
     public static DataHubSettings from(EnvConfig config) {
@@ -68,7 +75,8 @@ public record DataHubSettings(URI gmsUrl, String token, Duration requestTimeout,
                 config.getString(ORCHESTRATOR), config.getString(DEFAULT_ORCHESTRATOR));
         return new DataHubSettings(URI.create(config.getString(GMS_URL)), config.getSecret(TOKEN),
                 Duration.ofMillis(config.getLong(REQUEST_TIMEOUT_MS)), config.getInt(MAX_CONNECTIONS), mapping,
-                Duration.ofMillis(config.getLong(CACHE_TTL_MS)), config.getInt(CACHE_MAX_ENTRIES));
+                Duration.ofMillis(config.getLong(CACHE_TTL_MS)), config.getInt(CACHE_MAX_ENTRIES),
+                Optional.of(config.getString(OUTPUT_FILE)).filter(path -> !path.isBlank()).map(Path::of));
     }
 
     private static String[] fabricTypes() {

@@ -11,13 +11,18 @@ import dev.lineagehub.openlineage.EventKind;
 import dev.lineagehub.openlineage.OpenLineageEvent;
 
 import datahub.client.Callback;
+import datahub.client.Emitter;
 import datahub.client.MetadataWriteResponse;
+import datahub.client.file.FileEmitter;
+import datahub.client.file.FileEmitterConfig;
 import datahub.client.rest.RestEmitter;
 import datahub.event.MetadataChangeProposalWrapper;
 import datahub.shaded.org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import datahub.shaded.org.apache.hc.core5.http.Header;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,26 +42,15 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
 
     private static final int CONNECTIONS_PER_EMITTER = 5;
 
-    private final List<RestEmitter> emitters;
+    private final List<Emitter> emitters;
     private final AtomicInteger nextEmitter = new AtomicInteger();
     private final RunEventMapper mapper;
     private final AspectCache cache;
     private final AtomicLong proposalsSent = new AtomicLong();
     private final Duration callTimeout;
 
-    public DataHubSink(DataHubSettings settings) {
-        // RestEmitter always builds its own connection pool (5 connections per host) and replaces any
-        // given to it, so more connections take more emitters, used in turn.
-        int emitterCount = Math.max(1, (settings.maxConnections() + CONNECTIONS_PER_EMITTER - 1) / CONNECTIONS_PER_EMITTER);
-        this.emitters = new ArrayList<>();
-        for (int i = 0; i < emitterCount; i++) {
-            emitters.add(RestEmitter.create(builder -> builder
-                    .server(settings.gmsUrl().toString())
-                    .token(settings.token())
-                    .timeoutSec((int) Math.max(1, settings.requestTimeout().toSeconds()))
-                    // Retries are ours (backoff, Retry-After, no dead-lettering while GMS is down).
-                    .maxRetries(0)));
-        }
+    public DataHubSink(DataHubSettings settings) throws IOException {
+        this.emitters = settings.outputFile().isPresent() ? List.of(fileEmitter(settings.outputFile().get())) : restEmitters(settings);
         // Under a saturated pool some calls were seen never to call back (docs/benchmarks.md); a call
         // that has not answered by then is failed and retried, never waited on forever.
         this.callTimeout = settings.requestTimeout().multipliedBy(2);
@@ -75,6 +69,30 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
         return emitAll(mapped.datasets(), true)
                 .thenCompose(ignored -> emitAll(mapped.templates(), true))
                 .thenCompose(ignored -> emitAll(mapped.instance(), false));
+    }
+
+    private static List<Emitter> restEmitters(DataHubSettings settings) {
+        // RestEmitter always builds its own connection pool (5 connections per host) and replaces any
+        // given to it, so more connections take more emitters, used in turn.
+        int emitterCount = Math.max(1, (settings.maxConnections() + CONNECTIONS_PER_EMITTER - 1) / CONNECTIONS_PER_EMITTER);
+        List<Emitter> emitters = new ArrayList<>();
+        for (int i = 0; i < emitterCount; i++) {
+            emitters.add(RestEmitter.create(builder -> builder
+                    .server(settings.gmsUrl().toString())
+                    .token(settings.token())
+                    .timeoutSec((int) Math.max(1, settings.requestTimeout().toSeconds()))
+                    // Retries are ours (backoff, Retry-After, no dead-lettering while GMS is down).
+                    .maxRetries(0)));
+        }
+        return emitters;
+    }
+
+    private static Emitter fileEmitter(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        return new FileEmitter(FileEmitterConfig.builder().fileName(file.toString()).build());
     }
 
     /** Proposals sent to GMS so far (cached ones not counted). */
@@ -98,22 +116,25 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
         CompletableFuture<Void> result = new CompletableFuture<>();
         proposalsSent.incrementAndGet();
         try {
-            RestEmitter emitter = emitters.get(Math.floorMod(nextEmitter.getAndIncrement(), emitters.size()));
-            emitter.emit(proposal, new Callback() {
-                @Override
-                public void onCompletion(MetadataWriteResponse response) {
-                    if (response.isSuccess()) {
-                        result.complete(null);
-                    } else {
-                        result.completeExceptionally(failure(proposal, response));
+            Emitter emitter = emitters.get(Math.floorMod(nextEmitter.getAndIncrement(), emitters.size()));
+            // The file emitter writes each proposal in several unsynchronized steps; a REST emit only queues the call.
+            synchronized (emitter) {
+                emitter.emit(proposal, new Callback() {
+                    @Override
+                    public void onCompletion(MetadataWriteResponse response) {
+                        if (response.isSuccess()) {
+                            result.complete(null);
+                        } else {
+                            result.completeExceptionally(failure(proposal, response));
+                        }
                     }
-                }
 
-                @Override
-                public void onFailure(Throwable cause) {
-                    result.completeExceptionally(unreachable(cause));
-                }
-            });
+                    @Override
+                    public void onFailure(Throwable cause) {
+                        result.completeExceptionally(unreachable(cause));
+                    }
+                });
+            }
         } catch (IOException | RuntimeException e) {
             result.completeExceptionally(unreachable(e));
         }
@@ -145,7 +166,7 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
 
     @Override
     public void close() throws IOException {
-        for (RestEmitter emitter : emitters) {
+        for (Emitter emitter : emitters) {
             emitter.close();
         }
     }

@@ -13,16 +13,18 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How lineage-consumer reaches Marquez. All variables start with {@code MARQUEZ_}, so the
  * {@code MARQUEZ_URL} that Marquez users already set is read as is.
  */
 public record MarquezSettings(URI url, String apiKey, Duration requestTimeout, boolean gzip,
-                              Map<String, String> headers, int maxConnections) {
+                              Map<String, String> headers, int maxConnections, Optional<Path> outputFile) {
 
     public static final String PREFIX = "MARQUEZ_";
     public static final String URL = PREFIX + "URL";
@@ -31,6 +33,7 @@ public record MarquezSettings(URI url, String apiKey, Duration requestTimeout, b
     public static final String GZIP = PREFIX + "GZIP";
     public static final String HEADERS = PREFIX + "HEADERS";
     public static final String MAX_CONNECTIONS = PREFIX + "MAX_CONNECTIONS";
+    public static final String OUTPUT_FILE = PREFIX + "OUTPUT_FILE";
 
     public static void define(ConfigDef def) {
         def.define(URL, Type.STRING, "http://localhost:5000", Validators.uri("http", "https"), HIGH,
@@ -44,13 +47,17 @@ public record MarquezSettings(URI url, String apiKey, Duration requestTimeout, b
                 .define(HEADERS, Type.PASSWORD, null, LOW,
                         "Extra request headers as Name=value,Name2=value2, e.g. for an auth proxy; treated as a secret.")
                 .define(MAX_CONNECTIONS, Type.INT, 64, Range.between(1, 4096), LOW,
-                        "Keep-alive connections to Marquez, shared by all partitions.");
+                        "Keep-alive connections to Marquez, shared by all partitions.")
+                .define(OUTPUT_FILE, Type.STRING, "", MEDIUM,
+                        "Append events to this OpenLineage NDJSON file (one event per line) instead of POSTing them to "
+                                + "Marquez, e.g. to run without one; empty sends to MARQUEZ_URL.");
     }
 
     public static MarquezSettings from(EnvConfig config) {
         return new MarquezSettings(URI.create(config.getString(URL)), config.getSecret(API_KEY),
                 Duration.ofMillis(config.getLong(REQUEST_TIMEOUT_MS)), config.getBoolean(GZIP),
-                parseHeaders(config.getSecret(HEADERS)), config.getInt(MAX_CONNECTIONS));
+                parseHeaders(config.getSecret(HEADERS)), config.getInt(MAX_CONNECTIONS),
+                Optional.of(config.getString(OUTPUT_FILE)).filter(path -> !path.isBlank()).map(Path::of));
     }
 
     /** {@code <url>/api/v1/lineage}, tolerating a trailing slash in the base URL. */
