@@ -1,5 +1,6 @@
 package dev.lineagehub.bench;
 
+import dev.lineagehub.local.traffic.SpanRequests;
 import dev.lineagehub.otel.OtelConsumer;
 import dev.lineagehub.otel.decode.SpanRow;
 import dev.lineagehub.otel.decode.SpanRows;

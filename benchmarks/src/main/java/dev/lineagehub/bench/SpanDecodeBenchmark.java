@@ -1,5 +1,6 @@
 package dev.lineagehub.bench;
 
+import dev.lineagehub.local.traffic.SpanRequests;
 import dev.lineagehub.otel.decode.Encoding;
 import dev.lineagehub.otel.decode.OtlpDecoder;
 import dev.lineagehub.otel.decode.SpanRows;

@@ -1,0 +1,90 @@
+package dev.lineagehub.local.traffic;
+
+import static dev.lineagehub.local.traffic.SpanRequests.kv;
+
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.Gauge;
+import io.opentelemetry.proto.metrics.v1.Histogram;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.Sum;
+import io.opentelemetry.proto.resource.v1.Resource;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Publishes OTLP protobuf export requests the way the OpenTelemetry Collector's Kafka exporter does
+ * ({@code otlp_proto}, no key): per cycle one trace of a web service's request, and one metrics request
+ * with a gauge, a cumulative sum and a histogram.
+ */
+public final class TelemetryTraffic implements AutoCloseable {
+
+    private static final int SPANS_PER_TRACE = 6;
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String spansTopic;
+    private final String metricsTopic;
+    private long requestsServed;
+
+    public TelemetryTraffic(String bootstrapServers, String spansTopic, String metricsTopic) {
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer());
+        this.spansTopic = spansTopic;
+        this.metricsTopic = metricsTopic;
+    }
+
+    /** Publishes the cycle's trace and metrics; returns the spans published. */
+    public int cycle(int trace) {
+        long now = System.currentTimeMillis() * 1_000_000L;
+        producer.send(new ProducerRecord<>(spansTopic, SpanRequests.request(trace, SPANS_PER_TRACE, now).toByteArray()));
+        requestsServed += SPANS_PER_TRACE;
+        producer.send(new ProducerRecord<>(metricsTopic, metrics(now).toByteArray()));
+        return SPANS_PER_TRACE;
+    }
+
+    private ExportMetricsServiceRequest metrics(long nowNanos) {
+        double latencyMs = 5 + ThreadLocalRandom.current().nextDouble(40);
+        Metric heap = Metric.newBuilder().setName("jvm.memory.used").setUnit("By").setDescription("JVM heap in use")
+                .setGauge(Gauge.newBuilder().addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(nowNanos)
+                        .setAsInt(180_000_000L + ThreadLocalRandom.current().nextLong(20_000_000L))
+                        .addAttributes(kv("jvm.memory.type", "heap"))))
+                .build();
+        Metric served = Metric.newBuilder().setName("http.server.requests").setUnit("{request}")
+                .setSum(Sum.newBuilder().setIsMonotonic(true)
+                        .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                        .addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(nowNanos).setAsInt(requestsServed)
+                                .addAttributes(kv("http.route", "/api/orders/{id}"))))
+                .build();
+        List<Long> counts = List.of(0L, latencyMs < 10 ? 1L : 0L, latencyMs >= 10 && latencyMs < 25 ? 1L : 0L, latencyMs >= 25 ? 1L : 0L);
+        Metric duration = Metric.newBuilder().setName("http.server.request.duration").setUnit("ms")
+                .setHistogram(Histogram.newBuilder()
+                        .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA)
+                        .addDataPoints(HistogramDataPoint.newBuilder().setTimeUnixNano(nowNanos).setCount(1).setSum(latencyMs)
+                                .addAllExplicitBounds(List.of(5.0, 10.0, 25.0)).addAllBucketCounts(counts)
+                                .addAttributes(kv("http.route", "/api/orders/{id}"))))
+                .build();
+        return ExportMetricsServiceRequest.newBuilder().addResourceMetrics(ResourceMetrics.newBuilder()
+                .setResource(Resource.newBuilder().addAttributes(kv("service.name", "orders")))
+                .addScopeMetrics(ScopeMetrics.newBuilder()
+                        .setScope(InstrumentationScope.newBuilder().setName("io.opentelemetry.runtime-telemetry-java17"))
+                        .addMetrics(heap).addMetrics(served).addMetrics(duration)))
+                .build();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
