@@ -75,9 +75,13 @@ public final class EnvConfig {
     }
 
     /** A secret's clear value, or null when unset; never log it. */
+    /**
+     * A secret's value, or null when it is unset or empty: a Kubernetes Secret or compose file often
+     * carries the key with an empty value, which must not become an empty bearer token.
+     */
     public String getSecret(String name) {
         Password password = (Password) value(name);
-        return password == null ? null : password.value();
+        return password == null || password.value().isEmpty() ? null : password.value();
     }
 
     @SuppressWarnings("unchecked")

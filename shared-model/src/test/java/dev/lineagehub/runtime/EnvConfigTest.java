@@ -28,6 +28,12 @@ class EnvConfigTest {
     }
 
     @Test
+    void anEmptySecretIsNoSecret() {
+        // A Kubernetes Secret or compose file that lists the key with no value must not yield "Bearer ".
+        assertThat(EnvConfig.parse("TEST_", definition, Map.of("TEST_TOKEN", "")).getSecret("TEST_TOKEN")).isNull();
+    }
+
+    @Test
     void anInvalidValueNamesTheVariable() {
         assertThatThrownBy(() -> EnvConfig.parse("TEST_", definition, Map.of("TEST_ADMIN_PORT", "eighty")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("TEST_ADMIN_PORT");

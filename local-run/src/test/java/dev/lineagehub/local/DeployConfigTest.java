@@ -1,0 +1,194 @@
+package dev.lineagehub.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lineagehub.datahub.DataHubConsumer;
+import dev.lineagehub.lineage.LineageConsumer;
+import dev.lineagehub.otel.OtelConsumer;
+import dev.lineagehub.runtime.ConsumerDefinition;
+import dev.lineagehub.runtime.ConsumerRuntime;
+import dev.lineagehub.testing.ConfigDocs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The settings the code reads, the deploy/ config, docker-compose.yml and the README name the same
+ * variables: a setting cannot be added or renamed in one place only, and secrets stay in Secrets.
+ */
+class DeployConfigTest {
+
+    private static final Path ROOT = Path.of("..");
+    private static final Path BASE = ROOT.resolve("deploy/base");
+    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final int PARTITIONS = LocalRun.PARTITIONS;
+
+    record Consumer(String name, ConsumerDefinition definition) {
+        ConfigDef configDef() {
+            return ConsumerRuntime.configDef(definition);
+        }
+
+        Set<String> variables() {
+            return configDef().names();
+        }
+
+        Set<String> secrets() {
+            return configDef().configKeys().values().stream().filter(key -> key.type == ConfigDef.Type.PASSWORD)
+                    .map(key -> key.name).collect(Collectors.toSet());
+        }
+
+        /** A variable the consumer reads: a defined setting, or a Kafka client/Streams property passed through. */
+        boolean reads(String variable) {
+            return variables().contains(variable) || variable.startsWith(definition.envPrefix() + "KAFKA_");
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Consumer> consumers() {
+        return Stream.of(new Consumer("lineage-consumer", new LineageConsumer()),
+                new Consumer("datahub-consumer", new DataHubConsumer()),
+                new Consumer("otel-consumer", new OtelConsumer()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("consumers")
+    void theBaseConfigMapAndSecretHoldExactlyTheVariablesTheCodeReads(Consumer consumer) throws IOException {
+        Map<String, String> config = envFile(BASE.resolve(consumer.name() + "/config.env"));
+        Map<String, String> secret = envFile(BASE.resolve(consumer.name() + "/secret.env"));
+
+        Set<String> deployed = new HashSet<>(config.keySet());
+        deployed.addAll(secret.keySet());
+        assertThat(deployed).as("variables in deploy/base/%s", consumer).containsExactlyInAnyOrderElementsOf(consumer.variables());
+        assertThat(secret.keySet()).as("secrets of %s live in its Secret only", consumer)
+                .containsExactlyInAnyOrderElementsOf(consumer.secrets());
+        // Every default in the ConfigMap must pass the consumer's own validation.
+        Map<String, String> env = new LinkedHashMap<>(config);
+        env.putAll(secret);
+        ConsumerRuntime.configDef(consumer.definition()).parse(Map.copyOf(env));
+    }
+
+    @ParameterizedTest
+    @MethodSource("consumers")
+    void theReadmeDocumentsTheSameVariables(Consumer consumer) throws IOException {
+        String table = ConfigDocs.documented(ROOT.resolve("README.md"), consumer.definition().name());
+        Set<String> documented = table.lines().filter(line -> line.startsWith("| `"))
+                .map(line -> line.substring(3, line.indexOf('`', 3)))
+                .filter(variable -> !variable.endsWith("*"))
+                .collect(Collectors.toSet());
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(consumer.variables());
+    }
+
+    @ParameterizedTest
+    @MethodSource("consumers")
+    void theDeploymentRunsTheConsumerWithItsConfigProbesAndAGraceAboveTheCloseTimeout(Consumer consumer) throws IOException {
+        JsonNode deployment = documents(BASE.resolve(consumer.name() + "/deployment.yaml")).stream()
+                .filter(doc -> doc.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+        Map<String, String> config = envFile(BASE.resolve(consumer.name() + "/config.env"));
+        JsonNode pod = deployment.path("spec").path("template").path("spec");
+        JsonNode container = pod.path("containers").get(0);
+        String prefix = consumer.definition().envPrefix();
+
+        assertThat(container.path("args").get(0).asText()).isEqualTo(consumer.definition().getClass().getName());
+        assertThat(container.path("envFrom").findValuesAsText("name")).containsExactly(consumer.name(), consumer.name());
+        assertThat(container.path("ports").get(0).path("containerPort").asInt())
+                .isEqualTo(Integer.parseInt(config.get(prefix + "ADMIN_PORT")));
+        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/ready");
+        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/live");
+        assertThat(pod.path("terminationGracePeriodSeconds").asLong() * 1000)
+                .isGreaterThan(Long.parseLong(config.get(prefix + "SHUTDOWN_TIMEOUT_MS")));
+        assertThat(deployment.path("spec").path("replicas").asInt()).isBetween(1, PARTITIONS);
+        assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
+        assertThat(container.path("resources").path("requests").isObject()).isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("consumers")
+    void theExampleOverlayAndComposeSetOnlyVariablesTheConsumerReadsAndNoSecretInAConfigMap(Consumer consumer) throws IOException {
+        JsonNode overlay = YAML.readTree(ROOT.resolve("deploy/overlays/example/kustomization.yaml").toFile());
+        List<String> literals = new ArrayList<>();
+        overlay.path("configMapGenerator").forEach(generator -> {
+            if (generator.path("name").asText().equals(consumer.name())) {
+                generator.path("literals").forEach(literal -> literals.add(literal.asText().split("=", 2)[0]));
+            }
+        });
+        Set<String> overlaySecrets = envFile(ROOT.resolve("deploy/overlays/example/secrets/" + consumer.name() + ".env")).keySet();
+        assertThat(literals).isNotEmpty().allMatch(consumer::reads).doesNotContainAnyElementsOf(consumer.secrets())
+                .noneMatch(DeployConfigTest::looksSecret);
+        assertThat(overlaySecrets).allMatch(consumer::reads);
+
+        JsonNode service = YAML.readTree(ROOT.resolve("docker-compose.yml").toFile()).path("services").path(consumer.name());
+        assertThat(service.isObject()).as("docker-compose.yml has a %s service", consumer).isTrue();
+        List<String> composeVariables = new ArrayList<>();
+        service.path("environment").fieldNames().forEachRemaining(composeVariables::add);
+        assertThat(composeVariables).isNotEmpty().allMatch(consumer::reads);
+        assertThat(service.path("command").get(0).asText()).isEqualTo(consumer.definition().getClass().getName());
+        assertThat(service.path("healthcheck").path("test").toString())
+                .contains("localhost/" + consumer.definition().defaultAdminPort()).contains("/health/ready");
+    }
+
+    @Test
+    void thePrometheusRuleCarriesExactlyTheAlertsPrometheusLoadsInCompose() throws IOException {
+        JsonNode alerts = YAML.readTree(ROOT.resolve("deploy/prometheus/alerts.yml").toFile());
+        JsonNode rule = YAML.readTree(BASE.resolve("prometheusrule.yaml").toFile());
+        assertThat(rule.path("kind").asText()).isEqualTo("PrometheusRule");
+        assertThat(rule.path("spec").path("groups")).isEqualTo(alerts.path("groups"));
+        assertThat(alerts.findValuesAsText("alert")).contains("LineageHubConsumerLagGrowing", "LineageHubDeadLetters",
+                "LineageHubSinkErrors", "LineageHubNotReady");
+    }
+
+    @Test
+    void theDashboardShowsThroughputLagDeadLettersLatencyAndRetries() throws IOException {
+        JsonNode dashboard = new ObjectMapper().readTree(BASE.resolve("grafana/lineage-hub.json").toFile());
+        String queries = String.join("\n", dashboard.findValuesAsText("expr"));
+        assertThat(queries).contains("_delivered_total", "records_lag_max", "_dead_lettered_total",
+                "_delivery_seconds_bucket", "_retries_total");
+    }
+
+    private static boolean looksSecret(String variable) {
+        return variable.contains("PASSWORD") || variable.contains("JAAS") || variable.contains("TOKEN") || variable.contains("API_KEY");
+    }
+
+    /** KEY=value lines as kustomize reads them; comments and blank lines skipped. */
+    private static Map<String, String> envFile(Path file) throws IOException {
+        Map<String, String> entries = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] pair = line.split("=", 2);
+            assertThat(entries.put(pair[0], pair.length > 1 ? pair[1] : "")).as("%s sets %s twice", file, pair[0]).isNull();
+        }
+        return entries;
+    }
+
+    private static List<JsonNode> documents(Path file) throws IOException {
+        List<JsonNode> documents = new ArrayList<>();
+        try (var parser = new YAMLFactory().createParser(file.toFile())) {
+            YAML.readValues(parser, JsonNode.class).forEachRemaining(documents::add);
+        }
+        return documents;
+    }
+}
