@@ -117,7 +117,7 @@ public final class LocalRun {
     }
 
     private void start() throws Exception {
-        RealKafka.Broker broker = step("Kafka broker (KRaft)", RealKafka::start);
+        RealKafka.Broker broker = step("Kafka broker (KRaft)", RealKafka::startEmbedded);
         running.add(broker);
         String bootstrap = broker.kafka().bootstrapServers();
         step("topics " + LINEAGE_TOPIC + ", " + SPANS_TOPIC + ", " + METRICS_TOPIC + " (" + PARTITIONS + " partitions each)", () -> {

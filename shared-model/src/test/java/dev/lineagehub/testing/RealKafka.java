@@ -41,13 +41,18 @@ public final class RealKafka implements ParameterResolver {
     /** Starts a broker outside JUnit, e.g. for a benchmark; closing the result stops it. */
     public static Broker start() {
         boolean embedded = "embedded".equals(System.getenv("LINEAGEHUB_TEST_KAFKA"));
+        if (!embedded && DockerClientFactory.instance().isDockerAvailable()) {
+            KafkaContainer container = new KafkaContainer(IMAGE);
+            container.start();
+            LOG.info("Kafka container {} at {}", IMAGE, container.getBootstrapServers());
+            return new Broker(new TestKafka(container.getBootstrapServers()), container::stop);
+        }
+        return startEmbedded();
+    }
+
+    /** A single-node KRaft broker inside this JVM, from Kafka's own test kit, Docker or not. */
+    public static Broker startEmbedded() {
         try {
-            if (!embedded && DockerClientFactory.instance().isDockerAvailable()) {
-                KafkaContainer container = new KafkaContainer(IMAGE);
-                container.start();
-                LOG.info("Kafka container {} at {}", IMAGE, container.getBootstrapServers());
-                return new Broker(new TestKafka(container.getBootstrapServers()), container::stop);
-            }
             KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(1)
@@ -68,7 +73,7 @@ public final class RealKafka implements ParameterResolver {
             LOG.info("In-JVM KRaft broker at {}", cluster.bootstrapServers());
             return new Broker(new TestKafka(cluster.bootstrapServers()), cluster::close);
         } catch (Exception e) {
-            throw new IllegalStateException("could not start a Kafka broker for the tests", e);
+            throw new IllegalStateException("could not start a Kafka broker", e);
         }
     }
 
