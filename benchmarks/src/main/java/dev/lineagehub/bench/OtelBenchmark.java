@@ -16,6 +16,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ public final class OtelBenchmark {
     private final int partitions;
     private final int batchRows;
     private final String heap;
+    private final Map<String, String> overrides;
 
     private OtelBenchmark(Options options) {
         this.records = options.integer("records", 2_000);
@@ -40,6 +42,8 @@ public final class OtelBenchmark {
         this.partitions = options.integer("partitions", 4);
         this.batchRows = options.integer("batchRows", 10_000);
         this.heap = options.string("heap", "512m");
+        // CLICKHOUSE_* settings for the consumer, e.g. CLICKHOUSE_BATCH_MAX_MS=5000.
+        this.overrides = options.withPrefix("CLICKHOUSE_");
     }
 
     public static void main(String[] args) throws Exception {
@@ -50,7 +54,7 @@ public final class OtelBenchmark {
     private void run() throws Exception {
         int spans = records * spansPerRecord;
         System.out.printf("otel-consumer benchmark: %d spans (%d records of %d), %d partitions, batches of %d rows, "
-                + "consumer heap %s%n", spans, records, spansPerRecord, partitions, batchRows, heap);
+                + "consumer heap %s; consumer settings %s%n", spans, records, spansPerRecord, partitions, batchRows, heap, overrides);
         long now = System.currentTimeMillis() * 1_000_000L;
         List<ExportTraceServiceRequest> requests = new ArrayList<>();
         for (int r = 0; r < records; r++) {
@@ -103,7 +107,7 @@ public final class OtelBenchmark {
         kafka.flush();
         int insertsBefore = clickhouse.statementsStartingWith(INSERT);
         ConsumerAdmin admin = new ConsumerAdmin();
-        try (ConsumerProcess process = ConsumerProcess.start(OtelConsumer.class, Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "CLICKHOUSE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "CLICKHOUSE_KAFKA_APPLICATION_ID", "otel-bench-" + topic,
                 "CLICKHOUSE_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString(),
@@ -111,7 +115,9 @@ public final class OtelBenchmark {
                 "CLICKHOUSE_METRICS_TOPIC", "",
                 "CLICKHOUSE_URL", clickhouse.jdbcUrl(),
                 "CLICKHOUSE_BATCH_ROWS", String.valueOf(batchRows),
-                "CLICKHOUSE_ADMIN_PORT", String.valueOf(admin.port())), heap)) {
+                "CLICKHOUSE_ADMIN_PORT", String.valueOf(admin.port())));
+        env.putAll(overrides);
+        try (ConsumerProcess process = ConsumerProcess.start(OtelConsumer.class, env, heap)) {
             long first = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             long stored;

@@ -8,9 +8,11 @@ import dev.lineagehub.runtime.EnvConfig;
 import dev.lineagehub.runtime.RuntimeContext;
 
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 
 import java.util.List;
+import java.util.Map;
 
 /** otel-consumer: OTLP spans and metrics from the Collector's Kafka exporter into ClickHouse, in the exporter's schema, exactly once. */
 public final class OtelConsumer implements ConsumerDefinition {
@@ -50,6 +52,16 @@ public final class OtelConsumer implements ConsumerDefinition {
             topics.add(settings.lineageTopic());
         }
         return topics;
+    }
+
+    /**
+     * Two stream threads: an insert blocks its thread, and with one thread nothing was decoded or
+     * fetched meanwhile. Overlapping them took the benchmark from ~71 % to ~93 % of a plain batch
+     * insert (docs/benchmarks.md). CLICKHOUSE_KAFKA_NUM_STREAM_THREADS overrides it.
+     */
+    @Override
+    public Map<String, Object> streamsDefaults() {
+        return Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
     }
 
     @Override

@@ -68,6 +68,8 @@ class OtelConsumerIntegrationTest {
         Await.until(Duration.ofSeconds(120), () -> rows() >= 100_000, () -> rows() + " of 100000 spans stored");
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), topic) == 0, () -> "offsets committed");
         assertThat(rows()).isEqualTo(100_000);
+        // Two stream threads by default, so one thread's insert overlaps the other's decoding.
+        assertThat(consumer.registry().get("kafka.stream.alive.stream.threads").gauge().value()).isEqualTo(2.0);
         assertThat(clickhouse.query("SELECT uniqExact(SpanId) FROM otel.otel_traces")).isEqualTo("100000");
 
         // Grafana's trace view opens a trace through otel_traces_trace_id_ts.

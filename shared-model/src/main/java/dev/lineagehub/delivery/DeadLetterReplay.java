@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.header.Header;
@@ -18,10 +19,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -63,11 +67,9 @@ public final class DeadLetterReplay {
             System.exit(2);
             return;
         }
-        ConfigDef definition = new ConfigDef().define(ENV_PREFIX + "KAFKA_BOOTSTRAP_SERVERS", ConfigDef.Type.STRING,
-                "localhost:9092", ConfigDef.Importance.HIGH, "Kafka bootstrap servers");
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putIfAbsent(ENV_PREFIX + "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
-        Result result = new DeadLetterReplay(EnvConfig.parse(ENV_PREFIX, definition, env).kafkaProperties())
+        Result result = new DeadLetterReplay(EnvConfig.parse(ENV_PREFIX, new ConfigDef(), env).kafkaProperties())
                 .replay(options.get(), System.out::println);
         System.out.printf("%s: %d dead letters read, %d matched, %d re-published%s%n", options.get().deadLetterTopic(),
                 result.scanned(), result.matched(), result.published(), options.get().apply() ? "" : " (dry run: add --apply)");
@@ -98,7 +100,7 @@ public final class DeadLetterReplay {
     public Result replay(Options options, Consumer<String> report) {
         int scanned = 0;
         int matched = 0;
-        int published = 0;
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(); KafkaProducer<byte[], byte[]> producer = producer()) {
             List<TopicPartition> partitions = consumer.partitionsFor(options.deadLetterTopic(), Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -124,14 +126,22 @@ public final class DeadLetterReplay {
                     }
                     report.accept((options.apply() ? "replay " : "would replay ") + where + " (" + reason + ") -> " + target.get());
                     if (options.apply()) {
-                        producer.send(new ProducerRecord<>(target.get(), null, dead.key(), dead.value(), originalHeaders(dead, where)));
-                        published++;
+                        sends.add(producer.send(new ProducerRecord<>(target.get(), null, dead.key(), dead.value(),
+                                originalHeaders(dead, where))));
                     }
                 }
             }
             producer.flush();
+            for (Future<RecordMetadata> send : sends) {
+                send.get(); // a record that was not written fails the replay, rather than being counted
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("replay interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not re-publish a dead letter: " + e.getCause(), e.getCause());
         }
-        return new Result(scanned, matched, published);
+        return new Result(scanned, matched, sends.size());
     }
 
     /** The record's headers as they were before it failed, plus where it was replayed from. */

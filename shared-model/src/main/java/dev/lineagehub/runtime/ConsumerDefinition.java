@@ -4,6 +4,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.Topology;
 
 import java.util.List;
+import java.util.Map;
 
 /** What makes one consumer: its name, settings and topology. {@link ConsumerRuntime} does the rest. */
 public interface ConsumerDefinition {
@@ -26,4 +27,9 @@ public interface ConsumerDefinition {
      * to {@link RuntimeContext#closeOnShutdown}.
      */
     Topology topology(EnvConfig config, RuntimeContext context);
+
+    /** Kafka Streams properties this consumer sets unless a {@code <PREFIX>KAFKA_*} variable does. */
+    default Map<String, Object> streamsDefaults() {
+        return Map.of();
+    }
 }

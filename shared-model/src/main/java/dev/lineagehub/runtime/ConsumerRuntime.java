@@ -238,6 +238,7 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
         // noise. A crash redelivers at most this much (duplicates, never losses).
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 10_000);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        props.putAll(definition.streamsDefaults());
         props.putAll(kafka);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DeadLetters.topicFor(dlqTemplate, inputs.get(0)));
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
