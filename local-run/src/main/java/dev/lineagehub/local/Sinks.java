@@ -37,32 +37,37 @@ final class Sinks {
     }
 
     Map<String, String> lineage(String bootstrap) {
-        Map<String, String> settings = common(MarquezSettings.PREFIX, "lineage", 8081, bootstrap);
-        if (!env.containsKey(MarquezSettings.URL)) {
-            settings.putIfAbsent(MarquezSettings.OUTPUT_FILE, lineageFile().toString());
-        }
-        return settings;
+        return urlOrFile(common(MarquezSettings.PREFIX, "lineage", 8081, bootstrap), MarquezSettings.URL,
+                MarquezSettings.OUTPUT_FILE, lineageFile());
     }
 
     SinkReport.Output lineageOutput() {
-        return env.containsKey(MarquezSettings.URL)
-                ? new SinkReport.Output("Marquez at " + env.get(MarquezSettings.URL), () -> "see the Marquez UI")
-                : new SinkReport.Output("OpenLineage NDJSON in " + lineageFile(), () -> lines(lineageFile()) + " events");
+        return output(MarquezSettings.URL, "Marquez", new SinkReport.Output("OpenLineage NDJSON in " + lineageFile(),
+                () -> lines(lineageFile()) + " events"));
     }
 
     Map<String, String> datahub(String bootstrap) {
-        Map<String, String> settings = common(DataHubSettings.PREFIX, "datahub", 8082, bootstrap);
-        if (!env.containsKey(DataHubSettings.GMS_URL)) {
-            settings.putIfAbsent(DataHubSettings.OUTPUT_FILE, datahubFile().toString());
+        return urlOrFile(common(DataHubSettings.PREFIX, "datahub", 8082, bootstrap), DataHubSettings.GMS_URL,
+                DataHubSettings.OUTPUT_FILE, datahubFile());
+    }
+
+    SinkReport.Output datahubOutput() {
+        return output(DataHubSettings.GMS_URL, "DataHub GMS", new SinkReport.Output("DataHub MCP file " + datahubFile()
+                + "; load it with 'datahub ingest' and a 'file' source", () -> proposals(datahubFile()) + " proposals"));
+    }
+
+    /** Delivers to the sink's URL when the user exported it, otherwise writes the file. */
+    private Map<String, String> urlOrFile(Map<String, String> settings, String urlVariable, String fileVariable, Path file) {
+        if (!env.containsKey(urlVariable)) {
+            settings.putIfAbsent(fileVariable, file.toString());
         }
         return settings;
     }
 
-    SinkReport.Output datahubOutput() {
-        return env.containsKey(DataHubSettings.GMS_URL)
-                ? new SinkReport.Output("DataHub GMS at " + env.get(DataHubSettings.GMS_URL), () -> "see the DataHub UI")
-                : new SinkReport.Output("DataHub MCP file " + datahubFile() + "; load it with 'datahub ingest' and a 'file' source",
-                        () -> proposals(datahubFile()) + " proposals");
+    private SinkReport.Output output(String urlVariable, String sink, SinkReport.Output file) {
+        return env.containsKey(urlVariable)
+                ? new SinkReport.Output(sink + " at " + env.get(urlVariable), () -> "see its UI")
+                : file;
     }
 
     Map<String, String> otel(String bootstrap) {
