@@ -58,6 +58,7 @@ public final class LocalRun {
     private final Map<String, String> env;
     private final List<AutoCloseable> running = new ArrayList<>();
     private final List<SinkReport> reports = new ArrayList<>();
+    private String bootstrap;
 
     LocalRun(Path output, int seconds, int cyclesPerSecond, Map<String, String> env) {
         this.output = output;
@@ -118,8 +119,8 @@ public final class LocalRun {
 
     private void start() throws Exception {
         RealKafka.Broker broker = step("Kafka broker (KRaft)", RealKafka::startEmbedded);
-        running.add(broker);
-        String bootstrap = broker.kafka().bootstrapServers();
+        running.add(0, broker);
+        bootstrap = broker.kafka().bootstrapServers();
         step("topics " + LINEAGE_TOPIC + ", " + SPANS_TOPIC + ", " + METRICS_TOPIC + " (" + PARTITIONS + " partitions each)", () -> {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 admin.createTopics(List.of(LINEAGE_TOPIC, SPANS_TOPIC, METRICS_TOPIC).stream()
@@ -129,7 +130,7 @@ public final class LocalRun {
         });
         ClickHouseHttpFixture clickhouse = step("ClickHouse engine (chDB, data in " + output.resolve("clickhouse") + ")",
                 () -> new ClickHouseHttpFixture(output.resolve("clickhouse")));
-        running.add(clickhouse);
+        running.add(0, clickhouse);
 
         Sinks sinks = new Sinks(output, env, clickhouse);
         startConsumer("lineage-consumer", new LineageConsumer(), sinks.lineage(bootstrap), broker, List.of(LINEAGE_TOPIC),
@@ -150,8 +151,6 @@ public final class LocalRun {
     }
 
     private ScheduledExecutorService startTraffic() throws Exception {
-        String bootstrap = ((RealKafka.Broker) running.stream().filter(RealKafka.Broker.class::isInstance).findFirst().orElseThrow())
-                .kafka().bootstrapServers();
         LineageTraffic lineage = new LineageTraffic(bootstrap, LINEAGE_TOPIC);
         TelemetryTraffic telemetry = new TelemetryTraffic(bootstrap, SPANS_TOPIC, METRICS_TOPIC);
         running.add(0, lineage);
@@ -161,8 +160,13 @@ public final class LocalRun {
         ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "traffic"));
         traffic.scheduleAtFixedRate(() -> {
             int n = cycle.incrementAndGet();
-            lineage.cycle(n);
-            telemetry.cycle(n);
+            try {
+                lineage.cycle(n);
+                telemetry.cycle(n);
+            } catch (RuntimeException e) {
+                // A thrown exception would cancel the schedule without a word.
+                System.err.println("traffic cycle " + n + " failed: " + e);
+            }
         }, 0, 1000 / Math.max(1, cyclesPerSecond), TimeUnit.MILLISECONDS);
         System.out.println("Traffic: " + cyclesPerSecond + " cycles/s; each is an Airflow DAG run (extract, then two loads of its"
                 + " output), a failing Spark job, one trace of 6 spans and 3 metrics (OTLP protobuf)");
