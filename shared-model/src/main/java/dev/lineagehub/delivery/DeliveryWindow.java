@@ -1,20 +1,32 @@
 package dev.lineagehub.delivery;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Counts unresolved deliveries against a capacity that can change.
+ * The delivery slots of one stream thread: how many sink calls may run at once ({@code capacity}),
+ * and how many items may be accepted but unresolved (twice that).
  *
- * <p>One window is shared by the tasks of a stream thread, each adding its {@code MAX_IN_FLIGHT} while
- * it is assigned. A stream thread runs its tasks one after another; with a window per task, a task whose
- * window was full blocked the thread while the windows of its other tasks drained to nothing, which
- * halved throughput. A shared window blocks the thread only when all of its slots are taken.
+ * <p>Each task of the thread adds its {@code MAX_IN_FLIGHT} while it is assigned. A stream thread runs
+ * its tasks one after another; with a window per task, a task whose window was full blocked the thread
+ * while the windows of its other tasks drained, which halved throughput. The items beyond the calls
+ * wait in line for a call slot, so a finished call hands its slot to the next item on the thread that
+ * saw it finish, without waiting for the stream thread to wake up and process the next record.
  * The same class, with unlimited capacity, tells a dispatcher when its own deliveries are all resolved.
  */
 public final class DeliveryWindow {
 
+    private static final long ACCEPTED_PER_SLOT = 2;
+    private static final CompletableFuture<Void> NOW = CompletableFuture.completedFuture(null);
+
+    private final Deque<CompletableFuture<Void>> waitingToCall = new ArrayDeque<>();
     private int capacity;
     private int unresolved;
+    private int calling;
 
     public DeliveryWindow() {
         this(0);
@@ -25,15 +37,23 @@ public final class DeliveryWindow {
     }
 
     /** Adds (or, negative, removes) slots; deliveries already taken stay until they resolve. */
-    public synchronized void resize(int slots) {
-        capacity += slots;
-        notifyAll();
+    public void resize(int slots) {
+        List<CompletableFuture<Void>> started = new ArrayList<>();
+        synchronized (this) {
+            capacity += slots;
+            while (calling < capacity && !waitingToCall.isEmpty()) {
+                calling++;
+                started.add(waitingToCall.poll());
+            }
+            notifyAll();
+        }
+        started.forEach(turn -> turn.complete(null));
     }
 
-    /** Takes a slot, waiting at most {@code timeout}; false if none came free in time. */
+    /** Accepts an item, waiting at most {@code timeout} for room; false if none came free in time. */
     public synchronized boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (unresolved >= capacity) {
+        while (unresolved >= ACCEPTED_PER_SLOT * capacity) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
@@ -44,7 +64,33 @@ public final class DeliveryWindow {
         return true;
     }
 
-    /** Waits at most {@code timeout} until no slot is taken; false if some still are. */
+    /** A turn to call the sink: at once while fewer than {@code capacity} calls run, else when one ends. */
+    public synchronized CompletableFuture<Void> turnToCall() {
+        if (calling < capacity) {
+            calling++;
+            return NOW;
+        }
+        CompletableFuture<Void> turn = new CompletableFuture<>();
+        waitingToCall.add(turn);
+        return turn;
+    }
+
+    /** A sink call ended: its slot goes to the next item in line, whose call starts on this thread. */
+    public void callEnded() {
+        CompletableFuture<Void> next = null;
+        synchronized (this) {
+            if (calling <= capacity && !waitingToCall.isEmpty()) {
+                next = waitingToCall.poll();
+            } else {
+                calling--;
+            }
+        }
+        if (next != null) {
+            next.complete(null);
+        }
+    }
+
+    /** Waits at most {@code timeout} until no item is unresolved; false if some still are. */
     public synchronized boolean awaitEmpty(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         while (unresolved > 0) {

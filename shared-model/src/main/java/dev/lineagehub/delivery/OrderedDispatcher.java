@@ -57,7 +57,8 @@ public final class OrderedDispatcher<T> implements CommitBarrier.PreCommitHook, 
         CompletableFuture<Void> previous = lastOfKey.put(key, resolved);
         String label = source.describe() + " " + item;
         (previous == null ? CompletableFuture.<Void>completedFuture(null) : previous)
-                .thenCompose(ignored -> sink.deliver(item, label, () -> closed))
+                .thenCompose(ignored -> window.turnToCall())
+                .thenCompose(ignored -> sink.deliver(item, label, () -> closed).whenComplete((outcome, error) -> window.callEnded()))
                 .thenCompose(outcome -> outcome.status() == DeliveryOutcome.Status.FAILED
                         ? deadLetters.publish(source, outcome.failure(), outcome.attempts())
                         : CompletableFuture.<Void>completedFuture(null))

@@ -96,23 +96,26 @@ class OrderedDispatcherTest {
     }
 
     @Test
-    void submitBlocksWhileTheWindowIsFull() throws Exception {
+    void slotsBoundTheSinkCallsAndAsManyMoreWaitInLineBeforeSubmitBlocks() throws Exception {
         ConcurrentLinkedQueue<CompletableFuture<Void>> calls = new ConcurrentLinkedQueue<>();
         OrderedDispatcher<String> dispatcher = dispatcher(pending(calls), 2);
-        dispatcher.submit("a", "1", source(1));
-        dispatcher.submit("b", "2", source(2));
+        for (int i = 0; i < 4; i++) {
+            dispatcher.submit("run-" + i, Integer.toString(i), source(i));
+        }
+        assertThat(calls).as("two slots: two sink calls at a time").hasSize(2);
+        assertThat(metrics.inFlight().get()).isEqualTo(4);
 
-        CountDownLatch third = new CountDownLatch(1);
+        CountDownLatch fifth = new CountDownLatch(1);
         Thread submitter = new Thread(() -> {
-            dispatcher.submit("c", "3", source(3));
-            third.countDown();
+            dispatcher.submit("run-4", "4", source(4));
+            fifth.countDown();
         });
         submitter.start();
+        assertThat(fifth.await(300, TimeUnit.MILLISECONDS)).as("two calls and two in line: full").isFalse();
 
-        assertThat(third.await(300, TimeUnit.MILLISECONDS)).isFalse();
         calls.poll().complete(null);
-        assertThat(third.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(metrics.inFlight().get()).isEqualTo(2);
+        assertThat(calls).as("the freed slot went straight to the next in line").hasSize(2);
+        assertThat(fifth.await(5, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
@@ -123,23 +126,26 @@ class OrderedDispatcherTest {
         OrderedDispatcher<String> a = dispatcher(pending(callsOfA), shared, 2);
         OrderedDispatcher<String> b = dispatcher(pending(callsOfB), shared, 2);
 
-        // B is idle, so A may use B's slots too: four submissions without blocking.
-        for (int i = 0; i < 4; i++) {
+        // B is idle, so A may use B's slots too: four calls, four more in line, no blocking.
+        for (int i = 0; i < 8; i++) {
             a.submit("run-" + i, "a" + i, source(i));
         }
-        assertThat(shared.unresolved()).isEqualTo(4);
-        CountDownLatch fifth = new CountDownLatch(1);
+        assertThat(callsOfA).hasSize(4);
+        assertThat(shared.unresolved()).isEqualTo(8);
+        CountDownLatch ninth = new CountDownLatch(1);
         Thread submitter = new Thread(() -> {
             b.submit("run-b", "b0", source(10));
-            fifth.countDown();
+            ninth.countDown();
         });
         submitter.start();
-        assertThat(fifth.await(300, TimeUnit.MILLISECONDS)).as("every slot of the thread is taken").isFalse();
+        assertThat(ninth.await(300, TimeUnit.MILLISECONDS)).as("every slot of the thread is taken").isFalse();
 
         callsOfA.poll().complete(null);
-        assertThat(fifth.await(5, TimeUnit.SECONDS)).isTrue();
-        callsOfA.forEach(call -> call.complete(null));
-        a.beforeCommit(); // B's delivery is still unresolved; A's commit does not wait for it
+        assertThat(ninth.await(5, TimeUnit.SECONDS)).isTrue();
+        for (CompletableFuture<Void> call; (call = callsOfA.poll()) != null; ) {
+            call.complete(null);
+        }
+        a.beforeCommit(); // B's delivery may still be unresolved; A's commit does not wait for it
         assertThat(callsOfB).hasSize(1);
 
         a.close();
