@@ -26,8 +26,9 @@ public record OpenLineageSettings(String topic, NamespaceFilter filter, int maxI
                 .define(prefix + NAMESPACE_EXCLUDE, Type.STRING, "", Validators.regex(), MEDIUM,
                         "Skip events whose namespace matches this regular expression. Skipped events are counted, not dead-lettered.")
                 .define(prefix + MAX_IN_FLIGHT, Type.INT, 32, Range.between(1, 10_000), MEDIUM,
-                        "Deliveries in flight per input partition, pooled across the partitions of one stream thread (a quiet partition's "
-                                + "slots serve a busy one). Events of one run are always delivered one after another.");
+                        "Sink calls in flight per input partition, pooled across the partitions of one stream thread (a quiet partition's "
+                                + "slots serve a busy one); as many more events wait in line. Events of one run are always delivered one "
+                                + "after another.");
     }
 
     public static OpenLineageSettings from(EnvConfig config) {
