@@ -105,12 +105,7 @@ class OrderedDispatcherTest {
         assertThat(calls).as("two slots: two sink calls at a time").hasSize(2);
         assertThat(metrics.inFlight().get()).isEqualTo(4);
 
-        CountDownLatch fifth = new CountDownLatch(1);
-        Thread submitter = new Thread(() -> {
-            dispatcher.submit("run-4", "4", source(4));
-            fifth.countDown();
-        });
-        submitter.start();
+        CountDownLatch fifth = submitInBackground(dispatcher, "run-4", "4", 4);
         assertThat(fifth.await(300, TimeUnit.MILLISECONDS)).as("two calls and two in line: full").isFalse();
 
         calls.poll().complete(null);
@@ -132,12 +127,7 @@ class OrderedDispatcherTest {
         }
         assertThat(callsOfA).hasSize(4);
         assertThat(shared.unresolved()).isEqualTo(8);
-        CountDownLatch ninth = new CountDownLatch(1);
-        Thread submitter = new Thread(() -> {
-            b.submit("run-b", "b0", source(10));
-            ninth.countDown();
-        });
-        submitter.start();
+        CountDownLatch ninth = submitInBackground(b, "run-b", "b0", 10);
         assertThat(ninth.await(300, TimeUnit.MILLISECONDS)).as("every slot of the thread is taken").isFalse();
 
         callsOfA.poll().complete(null);
@@ -151,6 +141,16 @@ class OrderedDispatcherTest {
         a.close();
         b.submit("run-b", "b1", source(11)); // B is left alone with its own two slots
         assertThat(shared.unresolved()).isEqualTo(2);
+    }
+
+    /** Submits on another thread; the latch opens once submit returned (it blocks while the window is full). */
+    private static CountDownLatch submitInBackground(OrderedDispatcher<String> dispatcher, String key, String item, long offset) {
+        CountDownLatch submitted = new CountDownLatch(1);
+        new Thread(() -> {
+            dispatcher.submit(key, item, source(offset));
+            submitted.countDown();
+        }).start();
+        return submitted;
     }
 
     private static Sink<String> pending(ConcurrentLinkedQueue<CompletableFuture<Void>> calls) {
