@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The delivery slots of one stream thread: how many sink calls may run at once ({@code capacity}),
@@ -52,13 +53,8 @@ public final class DeliveryWindow {
 
     /** Accepts an item, waiting at most {@code timeout} for room; false if none came free in time. */
     public synchronized boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (unresolved >= ACCEPTED_PER_SLOT * capacity) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+        if (!waitUntil(() -> unresolved < ACCEPTED_PER_SLOT * capacity, timeout, unit)) {
+            return false;
         }
         unresolved++;
         return true;
@@ -92,8 +88,13 @@ public final class DeliveryWindow {
 
     /** Waits at most {@code timeout} until no item is unresolved; false if some still are. */
     public synchronized boolean awaitEmpty(long timeout, TimeUnit unit) throws InterruptedException {
+        return waitUntil(() -> unresolved == 0, timeout, unit);
+    }
+
+    /** Waits on this window's monitor (held by the caller) until the condition holds or the time is up. */
+    private boolean waitUntil(BooleanSupplier condition, long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (unresolved > 0) {
+        while (!condition.getAsBoolean()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;

@@ -4,8 +4,10 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -60,6 +62,11 @@ public final class EnvConfig {
 
     public String getString(String name) {
         return (String) value(name);
+    }
+
+    /** A file path setting; empty when the variable is unset or blank. */
+    public Optional<Path> getPath(String name) {
+        return Optional.of(getString(name)).filter(path -> !path.isBlank()).map(Path::of);
     }
 
     public int getInt(String name) {

@@ -76,7 +76,7 @@ public record DataHubSettings(URI gmsUrl, String token, Duration requestTimeout,
         return new DataHubSettings(URI.create(config.getString(GMS_URL)), config.getSecret(TOKEN),
                 Duration.ofMillis(config.getLong(REQUEST_TIMEOUT_MS)), config.getInt(MAX_CONNECTIONS), mapping,
                 Duration.ofMillis(config.getLong(CACHE_TTL_MS)), config.getInt(CACHE_MAX_ENTRIES),
-                Optional.of(config.getString(OUTPUT_FILE)).filter(path -> !path.isBlank()).map(Path::of));
+                config.getPath(OUTPUT_FILE));
     }
 
     private static String[] fabricTypes() {

@@ -88,10 +88,7 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
     }
 
     private static Emitter fileEmitter(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
         return new FileEmitter(FileEmitterConfig.builder().fileName(file.toString()).build());
     }
 

@@ -57,7 +57,7 @@ public record MarquezSettings(URI url, String apiKey, Duration requestTimeout, b
         return new MarquezSettings(URI.create(config.getString(URL)), config.getSecret(API_KEY),
                 Duration.ofMillis(config.getLong(REQUEST_TIMEOUT_MS)), config.getBoolean(GZIP),
                 parseHeaders(config.getSecret(HEADERS)), config.getInt(MAX_CONNECTIONS),
-                Optional.of(config.getString(OUTPUT_FILE)).filter(path -> !path.isBlank()).map(Path::of));
+                config.getPath(OUTPUT_FILE));
     }
 
     /** {@code <url>/api/v1/lineage}, tolerating a trailing slash in the base URL. */

@@ -29,10 +29,7 @@ public final class NdjsonFileSink implements Sink<OpenLineageEvent>, AutoCloseab
 
     public NdjsonFileSink(Path file) throws IOException {
         this.file = file;
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     }
 
