@@ -25,7 +25,7 @@ size_t chdb_result_length(chdb_result *result);
 const char *chdb_result_error(chdb_result *result);
 
 static void throw_chdb(JNIEnv *env, const char *message) {
-    jclass type = (*env)->FindClass(env, "dev/lineagehub/otel/testing/ChdbException");
+    jclass type = (*env)->FindClass(env, "dev/lineagehub/otel/testing/ClickHouseEngineException");
     if (type != NULL) {
         (*env)->ThrowNew(env, type, message);
     }
@@ -52,7 +52,7 @@ JNIEXPORT jlong JNICALL Java_dev_lineagehub_otel_testing_Chdb_connect(JNIEnv *en
     return (jlong) (intptr_t) conn;
 }
 
-/* Runs one statement; returns the output bytes, or throws ChdbException with ClickHouse's message. */
+/* Runs one statement; returns the output bytes, or throws ClickHouseEngineException with ClickHouse's message. */
 JNIEXPORT jbyteArray JNICALL Java_dev_lineagehub_otel_testing_Chdb_query(JNIEnv *env, jclass cls, jlong handle,
                                                                          jbyteArray query, jstring format) {
     chdb_connection *conn = (chdb_connection *) (intptr_t) handle;

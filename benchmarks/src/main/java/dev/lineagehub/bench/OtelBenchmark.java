@@ -63,6 +63,7 @@ public final class OtelBenchmark {
         try (ClickHouseHttpFixture clickhouse = OtelClickHouse.withSchema();
              RealKafka.Broker broker = RealKafka.start()) {
             clickhouse.count(INSERT);
+            System.out.println("ClickHouse: " + clickhouse.engineDescription());
             System.out.println();
             System.out.println("| | spans/s | rows per insert | max heap used |");
             System.out.println("|---|---:|---:|---:|");

@@ -5,6 +5,7 @@ import dev.lineagehub.lineage.LineageConsumer;
 import dev.lineagehub.local.traffic.LineageTraffic;
 import dev.lineagehub.local.traffic.TelemetryTraffic;
 import dev.lineagehub.otel.OtelConsumer;
+import dev.lineagehub.otel.testing.ClickHouseEngine;
 import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
 import dev.lineagehub.runtime.ConsumerDefinition;
 import dev.lineagehub.runtime.ConsumerRuntime;
@@ -129,7 +130,7 @@ public final class LocalRun {
             return null;
         });
         ClickHouseHttpFixture clickhouse = step("ClickHouse engine (chDB, data in " + output.resolve("clickhouse") + ")",
-                () -> new ClickHouseHttpFixture(output.resolve("clickhouse")));
+                () -> new ClickHouseHttpFixture(ClickHouseEngine.inThisJvm(output.resolve("clickhouse"))));
         running.add(0, clickhouse);
 
         Sinks sinks = new Sinks(output, env, clickhouse);

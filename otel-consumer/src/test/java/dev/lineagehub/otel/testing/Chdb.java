@@ -1,26 +1,30 @@
 package dev.lineagehub.otel.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The real ClickHouse engine in this JVM through chDB (libchdb.so) and a small JNI glue, both set up
  * by {@code ./lineage-hub test}, which passes the glue's path in {@code LINEAGEHUB_CHDB_JNI}.
  * chDB allows one open connection per process; statements on it run one at a time.
  */
-public final class Chdb implements AutoCloseable {
+final class Chdb implements ClickHouseEngine {
 
     private static final String LIBRARY_ENV = "LINEAGEHUB_CHDB_JNI";
     private static boolean loaded;
 
     private final long handle;
+    private final Path dataDirectory;
 
-    private Chdb(long handle) {
+    private Chdb(long handle, Path dataDirectory) {
         this.handle = handle;
+        this.dataDirectory = dataDirectory;
     }
 
     /** Opens the engine on a data directory; tables persist there across connections. */
-    public static synchronized Chdb open(Path dataDirectory) {
+    static synchronized Chdb open(Path dataDirectory) {
         if (!loaded) {
             String library = System.getenv(LIBRARY_ENV);
             if (library == null || !Files.isRegularFile(Path.of(library))) {
@@ -30,12 +34,35 @@ public final class Chdb implements AutoCloseable {
             System.load(library);
             loaded = true;
         }
-        return new Chdb(connect(new String[] {"clickhouse", "--path=" + dataDirectory}));
+        return new Chdb(connect(new String[] {"clickhouse", "--path=" + dataDirectory}), dataDirectory);
     }
 
-    /** Runs one statement; inline data (INSERT ... FORMAT x) follows the statement in the same bytes. */
-    public synchronized byte[] query(byte[] statement, String format) {
-        return query(handle, statement, format);
+    /** Settings go through SET on chDB's one session and are reset afterwards, so they last one statement. */
+    @Override
+    public synchronized byte[] query(Map<String, String> settings, byte[] statement, String format) {
+        try {
+            for (Map.Entry<String, String> setting : settings.entrySet()) {
+                run("SET " + setting.getKey() + " = " + literal(setting.getValue()));
+            }
+            return query(handle, statement, format);
+        } finally {
+            for (String name : settings.keySet()) {
+                run("SET " + name + " = DEFAULT");
+            }
+        }
+    }
+
+    private void run(String statement) {
+        query(handle, statement.getBytes(StandardCharsets.UTF_8), "TabSeparated");
+    }
+
+    private static String literal(String value) {
+        return value.matches("-?\\d+(\\.\\d+)?") ? value : "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    @Override
+    public String description() {
+        return "ClickHouse engine in this JVM (chDB), data in " + dataDirectory;
     }
 
     @Override

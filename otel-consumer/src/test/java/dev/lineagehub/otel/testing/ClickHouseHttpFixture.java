@@ -21,7 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The ClickHouse HTTP interface on 127.0.0.1 in front of the real engine (chDB), enough of it for
+ * The ClickHouse HTTP interface on 127.0.0.1 in front of a real engine ({@link ClickHouseEngine}: a
+ * ClickHouse container where Docker runs, chDB in this JVM where it does not), enough of it for
  * clickhouse-jdbc with {@code compress=false}: the statement in the {@code query} parameter and/or
  * the body (inline data after it), the output format from {@code default_format} or
  * {@code X-ClickHouse-Format}, settings as URL parameters, and errors as ClickHouse answers them
@@ -35,15 +36,20 @@ public final class ClickHouseHttpFixture implements AutoCloseable {
             "password", "compress", "decompress", "session_id", "session_timeout", "session_check", "wait_end_of_query",
             "enable_http_compression", "quota_key", "buffer_size", "client_protocol_version");
 
-    private final Chdb engine;
+    private final ClickHouseEngine engine;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
     private final Map<String, AtomicInteger> statementsByStart = new java.util.concurrent.ConcurrentHashMap<>();
     private final int port;
     private volatile HttpServer server;
     private boolean down;
 
+    /** In front of the tests' engine ({@link ClickHouseEngine#forTests}). */
     public ClickHouseHttpFixture(Path dataDirectory) throws IOException {
-        this.engine = Chdb.open(dataDirectory);
+        this(ClickHouseEngine.forTests(dataDirectory));
+    }
+
+    public ClickHouseHttpFixture(ClickHouseEngine engine) throws IOException {
+        this.engine = engine;
         this.server = bind(0);
         this.port = server.getAddress().getPort();
     }
@@ -52,9 +58,14 @@ public final class ClickHouseHttpFixture implements AutoCloseable {
         return "jdbc:clickhouse:http://127.0.0.1:" + port + "/default?compress=false";
     }
 
+    /** Which engine serves the statements, and where its data is. */
+    public String engineDescription() {
+        return engine.description();
+    }
+
     /** Runs a statement directly on the engine, e.g. to check what a test inserted. */
     public String query(String sql) {
-        return new String(engine.query(sql.getBytes(StandardCharsets.UTF_8), "TabSeparated"), StandardCharsets.UTF_8).strip();
+        return new String(engine.query(Map.of(), sql.getBytes(StandardCharsets.UTF_8), "TabSeparated"), StandardCharsets.UTF_8).strip();
     }
 
     /** Statements served over HTTP so far that start with this text, e.g. "INSERT INTO otel.otel_traces". */
@@ -108,27 +119,10 @@ public final class ClickHouseHttpFixture implements AutoCloseable {
                 }
             });
             try {
-                answer(exchange, 200, run(settingsOf(params), statement, format), format);
-            } catch (ChdbException e) {
+                answer(exchange, 200, engine.query(settingsOf(params), statement, format), format);
+            } catch (ClickHouseEngineException e) {
                 exchange.getResponseHeaders().set("X-ClickHouse-Exception-Code", String.valueOf(e.code()));
                 answer(exchange, 500, (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8), format);
-            }
-        }
-    }
-
-    /** Settings go through SET on chDB's one session and are reset afterwards, so they last one statement. */
-    private byte[] run(Map<String, String> settings, byte[] statement, String format) {
-        synchronized (engine) {
-            try {
-                for (Map.Entry<String, String> setting : settings.entrySet()) {
-                    engine.query(("SET " + setting.getKey() + " = " + literal(setting.getValue())).getBytes(StandardCharsets.UTF_8),
-                            "TabSeparated");
-                }
-                return engine.query(statement, format);
-            } finally {
-                for (String name : settings.keySet()) {
-                    engine.query(("SET " + name + " = DEFAULT").getBytes(StandardCharsets.UTF_8), "TabSeparated");
-                }
             }
         }
     }
@@ -156,10 +150,6 @@ public final class ClickHouseHttpFixture implements AutoCloseable {
             }
         });
         return settings;
-    }
-
-    private static String literal(String value) {
-        return value.matches("-?\\d+(\\.\\d+)?") ? value : "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     private static Map<String, String> parameters(String rawQuery) {

@@ -4,11 +4,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A statement ClickHouse refused; the message is ClickHouse's own ("Code: 47. DB::Exception: ..."). */
-public final class ChdbException extends RuntimeException {
+public final class ClickHouseEngineException extends RuntimeException {
 
     private static final Pattern CODE = Pattern.compile("Code: (\\d+)\\.");
 
-    public ChdbException(String message) {
+    public ClickHouseEngineException(String message) {
         super(message);
     }
 
