@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ public final class LineageBenchmark {
     private final int seconds;
     private final String heap;
     private final int rounds;
+    private final int warmups;
     private final Map<String, String> overrides;
 
     private LineageBenchmark(Options options) {
@@ -62,6 +64,7 @@ public final class LineageBenchmark {
         this.seconds = options.integer("seconds", 10);
         this.heap = options.string("heap", "256m");
         this.rounds = options.integer("rounds", 3);
+        this.warmups = options.integer("warmups", 1);
         // MARQUEZ_* settings, and JAVA_TOOL_OPTIONS to profile the consumer JVM (e.g. with JFR).
         this.overrides = options.withPrefix("MARQUEZ_");
         this.overrides.putAll(options.withPrefix("JAVA_TOOL_OPTIONS"));
@@ -90,21 +93,27 @@ public final class LineageBenchmark {
              MarquezDouble marquez = new MarquezDouble().latency(latency)) {
             TestKafka kafka = broker.kafka();
             String topic = kafka.newTopic("openlineage-events", partitions);
-            try (ConsumerProcess consumer = startConsumer(kafka, topic, marquez, admin)) {
-                // Both sides measured warm, as they run in production: a first pass JIT-compiles the
-                // consumer's JVM and the double's validation in this one; its figures are not reported.
-                consumerRound(kafka, topic, marquez, admin, SampleEvents.interleaved(newRuns(events / 3)), List.of());
-                direct(vertx, concurrency, backlog, List.of());
-                measure(vertx, concurrency, kafka, topic, marquez, admin);
-                consumer.stop();
+            try (ConsumerProcess process = startConsumer(kafka, topic, marquez, admin)) {
+                Consumer consumer = new Consumer(kafka, topic, marquez, admin, process);
+                // Both sides measured warm, as they run in production: the first passes JIT-compile the
+                // consumer's JVM and the double's validation in this one; their figures are not reported.
+                for (int warmup = 0; warmup < warmups; warmup++) {
+                    consumerRound(consumer, SampleEvents.interleaved(newRuns(events / 3)), List.of());
+                    direct(vertx, concurrency, backlog, List.of());
+                }
+                measure(vertx, concurrency, consumer);
+                process.stop();
             }
         } finally {
             vertx.close().await();
         }
     }
 
-    private void measure(Vertx vertx, int concurrency, TestKafka kafka, String topic, MarquezDouble marquez,
-                         ConsumerAdmin admin) throws Exception {
+    /** The consumer under test, running in its own JVM, and what it reads from and delivers to. */
+    private record Consumer(TestKafka kafka, String topic, MarquezDouble marquez, ConsumerAdmin admin, ConsumerProcess process) {
+    }
+
+    private void measure(Vertx vertx, int concurrency, Consumer consumerUnderTest) throws Exception {
         // Rounds alternate the two so that both see the same machine; on 2 shared cores one run is noisy.
         List<Double> ratios = new ArrayList<>();
         printHeader();
@@ -112,7 +121,7 @@ public final class LineageBenchmark {
             List<OpenLineage.RunEvent> backlog = SampleEvents.interleaved(newRuns(events / 3));
             List<OpenLineage.RunEvent> paced = SampleEvents.interleaved(newRuns(rate * seconds / 3));
             Result direct = direct(vertx, concurrency, backlog, paced);
-            Result consumer = consumerRound(kafka, topic, marquez, admin, backlog, paced);
+            Result consumer = consumerRound(consumerUnderTest, backlog, paced);
             row(round, "direct concurrent POST loop", direct);
             row(round, "lineage-consumer (-Xmx" + heap + ")", consumer);
             ratios.add(consumer.eventsPerSecond() / direct.eventsPerSecond());
@@ -123,7 +132,17 @@ public final class LineageBenchmark {
                 ratios.stream().map(r -> String.format("%.1f %%", 100 * r)).toList());
     }
 
-    private record Result(double eventsPerSecond, Latencies latencies, int orderViolations, double maxHeapMb) {
+    /**
+     * cpuMsPerThousand: CPU used while the backlog was delivered, per 1 000 events: this JVM (broker,
+     * double, direct loop) and, in a consumer round, the consumer's JVM too.
+     */
+    private record Result(double eventsPerSecond, double cpuMsPerThousand, Latencies latencies, int orderViolations,
+                          double maxHeapMb) {
+    }
+
+    /** CPU time this JVM (broker, double, direct loop) has used so far, all threads. */
+    private static long benchmarkCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private Result direct(Vertx vertx, int concurrency, List<OpenLineage.RunEvent> backlog,
@@ -134,6 +153,7 @@ public final class LineageBenchmark {
             List<Buffer> bodies = backlog.stream().map(e -> Buffer.buffer(SampleEvents.json(e))).toList();
             AtomicInteger next = new AtomicInteger();
             CountDownLatch done = new CountDownLatch(bodies.size());
+            long cpuBefore = benchmarkCpuNanos();
             for (int worker = 0; worker < concurrency; worker++) {
                 postNext(client, marquez.url(), bodies, next, done);
             }
@@ -141,6 +161,7 @@ public final class LineageBenchmark {
                 throw new IllegalStateException("direct loop did not finish");
             }
             double throughput = throughput(marquez.received());
+            double cpu = (benchmarkCpuNanos() - cpuBefore) / 1e6 / (bodies.size() / 1000.0);
             System.out.println("direct: most concurrent requests at the double " + marquez.maxConcurrentRequests());
 
             Map<String, Long> sent = new ConcurrentHashMap<>();
@@ -152,7 +173,7 @@ public final class LineageBenchmark {
             awaitCount(marquez, backlog.size() + paced.size());
             client.close();
             List<MarquezDouble.Received> received = marquez.received();
-            return new Result(throughput, latencies(received, sent), orderViolations(received), Double.NaN);
+            return new Result(throughput, cpu, latencies(received, sent), orderViolations(received), Double.NaN);
         }
     }
 
@@ -186,9 +207,13 @@ public final class LineageBenchmark {
     }
 
     /** One round through the running consumer: a backlog, then the paced phase; counts only this round's events. */
-    private Result consumerRound(TestKafka kafka, String topic, MarquezDouble marquez, ConsumerAdmin admin,
-                                 List<OpenLineage.RunEvent> backlog, List<OpenLineage.RunEvent> paced) throws Exception {
-        int before = marquez.received().size();
+    private Result consumerRound(Consumer consumer, List<OpenLineage.RunEvent> backlog, List<OpenLineage.RunEvent> paced)
+            throws Exception {
+        MarquezDouble marquez = consumer.marquez();
+        TestKafka kafka = consumer.kafka();
+        String topic = consumer.topic();
+        // Earlier rounds' bodies would grow the double's heap round by round, and the GC work with it.
+        marquez.forgetReceived();
         // The backlog is in the topic before the consumer may deliver any of it, as after an outage or a
         // burst; otherwise the round times this JVM's producer (~3 500 events/s here), not the consumer.
         marquez.hold();
@@ -200,17 +225,19 @@ public final class LineageBenchmark {
         } finally {
             marquez.release();
         }
-        awaitCount(marquez, before + backlog.size(), admin);
-        double throughput = throughput(marquez.received().subList(before, before + backlog.size()));
+        long cpuBefore = benchmarkCpuNanos() + consumer.process().cpuTime().toNanos();
+        awaitCount(marquez, backlog.size(), consumer.admin());
+        double cpu = (benchmarkCpuNanos() + consumer.process().cpuTime().toNanos() - cpuBefore) / 1e6 / (backlog.size() / 1000.0);
+        double throughput = throughput(marquez.received().subList(0, backlog.size()));
 
         Map<String, Long> sent = new ConcurrentHashMap<>();
         pace(paced, event -> {
             sent.put(id(event), System.nanoTime());
             kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
         });
-        awaitCount(marquez, before + backlog.size() + paced.size(), admin);
-        List<MarquezDouble.Received> received = marquez.received().subList(before, before + backlog.size() + paced.size());
-        return new Result(throughput, latencies(received, sent), orderViolations(received), admin.maxHeapMb());
+        awaitCount(marquez, backlog.size() + paced.size(), consumer.admin());
+        List<MarquezDouble.Received> received = marquez.received();
+        return new Result(throughput, cpu, latencies(received, sent), orderViolations(received), consumer.admin().maxHeapMb());
     }
 
     /** Large batches, one request in flight (order kept on retries): the backlog is written in a few seconds. */
@@ -298,12 +325,14 @@ public final class LineageBenchmark {
 
     private static void printHeader() {
         System.out.println();
-        System.out.println("| round | | events/s (backlog) | p50 ms (paced) | p99 ms (paced) | per-run order violations | max heap used |");
-        System.out.println("|---|---|---:|---:|---:|---:|---:|");
+        System.out.println("| round | | events/s (backlog) | CPU ms per 1 000 events | p50 ms (paced) | p99 ms (paced) "
+                + "| per-run order violations | max heap used |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
     }
 
     private static void row(int round, String name, Result result) {
-        System.out.printf("| %d | %s | %.0f | %.1f | %.1f | %d | %s |%n", round, name, result.eventsPerSecond(),
+        System.out.printf("| %d | %s | %.0f | %.0f | %.1f | %.1f | %d | %s |%n", round, name, result.eventsPerSecond(),
+                result.cpuMsPerThousand(),
                 result.latencies().percentileMillis(50), result.latencies().percentileMillis(99),
                 result.orderViolations(),
                 Double.isNaN(result.maxHeapMb()) ? "n/a" : String.format("%.0f MB", result.maxHeapMb()));

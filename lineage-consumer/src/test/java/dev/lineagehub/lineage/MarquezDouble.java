@@ -65,6 +65,13 @@ public final class MarquezDouble extends HttpDouble<MarquezDouble> {
         }
     }
 
+    /** Forgets the events received so far: a long benchmark would otherwise keep every body in its heap. */
+    public void forgetReceived() {
+        synchronized (received) {
+            received.clear();
+        }
+    }
+
     public int concurrentRequests() {
         return concurrent.get();
     }

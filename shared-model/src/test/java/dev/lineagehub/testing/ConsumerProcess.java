@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,11 @@ public final class ConsumerProcess implements AutoCloseable {
             throw new AssertionError("consumer did not stop within 60 s; log in " + log);
         }
         return process.exitValue();
+    }
+
+    /** CPU time the consumer's JVM has used so far, all threads. */
+    public Duration cpuTime() {
+        return process.info().totalCpuDuration().orElseThrow();
     }
 
     public boolean isAlive() {
