@@ -51,13 +51,26 @@ public final class DeliveryWindow {
         started.forEach(turn -> turn.complete(null));
     }
 
-    /** Accepts an item, waiting at most {@code timeout} for room; false if none came free in time. */
+    /**
+     * Accepts an item, waiting at most {@code timeout} for room; false if none came free in time. A full
+     * window lets its thread in again only once half a window's worth of calls came free: woken once
+     * per batch instead of once per resolved item, the stream thread then accepts records back to back.
+     */
     public synchronized boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
-        if (!waitUntil(() -> unresolved < ACCEPTED_PER_SLOT * capacity, timeout, unit)) {
+        if (unresolved >= acceptLimit() && !waitUntil(() -> unresolved <= refillMark(), timeout, unit)) {
             return false;
         }
         unresolved++;
         return true;
+    }
+
+    private long acceptLimit() {
+        return ACCEPTED_PER_SLOT * capacity;
+    }
+
+    /** Still at least half the calls' worth waiting in line at this mark, so the sink stays busy while the thread refills. */
+    private long refillMark() {
+        return acceptLimit() - Math.max(1, capacity / 2);
     }
 
     /** A turn to call the sink: at once while fewer than {@code capacity} calls run, else when one ends. */
@@ -106,7 +119,9 @@ public final class DeliveryWindow {
 
     public synchronized void release() {
         unresolved--;
-        notifyAll();
+        if (unresolved <= refillMark() || unresolved == 0) {
+            notifyAll();
+        }
     }
 
     public synchronized int unresolved() {

@@ -130,6 +130,9 @@ class OrderedDispatcherTest {
         CountDownLatch ninth = submitInBackground(b, "run-b", "b0", 10);
         assertThat(ninth.await(300, TimeUnit.MILLISECONDS)).as("every slot of the thread is taken").isFalse();
 
+        // Full, the thread gets in again once half the calls' worth (two of four) came free, not at every one.
+        callsOfA.poll().complete(null);
+        assertThat(ninth.await(300, TimeUnit.MILLISECONDS)).as("one free of eight: not yet").isFalse();
         callsOfA.poll().complete(null);
         assertThat(ninth.await(5, TimeUnit.SECONDS)).isTrue();
         for (CompletableFuture<Void> call; (call = callsOfA.poll()) != null; ) {
