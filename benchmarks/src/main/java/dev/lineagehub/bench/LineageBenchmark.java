@@ -63,8 +63,8 @@ public final class LineageBenchmark {
         this.rate = options.integer("rate", 1_000);
         this.seconds = options.integer("seconds", 10);
         this.heap = options.string("heap", "256m");
-        this.rounds = options.integer("rounds", 3);
-        this.warmups = options.integer("warmups", 1);
+        this.rounds = options.integer("rounds", 9);
+        this.warmups = options.integer("warmups", 4);
         // MARQUEZ_* settings, and JAVA_TOOL_OPTIONS to profile the consumer JVM (e.g. with JFR).
         this.overrides = options.withPrefix("MARQUEZ_");
         this.overrides.putAll(options.withPrefix("JAVA_TOOL_OPTIONS"));
