@@ -55,7 +55,12 @@ public final class ClickHouseHttpFixture implements AutoCloseable {
     }
 
     public String jdbcUrl() {
-        return "jdbc:clickhouse:http://127.0.0.1:" + port + "/default?compress=false";
+        return "jdbc:clickhouse:" + httpUrl() + "default?compress=false";
+    }
+
+    /** The HTTP interface's root, e.g. for another fixture to forward to ({@link ClickHouseHttpEngine}). */
+    String httpUrl() {
+        return "http://127.0.0.1:" + port + "/";
     }
 
     /** Which engine serves the statements, and where its data is. */
