@@ -133,15 +133,10 @@ public final class LineageBenchmark {
             ratios.add(consumer.eventsPerSecond() / direct.eventsPerSecond());
             directRates.add(direct.eventsPerSecond());
         }
-        ratios.sort(Double::compare);
-        System.out.printf("%nlineage-consumer reaches %.1f %% of the direct loop's events/s (median of %d rounds; all: %s)%n",
-                100 * ratios.get(ratios.size() / 2), rounds,
-                ratios.stream().map(r -> String.format("%.1f %%", 100 * r)).toList());
-        directRates.sort(Double::compare);
+        System.out.printf("%nlineage-consumer, share of the direct loop's events/s: %s%n", Rounds.share(ratios));
         // Little's law: requests in flight / requests per second = time each spends at the double.
         System.out.printf("the double answered the direct loop in %.1f ms on average (%d in flight / median events/s); "
-                + "configured latency %d ms%n", 1000 * concurrency / directRates.get(directRates.size() / 2), concurrency,
-                latency.toMillis());
+                + "configured latency %d ms%n", 1000 * concurrency / Rounds.median(directRates), concurrency, latency.toMillis());
     }
 
     /**

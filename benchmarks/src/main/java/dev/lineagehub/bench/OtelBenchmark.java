@@ -100,10 +100,7 @@ public final class OtelBenchmark {
                     consumer.spansPerSecond(), consumer.rowsPerInsert(), consumer.maxHeapMb());
             ratios.add(consumer.spansPerSecond() / plain);
         }
-        ratios.sort(Double::compare);
-        System.out.printf("%notel-consumer reaches %.1f %% of the plain batch insert's spans/s (median of %d rounds; all: %s)%n",
-                100 * ratios.get(ratios.size() / 2), rounds,
-                ratios.stream().map(r -> String.format("%.1f %%", 100 * r)).toList());
+        System.out.printf("%notel-consumer, share of the plain batch insert's spans/s: %s%n", Rounds.share(ratios));
     }
 
     private record Result(double spansPerSecond, double rowsPerInsert, double maxHeapMb) {
