@@ -58,13 +58,13 @@ public final class DataHubConsumer implements ConsumerDefinition {
         DataHubSettings settings = DataHubSettings.from(config);
         DataHubSink sink;
         try {
-            sink = new DataHubSink(settings);
+            sink = new DataHubSink(settings, context.deliveryExecutor());
         } catch (IOException e) {
             throw new ConfigException(DataHubSettings.OUTPUT_FILE + ": cannot create " + settings.outputFile().orElseThrow() + ": " + e);
         }
         settings.outputFile().ifPresent(file ->
                 LOG.info("No DataHub GMS: writing proposals in DataHub's MCP file format to {}", file.toAbsolutePath()));
         context.closeOnShutdown(sink);
-        return OpenLineageTopology.build(OpenLineageSettings.from(config), sink, context);
+        return OpenLineageTopology.build(OpenLineageSettings.from(config), "DataHub GMS", sink, context);
     }
 }

@@ -135,7 +135,7 @@ class DataHubSinkTest {
     void withAnOutputFileProposalsGoToAnMcpFileThatValidatesAgainstTheAspectSchemas(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("datahub/mcps.json");
         UUID run = UUID.randomUUID();
-        sink = new DataHubSink(settings(Duration.ofHours(1), null, Optional.of(file)));
+        sink = new DataHubSink(settings(Duration.ofHours(1), null, Optional.of(file)), Runnable::run);
         deliver(SampleEvents.airflowTask(EventType.START, run, run, "etl", "load"));
         deliver(SampleEvents.airflowTask(EventType.COMPLETE, run, run, "etl", "load"));
         sink.close();
@@ -160,7 +160,7 @@ class DataHubSinkTest {
     }
 
     private DataHubSink sink(Duration cacheTtl, String token) throws IOException {
-        return new DataHubSink(settings(cacheTtl, token, Optional.empty()));
+        return new DataHubSink(settings(cacheTtl, token, Optional.empty()), Runnable::run);
     }
 
     private DataHubSettings settings(Duration cacheTtl, String token, Optional<Path> outputFile) {

@@ -63,7 +63,7 @@ public final class LineageConsumer implements ConsumerDefinition {
     @Override
     public Topology topology(EnvConfig config, RuntimeContext context) {
         MarquezSettings settings = MarquezSettings.from(config);
-        return OpenLineageTopology.build(OpenLineageSettings.from(config), sink(settings, context), context);
+        return OpenLineageTopology.build(OpenLineageSettings.from(config), "Marquez", sink(settings, context), context);
     }
 
     private static Sink<OpenLineageEvent> sink(MarquezSettings settings, RuntimeContext context) {

@@ -6,6 +6,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,31 +15,56 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
- * Dead-letters records whose delivery failed after {@code process()} returned (asynchronous sinks).
- * The returned stage completes only once the broker acknowledged the dead-letter record; the commit
- * barrier waits for it, so the input offset is never committed ahead of its dead letter.
+ * Writes dead letters, every one of them: records the consumer could not parse and records the sink
+ * refused. A dead letter counts as written only once the broker acknowledged it.
  *
- * <p>Records refused while being processed take Kafka Streams' own KIP-1034 path instead
- * ({@link DeadLetterHandler}); both build the record with {@link DeadLetters#record}.
+ * <ul>
+ *   <li>One that does not fit ({@code max.request.size}, or the topic's {@code max.message.bytes}) is
+ *       written truncated ({@link DeadLetters#truncated}), never dropped and never fatal.</li>
+ *   <li>Any other failure (broker down, timeout) is retried with backoff until it is written or the
+ *       record's partition is closed; then the record stays uncommitted and its next owner tries again.</li>
+ *   <li>{@code producer.send} may block (metadata, a full buffer), so it runs on this publisher's own
+ *       thread, never on a stream thread or an I/O thread.</li>
+ * </ul>
  */
 public final class DeadLetterPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterPublisher.class);
+    private static final int RECORD_OVERHEAD_BYTES = 256;
 
     private final Producer<byte[], byte[]> producer;
     private final String topicTemplate;
     private final String consumer;
     private final ConsumerMetrics metrics;
+    private final ScheduledExecutorService timer;
+    private final RetryPolicy backoff;
+    private final int maxRequestSize;
+    private final ExecutorService sender;
 
-    public DeadLetterPublisher(Producer<byte[], byte[]> producer, String topicTemplate, String consumer,
-                               ConsumerMetrics metrics) {
+    public DeadLetterPublisher(Producer<byte[], byte[]> producer, String topicTemplate, String consumer, ConsumerMetrics metrics,
+                               ScheduledExecutorService timer, RetryPolicy backoff, int maxRequestSize) {
         this.producer = producer;
         this.topicTemplate = topicTemplate;
         this.consumer = consumer;
         this.metrics = metrics;
+        this.timer = timer;
+        this.backoff = backoff;
+        this.maxRequestSize = maxRequestSize;
+        this.sender = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, consumer + "-dead-letters");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** A durable producer (acks=all, idempotent) built from the consumer's Kafka client settings. */
@@ -49,26 +76,119 @@ public final class DeadLetterPublisher implements AutoCloseable {
         return new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    public CompletableFuture<Void> publish(SourceRecord source, Exception failure, int attempts) {
+    /** The producer's {@code max.request.size} in those settings. */
+    public static int maxRequestSize(Map<String, Object> kafkaSettings) {
+        Object value = kafkaSettings.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        return value == null ? 1_048_576 : Integer.parseInt(value.toString());
+    }
+
+    /**
+     * Writes the dead letter of {@code source}.
+     *
+     * @param abandoned checked before every try; true gives up (the partition was closed)
+     * @return completes with true once written, false if given up
+     */
+    public CompletableFuture<Boolean> publish(SourceRecord source, Throwable failure, int attempts, BooleanSupplier abandoned) {
         String topic = DeadLetters.topicFor(topicTemplate, source.topic());
-        ProducerRecord<byte[], byte[]> record = DeadLetters.record(topic, source, failure, attempts, consumer);
-        String reason = DeadLetters.reasonOf(failure);
-        LOG.warn("Dead-lettering {} to {} after {} attempt(s), reason {}: {}",
-                source.describe(), topic, attempts, reason, failure.getMessage());
-        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
-        producer.send(record, (metadata, error) -> {
-            if (error != null) {
-                acknowledged.completeExceptionally(error);
-            } else {
-                metrics.deadLettered(reason);
-                acknowledged.complete(null);
+        Exception cause = failure instanceof Exception e ? e : new RuntimeException(failure);
+        ProducerRecord<byte[], byte[]> record = DeadLetters.record(topic, source, cause, attempts, consumer);
+        if (sizeOf(record) > maxRequestSize) {
+            record = DeadLetters.truncated(topic, source, cause, attempts, consumer);
+        }
+        LOG.warn("Dead-lettering {} to {} after {} attempt(s), reason {}: {}", source.describe(), topic, attempts,
+                DeadLetters.reasonOf(record), failure.getMessage());
+        CompletableFuture<Boolean> written = new CompletableFuture<>();
+        new Attempt(record, source, cause, attempts, abandoned, written).submit();
+        return written;
+    }
+
+    private final class Attempt {
+        private final SourceRecord source;
+        private final Exception failure;
+        private final int deliveryAttempts;
+        private final BooleanSupplier abandoned;
+        private final CompletableFuture<Boolean> written;
+        private ProducerRecord<byte[], byte[]> record;
+        private int tries;
+
+        Attempt(ProducerRecord<byte[], byte[]> record, SourceRecord source, Exception failure, int deliveryAttempts,
+                BooleanSupplier abandoned, CompletableFuture<Boolean> written) {
+            this.record = record;
+            this.source = source;
+            this.failure = failure;
+            this.deliveryAttempts = deliveryAttempts;
+            this.abandoned = abandoned;
+            this.written = written;
+        }
+
+        void submit() {
+            try {
+                sender.execute(this::send);
+            } catch (RejectedExecutionException closing) {
+                written.complete(false);
             }
-        });
-        return acknowledged;
+        }
+
+        private void send() {
+            if (abandoned.getAsBoolean()) {
+                written.complete(false);
+                return;
+            }
+            tries++;
+            try {
+                producer.send(record, (metadata, error) -> {
+                    if (error == null) {
+                        metrics.deadLettered(DeadLetters.reasonOf(record));
+                        written.complete(true);
+                    } else {
+                        failed(error);
+                    }
+                });
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+
+        /** Runs on a producer I/O thread or the sender thread: only decides, the next try runs on the sender. */
+        private void failed(Throwable error) {
+            if (error instanceof RecordTooLargeException && !DeadLetters.isTruncated(record)) {
+                LOG.warn("Dead letter of {} is too large for {} ({} bytes): writing it truncated", source.describe(),
+                        record.topic(), sizeOf(record));
+                record = DeadLetters.truncated(record.topic(), source, failure, deliveryAttempts, consumer);
+                submit();
+                return;
+            }
+            Duration wait = backoff.backoff(tries, Optional.empty());
+            LOG.warn("Could not write the dead letter of {} to {} (try {}), retrying in {} ms: {}", source.describe(),
+                    record.topic(), tries, wait.toMillis(), error.toString());
+            try {
+                timer.schedule(this::submit, wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                written.complete(false);
+            }
+        }
+    }
+
+    static int sizeOf(ProducerRecord<byte[], byte[]> record) {
+        int size = RECORD_OVERHEAD_BYTES + length(record.key()) + length(record.value());
+        for (Header header : record.headers()) {
+            size += header.key().length() + length(header.value());
+        }
+        return size;
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
     }
 
     @Override
     public void close() {
+        sender.shutdown();
+        try {
+            sender.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         producer.close(Duration.ofSeconds(10));
     }
 }

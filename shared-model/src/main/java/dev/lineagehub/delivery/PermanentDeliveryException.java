@@ -4,7 +4,8 @@ package dev.lineagehub.delivery;
 public final class PermanentDeliveryException extends DeliveryException implements DeadLetterReason {
 
     public static final String SINK_REJECTED = "SINK_REJECTED";
-    public static final String ATTEMPTS_EXHAUSTED = "ATTEMPTS_EXHAUSTED";
+    /** Refused again and again with a retryable error while the sink acknowledged other records. */
+    public static final String SINK_POISON = "SINK_POISON";
 
     private final String reasonCode;
 

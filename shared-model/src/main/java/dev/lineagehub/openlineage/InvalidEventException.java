@@ -14,7 +14,8 @@ public final class InvalidEventException extends RuntimeException implements Dea
         NOT_AN_OBJECT,
         MISSING_FIELD,
         WRONG_TYPE,
-        BAD_EVENT_TIME
+        BAD_EVENT_TIME,
+        TOO_DEEP
     }
 
     private final Reason reason;

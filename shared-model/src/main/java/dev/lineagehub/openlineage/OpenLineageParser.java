@@ -4,12 +4,15 @@ import static dev.lineagehub.openlineage.InvalidEventException.Reason.BAD_EVENT_
 import static dev.lineagehub.openlineage.InvalidEventException.Reason.MISSING_FIELD;
 import static dev.lineagehub.openlineage.InvalidEventException.Reason.NOT_AN_OBJECT;
 import static dev.lineagehub.openlineage.InvalidEventException.Reason.NOT_JSON;
+import static dev.lineagehub.openlineage.InvalidEventException.Reason.TOO_DEEP;
 import static dev.lineagehub.openlineage.InvalidEventException.Reason.WRONG_TYPE;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,11 +37,15 @@ import java.util.List;
  * its job, a dataset event without its dataset, wrong JSON types for those fields or for
  * {@code inputs}/{@code outputs}, an {@code eventTime} that does not parse. Marquez 0.51 accepts an
  * eventTime without zone (read as UTC) or as an epoch number, unknown facets and unknown event types,
- * so this parser does too.
+ * so this parser does too. JSON nested deeper than {@value #MAX_DEPTH} levels is refused as
+ * {@code TOO_DEEP}: Marquez (Jackson's limit) refuses it too, and no OpenLineage event needs it.
  */
 final class OpenLineageParser {
 
-    private static final JsonFactory JSON = JsonFactory.builder().build();
+    static final int MAX_DEPTH = 1000;
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .build();
 
     private OpenLineageParser() {
     }
@@ -57,6 +64,9 @@ final class OpenLineageParser {
                 throw new InvalidEventException(NOT_JSON, "trailing content after the event object");
             }
             return fields.toEvent(value);
+        } catch (StreamConstraintsException e) {
+            throw new InvalidEventException(e.getMessage().contains("nesting depth") ? TOO_DEEP : NOT_JSON,
+                    "refused by the parser's limits: " + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
             throw new InvalidEventException(NOT_JSON, "not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {

@@ -1,12 +1,12 @@
 package dev.lineagehub.openlineage;
 
-import dev.lineagehub.delivery.CommitBarrier;
-import dev.lineagehub.delivery.OrderedDispatcher;
-import dev.lineagehub.delivery.RetryingSink;
+import dev.lineagehub.delivery.DeliveryService;
+import dev.lineagehub.delivery.DeliveryTask;
 import dev.lineagehub.delivery.Sink;
 import dev.lineagehub.delivery.SourceRecord;
 import dev.lineagehub.runtime.RuntimeContext;
 
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -17,9 +17,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * OpenLineage events from one topic to one sink: parse and validate (invalid records go to the
- * dead-letter topic through Kafka Streams' handler), drop filtered namespaces (counted), then deliver
- * each event in run order through an {@link OrderedDispatcher} per partition.
+ * OpenLineage events from one topic to one sink, through one processor per partition: parse and
+ * validate (an invalid record is dead-lettered with its reason), skip filtered namespaces (counted),
+ * and deliver the rest in order per ordering key through the partition's {@link DeliveryTask}.
  */
 public final class OpenLineageTopology {
 
@@ -28,56 +28,44 @@ public final class OpenLineageTopology {
     private OpenLineageTopology() {
     }
 
-    public static Topology build(OpenLineageSettings settings, Sink<OpenLineageEvent> sink, RuntimeContext context) {
+    public static Topology build(OpenLineageSettings settings, String sinkName, Sink<OpenLineageEvent> sink,
+                                 RuntimeContext context) {
+        DeliveryService<OpenLineageEvent> service = new DeliveryService<>(sinkName, sink, context);
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(settings.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("openlineage-source"))
-                .mapValues(value -> OpenLineageEvent.parse(value), Named.as("parse"))
-                .filter((key, event) -> {
-                    boolean accepted = settings.filter().accepts(event.namespace());
-                    if (!accepted) {
-                        context.metrics().filtered();
-                    }
-                    return accepted;
-                }, Named.as("namespace-filter"))
-                .process(() -> new DeliverProcessor(sink, settings.maxInFlight(), context), Named.as(DELIVER));
+                .process(() -> new DeliverProcessor(service, settings), Named.as(DELIVER));
         return builder.build();
     }
 
-    private static final class DeliverProcessor implements Processor<byte[], OpenLineageEvent, Void, Void> {
+    private static final class DeliverProcessor implements Processor<byte[], byte[], Void, Void> {
 
-        private final Sink<OpenLineageEvent> sink;
-        private final int maxInFlight;
-        private final RuntimeContext runtime;
+        private final DeliveryService<OpenLineageEvent> service;
+        private final OpenLineageSettings settings;
         private ProcessorContext<Void, Void> context;
-        private OrderedDispatcher<OpenLineageEvent> dispatcher;
-        private CommitBarrier.Registration registration;
+        private DeliveryTask<OpenLineageEvent> task;
 
-        DeliverProcessor(Sink<OpenLineageEvent> sink, int maxInFlight, RuntimeContext runtime) {
-            this.sink = sink;
-            this.maxInFlight = maxInFlight;
-            this.runtime = runtime;
+        DeliverProcessor(DeliveryService<OpenLineageEvent> service, OpenLineageSettings settings) {
+            this.service = service;
+            this.settings = settings;
         }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             this.context = context;
-            RetryingSink<OpenLineageEvent> retrying =
-                    new RetryingSink<>(sink, runtime.retryPolicy(), runtime.retryTimer(), runtime.metrics());
-            dispatcher = new OrderedDispatcher<>(retrying, runtime.deadLetters(), runtime.commitBarrier(),
-                    runtime.metrics(), runtime.deliveryWindow(), maxInFlight);
-            registration = runtime.commitBarrier().register(dispatcher);
+            this.task = service.open(new TopicPartition(settings.topic(), context.taskId().partition()), settings.maxInFlight());
         }
 
         @Override
-        public void process(Record<byte[], OpenLineageEvent> record) {
-            OpenLineageEvent event = record.value();
-            dispatcher.submit(event.orderingKey(), event, SourceRecord.capture(context, DELIVER, record, event.bytes()));
+        public void process(Record<byte[], byte[]> record) {
+            task.process(SourceRecord.capture(context, DELIVER, record, record.value()), () -> {
+                OpenLineageEvent event = OpenLineageEvent.parse(record.value());
+                return settings.filter().accepts(event.namespace()) ? new DeliveryTask.Work<>(event.orderingKey(), event) : null;
+            });
         }
 
         @Override
         public void close() {
-            registration.close();
-            dispatcher.close();
+            task.close();
         }
     }
 }

@@ -5,27 +5,22 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-import org.apache.kafka.streams.KafkaStreams;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 
 /**
- * The admin port: Prometheus {@code /metrics}, {@code /health/live} and {@code /health/ready}.
- *
- * <p>Liveness fails only when Kafka Streams is in ERROR or NOT_RUNNING: a sink outage must never make
- * Kubernetes restart the pod, since a restart cannot fix the sink and only adds a rebalance. Readiness
- * holds while Streams is RUNNING, not while it rebalances.
+ * The admin port: Prometheus {@code /metrics}, {@code /health/live} and {@code /health/ready} (see
+ * {@link Health}). It opens before anything that can wait on the broker, so a broker that is down at
+ * start-up makes the pod not ready, never restarted.
  */
 final class AdminServer implements AutoCloseable {
 
     private final HttpServer server;
 
-    AdminServer(int port, PrometheusMeterRegistry registry, Supplier<KafkaStreams.State> state) throws IOException {
+    AdminServer(int port, PrometheusMeterRegistry registry, Health health) throws IOException {
         server = HttpServer.create(new InetSocketAddress(port), 0);
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "admin-http");
@@ -34,23 +29,17 @@ final class AdminServer implements AutoCloseable {
         }));
         server.createContext("/metrics", exchange ->
                 respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-        server.createContext("/health/live", exchange -> health(exchange, state.get(), isLive(state.get())));
-        server.createContext("/health/ready", exchange ->
-                health(exchange, state.get(), state.get() == KafkaStreams.State.RUNNING));
+        server.createContext("/health/live", exchange -> health(exchange, health.live()));
+        server.createContext("/health/ready", exchange -> health(exchange, health.ready()));
         server.start();
-    }
-
-    static boolean isLive(KafkaStreams.State state) {
-        return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.NOT_RUNNING;
     }
 
     int port() {
         return server.getAddress().getPort();
     }
 
-    private static void health(HttpExchange exchange, KafkaStreams.State state, boolean up) throws IOException {
-        String body = "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"streams\":\"" + state + "\"}";
-        respond(exchange, up ? 200 : 503, "application/json", body);
+    private static void health(HttpExchange exchange, Health.Report report) throws IOException {
+        respond(exchange, report.up() ? 200 : 503, "application/json", report.json());
     }
 
     private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {

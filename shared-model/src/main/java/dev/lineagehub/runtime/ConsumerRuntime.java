@@ -1,12 +1,12 @@
 package dev.lineagehub.runtime;
 
-import dev.lineagehub.delivery.CommitBarrier;
-import dev.lineagehub.delivery.DeadLetterHandler;
 import dev.lineagehub.delivery.DeadLetterPublisher;
-import dev.lineagehub.delivery.DeliveryWindow;
-import dev.lineagehub.delivery.DeadLetters;
+import dev.lineagehub.delivery.DeliveryBudget;
+import dev.lineagehub.delivery.ResolvedOffsets;
 import dev.lineagehub.delivery.RetryPolicy;
+import dev.lineagehub.delivery.SinkHealth;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -23,6 +23,7 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,31 +37,43 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs one consumer: validates its settings, builds its topology, starts Kafka Streams with the
- * commit barrier and dead-letter handling, serves the admin port, and shuts everything down in order.
+ * Runs one consumer: validates its settings, opens the admin port, builds its topology, starts Kafka
+ * Streams with commits clamped to resolved offsets ({@link ResolvedOffsets}) and processing paused
+ * while the delivery budget is full or a sink is down ({@link DeliveryBudget}), and shuts everything
+ * down in order.
  */
 public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerRuntime.class);
+    /** How long a stream thread waits for a free delivery slot before it pauses processing instead. */
+    private static final long ACCEPT_WAIT_MS = 500;
+    /** How often offsets resolved after Streams' last commit are committed. */
+    private static final Duration RESOLVED_COMMIT_INTERVAL = Duration.ofSeconds(1);
 
-    private final ThreadLocal<DeliveryWindow> deliveryWindows = ThreadLocal.withInitial(DeliveryWindow::new);
     private final ConsumerDefinition definition;
     private final EnvConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConsumerMetrics metrics;
-    private final CommitBarrier barrier = new CommitBarrier();
-    private final ScheduledExecutorService retryTimer;
-    private final DeadLetterPublisher deadLetters;
     private final RetryPolicy retryPolicy;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService deliveryExecutor;
+    private final DeliveryBudget budget = new DeliveryBudget(ACCEPT_WAIT_MS, TimeUnit.MILLISECONDS);
+    private final ResolvedOffsets offsets = new ResolvedOffsets(RESOLVED_COMMIT_INTERVAL);
+    private final ThreadReplacementPolicy threads = new ThreadReplacementPolicy(3, Duration.ofMinutes(10));
+    private final Health health;
+    private final AdminServer admin;
+    private final DeadLetterPublisher deadLetters;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
-    private final AdminServer admin;
 
     private ConsumerRuntime(ConsumerDefinition definition, EnvConfig config) {
         this.definition = definition;
@@ -68,36 +81,46 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
         String prefix = config.prefix();
         this.metrics = new ConsumerMetrics(registry, definition.name());
         this.retryPolicy = RuntimeSettings.retryPolicy(config);
-        this.retryTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, definition.name() + "-retry-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon(definition.name() + "-timer"));
+        this.deliveryExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                daemon(definition.name() + "-delivery"));
         Map<String, Object> kafka = kafkaClientSettings();
+        this.health = new Health(ClientSettings.admin(kafka), offsets, threads,
+                Duration.ofMillis(config.getLong(prefix + RuntimeSettings.STALL_TIMEOUT_MS)), registry,
+                metrics.name(""), definition.name());
+        try {
+            this.admin = new AdminServer(config.getInt(prefix + RuntimeSettings.ADMIN_PORT), registry, health);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the admin port " + prefix + RuntimeSettings.ADMIN_PORT, e);
+        }
         String dlqTemplate = config.getString(prefix + RuntimeSettings.DLQ_TOPIC);
         List<String> inputs = definition.inputTopics(config);
         TopicSetup.ensureDeadLetterTopics(kafka, inputs, dlqTemplate);
+        Map<String, Object> producerSettings = ClientSettings.producer(kafka);
         this.deadLetters = new DeadLetterPublisher(
-                DeadLetterPublisher.producer(ClientSettings.producer(kafka), applicationId() + "-dead-letters"),
-                dlqTemplate, definition.name(), metrics);
+                DeadLetterPublisher.producer(producerSettings, applicationId() + "-dead-letters"),
+                dlqTemplate, definition.name(), metrics, timer, retryPolicy, DeadLetterPublisher.maxRequestSize(producerSettings));
 
         Topology topology = definition.topology(config, this);
         LOG.info("Starting {} consumer with {}\n{}", definition.name(), config.describe(), topology.describe());
-        this.streams = new KafkaStreams(topology, streamsProperties(kafka, dlqTemplate, inputs), barrier.clientSupplier());
-        this.streams.setUncaughtExceptionHandler(new ThreadReplacementPolicy(3, Duration.ofMinutes(10)));
+        this.streams = new KafkaStreams(topology, streamsProperties(kafka), offsets.clientSupplier());
+        this.streams.setUncaughtExceptionHandler(threads);
         this.streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
                 terminated.countDown();
             }
         });
+        budget.onPause(() -> {
+            LOG.info("Pausing processing: {} records unresolved or a sink is down", budget.unresolved());
+            streams.pause();
+        }, () -> {
+            LOG.info("Resuming processing");
+            streams.resume();
+        });
+        health.streams(streams);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         bindMetrics();
-        try {
-            this.admin = new AdminServer(config.getInt(prefix + RuntimeSettings.ADMIN_PORT), registry, streams::state);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the admin port " + prefix + RuntimeSettings.ADMIN_PORT, e);
-        }
         streams.start();
     }
 
@@ -159,8 +182,8 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
     }
 
     @Override
-    public CommitBarrier commitBarrier() {
-        return barrier;
+    public DeliveryBudget budget() {
+        return budget;
     }
 
     @Override
@@ -169,8 +192,8 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
     }
 
     @Override
-    public DeliveryWindow deliveryWindow() {
-        return deliveryWindows.get();
+    public ResolvedOffsets offsets() {
+        return offsets;
     }
 
     @Override
@@ -179,8 +202,28 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
     }
 
     @Override
-    public ScheduledExecutorService retryTimer() {
-        return retryTimer;
+    public ExecutorService deliveryExecutor() {
+        return deliveryExecutor;
+    }
+
+    @Override
+    public ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    @Override
+    public Duration taskCloseTimeout() {
+        return Duration.ofMillis(config.getLong(config.prefix() + RuntimeSettings.TASK_CLOSE_TIMEOUT_MS));
+    }
+
+    @Override
+    public void watch(SinkHealth sink) {
+        health.watch(sink);
+        sink.onChange(budget::sinkStateChanged);
+        Gauge.builder(metrics.name("sink_up"), sink, s -> s.state() == SinkHealth.State.UP ? 1 : 0)
+                .description("1 while the sink is considered up, 0 while deliveries wait for its probe to answer")
+                .tag("sink", sink.name())
+                .register(registry);
     }
 
     @Override
@@ -189,8 +232,9 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
     }
 
     /**
-     * Leaves the group after finishing in-flight work, within the shutdown timeout; what is still
-     * undelivered then stays uncommitted and is delivered again by the next owner.
+     * Leaves the group after the sink calls already started finished (each partition waits at most
+     * TASK_CLOSE_TIMEOUT_MS), within the shutdown timeout; what is still unresolved then stays
+     * uncommitted and is delivered again by the next owner. Nothing is dead-lettered for being late.
      */
     @Override
     public synchronized void close() {
@@ -198,22 +242,28 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
             return;
         }
         Duration timeout = Duration.ofMillis(config.getLong(config.prefix() + RuntimeSettings.SHUTDOWN_TIMEOUT_MS));
+        KafkaStreams.State before = streams.state();
         LOG.info("Shutting down {} consumer (timeout {})", definition.name(), timeout);
-        barrier.closing(timeout.multipliedBy(8).dividedBy(10));
-        boolean clean = streams.close(CloseOptions.timeout(timeout)
+        boolean closedInTime = streams.close(CloseOptions.timeout(timeout)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-        if (!clean) {
-            LOG.warn("Kafka Streams did not close within {}; uncommitted records will be processed again", timeout);
-        }
         while (!resources.isEmpty()) {
             closeQuietly(resources.pop());
         }
         closeQuietly(deadLetters);
         closeQuietly(streamsMetrics);
-        retryTimer.shutdownNow();
+        closeQuietly(health);
+        timer.shutdownNow();
+        deliveryExecutor.shutdownNow();
         admin.close();
         registry.close();
-        LOG.info("{} consumer stopped {}", definition.name(), clean ? "cleanly" : "after the shutdown timeout");
+        if (before == KafkaStreams.State.ERROR) {
+            LOG.error("{} consumer stopped after Kafka Streams failed (ERROR)", definition.name());
+        } else if (!closedInTime) {
+            LOG.warn("{} consumer stopped after the shutdown timeout; uncommitted records will be processed again",
+                    definition.name());
+        } else {
+            LOG.info("{} consumer stopped cleanly", definition.name());
+        }
         terminated.countDown();
     }
 
@@ -229,22 +279,18 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
         return kafka;
     }
 
-    private Properties streamsProperties(Map<String, Object> kafka, String dlqTemplate, List<String> inputs) {
+    private Properties streamsProperties(Map<String, Object> kafka) {
         Properties props = new Properties();
         // Defaults first, so that any <PREFIX>KAFKA_* variable overrides them.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        // Every commit waits until what is in flight has been delivered, which drains the pipeline for
-        // a moment: at 1 s that cost 10-20 % of throughput (docs/benchmarks.md), at 10 s it is within
-        // noise. A crash redelivers at most this much (duplicates, never losses).
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 10_000);
+        // Commits never wait for a sink (they are clamped to resolved offsets), so they can be frequent:
+        // a crash redelivers at most this much beyond what was unresolved.
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 5_000);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        // A record with a negative timestamp must reach our processor like any other, not fail the thread.
+        props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, UsePartitionTimeOnInvalidTimestamp.class);
         props.putAll(definition.streamsDefaults());
         props.putAll(kafka);
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DeadLetters.topicFor(dlqTemplate, inputs.get(0)));
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(DeadLetterHandler.TOPIC_TEMPLATE_CONFIG, dlqTemplate);
-        props.put(DeadLetterHandler.CONSUMER_CONFIG, definition.name());
-        props.put(DeadLetterHandler.METRICS_CONFIG, metrics);
         return props;
     }
 
@@ -256,6 +302,15 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         streamsMetrics.bindTo(registry);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread thread = new Thread(r, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static void closeQuietly(AutoCloseable resource) {

@@ -1,28 +1,42 @@
 package dev.lineagehub.runtime;
 
-import dev.lineagehub.delivery.CommitBarrier;
 import dev.lineagehub.delivery.DeadLetterPublisher;
-import dev.lineagehub.delivery.DeliveryWindow;
+import dev.lineagehub.delivery.DeliveryBudget;
+import dev.lineagehub.delivery.ResolvedOffsets;
 import dev.lineagehub.delivery.RetryPolicy;
+import dev.lineagehub.delivery.SinkHealth;
 
+import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
-/** The shared pieces a topology is built with; one per running consumer. */
+/** What a topology gets from the runtime of its consumer. */
 public interface RuntimeContext {
 
     ConsumerMetrics metrics();
 
-    CommitBarrier commitBarrier();
+    /** The consumer's delivery slots; pauses processing when full or when a sink is down. */
+    DeliveryBudget budget();
 
     DeadLetterPublisher deadLetters();
 
+    /** Where each partition's resolved offsets are tracked, so commits never run ahead of them. */
+    ResolvedOffsets offsets();
+
+    /** Backoff between retries and the attempts after which a record the sink keeps refusing is dead-lettered. */
     RetryPolicy retryPolicy();
 
-    /** The delivery window shared by the tasks of the calling stream thread; call it from {@code Processor.init}. */
-    DeliveryWindow deliveryWindow();
+    /** Runs delivery continuations: never a sink's I/O thread, never a stream thread. */
+    Executor deliveryExecutor();
 
-    /** Schedules retries; shared by all tasks of the consumer. */
-    ScheduledExecutorService retryTimer();
+    /** Schedules probes and retries; its tasks only hand work to the delivery executor. */
+    ScheduledExecutorService timer();
+
+    /** How long a closing partition waits for the sink calls it started. */
+    Duration taskCloseTimeout();
+
+    /** Reports this sink's health on the admin port and in metrics, and pauses processing while it is down. */
+    void watch(SinkHealth health);
 
     /** Closed after Kafka Streams, in reverse order of registration. */
     void closeOnShutdown(AutoCloseable resource);

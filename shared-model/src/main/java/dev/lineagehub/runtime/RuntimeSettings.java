@@ -23,6 +23,8 @@ public final class RuntimeSettings {
     public static final String RETRY_MAX_BACKOFF_MS = "RETRY_MAX_BACKOFF_MS";
     public static final String MAX_ATTEMPTS = "MAX_ATTEMPTS";
     public static final String SHUTDOWN_TIMEOUT_MS = "SHUTDOWN_TIMEOUT_MS";
+    public static final String TASK_CLOSE_TIMEOUT_MS = "TASK_CLOSE_TIMEOUT_MS";
+    public static final String STALL_TIMEOUT_MS = "STALL_TIMEOUT_MS";
 
     private RuntimeSettings() {
     }
@@ -42,11 +44,19 @@ public final class RuntimeSettings {
                         "Wait before the first retry of a retryable sink failure; doubles per attempt, with jitter.")
                 .define(prefix + RETRY_MAX_BACKOFF_MS, Type.LONG, 30_000L, Range.atLeast(1), LOW,
                         "Longest wait between retries, also the cap on a sink's Retry-After.")
-                .define(prefix + MAX_ATTEMPTS, Type.INT, 0, Range.atLeast(0), LOW,
-                        "Attempts before a retryable failure is dead-lettered; 0 retries until the sink takes the record.")
+                .define(prefix + MAX_ATTEMPTS, Type.INT, 5, Range.atLeast(0), MEDIUM,
+                        "Retryable refusals of one record while the sink acknowledges other records, after which the record "
+                                + "is dead-lettered as SINK_POISON; 0 never gives up. While the sink refuses everything (down) "
+                                + "nothing is counted: the consumer waits for it without limit.")
                 .define(prefix + SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), MEDIUM,
                         "How long a shutdown waits for in-flight deliveries and the final commit; keep it below "
-                                + "the pod's terminationGracePeriodSeconds.");
+                                + "the pod's terminationGracePeriodSeconds.")
+                .define(prefix + TASK_CLOSE_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(0), LOW,
+                        "How long a revoked or closing partition waits for the sink calls it already started, so that none "
+                                + "reaches the sink after the partition's next owner delivered; at least the sink's request timeout.")
+                .define(prefix + STALL_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1), MEDIUM,
+                        "A partition whose oldest unresolved record has not resolved for this long while the sink is up "
+                                + "counts as stalled: /health/ready fails and the partition_stalled metric is 1.");
     }
 
     static RetryPolicy retryPolicy(EnvConfig config) {

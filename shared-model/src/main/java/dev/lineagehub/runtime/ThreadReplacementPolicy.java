@@ -29,9 +29,7 @@ final class ThreadReplacementPolicy implements StreamsUncaughtExceptionHandler {
     @Override
     public synchronized StreamThreadExceptionResponse handle(Throwable exception) {
         long now = System.nanoTime();
-        while (!recent.isEmpty() && now - recent.peekFirst() > window.toNanos()) {
-            recent.removeFirst();
-        }
+        forgetOld(now);
         if (recent.size() >= maxReplacements) {
             LOG.error("Stream thread failed {} times within {}; shutting the consumer down", recent.size() + 1, window, exception);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -39,5 +37,22 @@ final class ThreadReplacementPolicy implements StreamsUncaughtExceptionHandler {
         recent.addLast(now);
         LOG.error("Stream thread failed; replacing it. Its uncommitted records will be processed again", exception);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /** Stream threads that died within the window. */
+    synchronized int recentFailures() {
+        forgetOld(System.nanoTime());
+        return recent.size();
+    }
+
+    /** More than one thread died within the window: replacing them is not helping. */
+    boolean crashLooping() {
+        return recentFailures() > 1;
+    }
+
+    private void forgetOld(long now) {
+        while (!recent.isEmpty() && now - recent.peekFirst() > window.toNanos()) {
+            recent.removeFirst();
+        }
     }
 }

@@ -9,11 +9,10 @@ import dev.lineagehub.testing.TestRuntimeContext;
 
 import io.openlineage.client.OpenLineage.RunEvent.EventType;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -55,19 +54,24 @@ class OpenLineageTopologyTest {
         input.pipeInput(new TestRecord<>(key("run:x/y"), "{\"eventTime\":\"yesterday\"".getBytes(StandardCharsets.UTF_8), headers));
         input.pipeInput(key("run:x/y"), "{\"producer\":\"p\",\"eventTime\":\"2026-11-20T06:00:00Z\",\"run\":{},\"job\":{\"namespace\":\"n\"}}"
                 .getBytes(StandardCharsets.UTF_8));
-        driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+        input.pipeInput(key("run:x/deep"), ("{\"a\":" + "[".repeat(1500) + "]".repeat(1500) + "}").getBytes(StandardCharsets.UTF_8));
+        await(() -> context.deadLetterProducer().history().size() == 3 && delivered.size() == 1);
 
         assertThat(delivered).extracting(e -> e.runId().orElseThrow()).containsExactly(run.toString());
-        List<TestRecord<byte[], byte[]>> dead = deadLetters().readRecordsToList();
-        assertThat(dead).hasSize(2);
+        List<ProducerRecord<byte[], byte[]>> dead = context.deadLetterProducer().history().stream()
+                .sorted(java.util.Comparator.comparing(r -> header(r, "__streams.errors.offset"))).toList();
+        assertThat(dead).hasSize(3);
         assertThat(header(dead.get(0), DeadLetters.HEADER_REASON)).isEqualTo("NOT_JSON");
         assertThat(header(dead.get(0), "__streams.errors.offset")).isEqualTo("1");
         assertThat(header(dead.get(0), "__streams.errors.exception")).isEqualTo(InvalidEventException.class.getName());
         assertThat(header(dead.get(0), "traceparent")).as("original headers are kept").isEqualTo("00-abc-def-01");
         assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("run:x/y");
+        assertThat(dead.get(0).topic()).isEqualTo(TOPIC + "-test-dlq");
         assertThat(header(dead.get(1), DeadLetters.HEADER_REASON)).isEqualTo("MISSING_FIELD");
         assertThat(header(dead.get(1), "__streams.errors.message")).contains("run.runId", "job.name");
+        assertThat(header(dead.get(2), DeadLetters.HEADER_REASON)).as("JSON nested beyond 1000 levels").isEqualTo("TOO_DEEP");
         assertThat(context.registry().get("lineagehub.test.dead_lettered").tag("reason", "MISSING_FIELD").counter().count()).isEqualTo(1);
+        assertThat(context.offsets().trackers().values()).allSatisfy(t -> assertThat(t.unresolvedCount()).isZero());
     }
 
     @Test
@@ -80,10 +84,11 @@ class OpenLineageTopologyTest {
         input().pipeInput(key("k"), SampleEvents.json(SampleEvents.sparkJob(EventType.START, UUID.randomUUID(), "app")));
         input().pipeInput(key("k"), SampleEvents.json(
                 SampleEvents.airflowTask(EventType.START, UUID.randomUUID(), UUID.randomUUID(), "dag", "task")));
+        await(() -> delivered.size() == 1);
 
         assertThat(delivered).extracting(OpenLineageEvent::namespace).containsExactly("airflow-prod");
         assertThat(context.registry().get("lineagehub.test.filtered").counter().count()).isEqualTo(1);
-        assertThat(deadLetters().isEmpty()).isTrue();
+        assertThat(context.deadLetterProducer().history()).isEmpty();
     }
 
     @Test
@@ -102,22 +107,18 @@ class OpenLineageTopologyTest {
 
     private void start(String include, String exclude, dev.lineagehub.delivery.Sink<OpenLineageEvent> sink) {
         OpenLineageSettings settings = new OpenLineageSettings(TOPIC, NamespaceFilter.of(include, exclude), 4);
-        driver = new TopologyTestDriver(OpenLineageTopology.build(settings, sink, context), context.streamsProperties());
+        driver = new TopologyTestDriver(OpenLineageTopology.build(settings, "test sink", sink, context), context.streamsProperties());
     }
 
     private TestInputTopic<byte[], byte[]> input() {
         return driver.createInputTopic(TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    private TestOutputTopic<byte[], byte[]> deadLetters() {
-        return driver.createOutputTopic(TOPIC + "-test-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
     private static byte[] key(String key) {
         return key.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String header(TestRecord<byte[], byte[]> record, String name) {
+    private static String header(ProducerRecord<byte[], byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 

@@ -10,6 +10,11 @@ public final class Await {
     private Await() {
     }
 
+    /** Waits up to 10 s. */
+    public static void until(BooleanSupplier condition, String whatWasExpected) {
+        until(Duration.ofSeconds(10), condition, () -> whatWasExpected);
+    }
+
     public static void until(Duration timeout, BooleanSupplier condition, Supplier<String> whatWasExpected) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

@@ -1,10 +1,10 @@
 package dev.lineagehub.testing;
 
-import dev.lineagehub.delivery.CommitBarrier;
-import dev.lineagehub.delivery.DeadLetterHandler;
 import dev.lineagehub.delivery.DeadLetterPublisher;
-import dev.lineagehub.delivery.DeliveryWindow;
+import dev.lineagehub.delivery.DeliveryBudget;
+import dev.lineagehub.delivery.ResolvedOffsets;
 import dev.lineagehub.delivery.RetryPolicy;
+import dev.lineagehub.delivery.SinkHealth;
 import dev.lineagehub.runtime.ConsumerMetrics;
 import dev.lineagehub.runtime.RuntimeContext;
 
@@ -18,36 +18,46 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link RuntimeContext} for {@code TopologyTestDriver} tests: real metrics, barrier and retry
- * timer, dead letters captured by a {@link MockProducer}.
+ * A {@link RuntimeContext} for {@code TopologyTestDriver} and unit tests: real metrics, budget, offsets,
+ * executors and retry timer, dead letters captured by a {@link MockProducer}.
  */
 public final class TestRuntimeContext implements RuntimeContext, AutoCloseable {
 
     public static final String DLQ_TEMPLATE = "{topic}-test-dlq";
 
-    private final ThreadLocal<DeliveryWindow> deliveryWindows = ThreadLocal.withInitial(DeliveryWindow::new);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final ConsumerMetrics metrics = new ConsumerMetrics(registry, "test");
-    private final CommitBarrier barrier = new CommitBarrier();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final ExecutorService executor = Executors.newFixedThreadPool(2);
+    private final DeliveryBudget budget = new DeliveryBudget(100, TimeUnit.MILLISECONDS);
+    private final ResolvedOffsets offsets = new ResolvedOffsets(Duration.ofSeconds(1));
+    private final RetryPolicy retryPolicy;
     private final MockProducer<byte[], byte[]> deadLetterProducer =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-    private final DeadLetterPublisher deadLetters = new DeadLetterPublisher(deadLetterProducer, DLQ_TEMPLATE, "test", metrics);
+    private final DeadLetterPublisher deadLetters;
+    private final List<SinkHealth> sinks = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
 
-    /** Streams properties wiring our dead-letter handler the way the runtime does. */
+    public TestRuntimeContext() {
+        this(new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(10), 5));
+    }
+
+    public TestRuntimeContext(RetryPolicy retryPolicy) {
+        this.retryPolicy = retryPolicy;
+        this.deadLetters = new DeadLetterPublisher(deadLetterProducer, DLQ_TEMPLATE, "test", metrics, timer, retryPolicy, 1_048_576);
+    }
+
+    /** Streams properties for a test driver. */
     public Properties streamsProperties() {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(DeadLetterHandler.TOPIC_TEMPLATE_CONFIG, DLQ_TEMPLATE);
-        props.put(DeadLetterHandler.CONSUMER_CONFIG, "test");
-        props.put(DeadLetterHandler.METRICS_CONFIG, metrics);
         return props;
     }
 
@@ -55,9 +65,13 @@ public final class TestRuntimeContext implements RuntimeContext, AutoCloseable {
         return registry;
     }
 
-    /** Dead letters written after {@code process()} returned (failed asynchronous deliveries). */
+    /** Every dead letter written. */
     public MockProducer<byte[], byte[]> deadLetterProducer() {
         return deadLetterProducer;
+    }
+
+    public List<SinkHealth> sinks() {
+        return sinks;
     }
 
     @Override
@@ -66,8 +80,8 @@ public final class TestRuntimeContext implements RuntimeContext, AutoCloseable {
     }
 
     @Override
-    public CommitBarrier commitBarrier() {
-        return barrier;
+    public DeliveryBudget budget() {
+        return budget;
     }
 
     @Override
@@ -76,18 +90,34 @@ public final class TestRuntimeContext implements RuntimeContext, AutoCloseable {
     }
 
     @Override
-    public DeliveryWindow deliveryWindow() {
-        return deliveryWindows.get();
+    public ResolvedOffsets offsets() {
+        return offsets;
     }
 
     @Override
     public RetryPolicy retryPolicy() {
-        return new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(10), 0);
+        return retryPolicy;
     }
 
     @Override
-    public ScheduledExecutorService retryTimer() {
+    public ExecutorService deliveryExecutor() {
+        return executor;
+    }
+
+    @Override
+    public ScheduledExecutorService timer() {
         return timer;
+    }
+
+    @Override
+    public Duration taskCloseTimeout() {
+        return Duration.ofSeconds(2);
+    }
+
+    @Override
+    public void watch(SinkHealth health) {
+        sinks.add(health);
+        health.onChange(budget::sinkStateChanged);
     }
 
     @Override
@@ -105,5 +135,6 @@ public final class TestRuntimeContext implements RuntimeContext, AutoCloseable {
             }
         }
         timer.shutdownNow();
+        executor.shutdownNow();
     }
 }

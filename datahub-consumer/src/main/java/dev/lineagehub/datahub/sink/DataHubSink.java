@@ -28,6 +28,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,8 +50,11 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
     private final AspectCache cache;
     private final AtomicLong proposalsSent = new AtomicLong();
     private final Duration callTimeout;
+    private final Executor executor;
 
-    public DataHubSink(DataHubSettings settings) throws IOException {
+    /** @param executor runs the stages after the first, and the probe: never the client's I/O thread */
+    public DataHubSink(DataHubSettings settings, Executor executor) throws IOException {
+        this.executor = executor;
         this.emitters = settings.outputFile().isPresent() ? List.of(fileEmitter(settings.outputFile().get())) : restEmitters(settings);
         // Under a saturated pool some calls were seen never to call back (docs/benchmarks.md); a call
         // that has not answered by then is failed and retried, never waited on forever.
@@ -67,8 +72,25 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
         MappedEvent mapped = mapper.map(event.runEvent());
         // Datasets and templates rarely change and may be cached; the run's own aspects are always sent.
         return emitAll(mapped.datasets(), true)
-                .thenCompose(ignored -> emitAll(mapped.templates(), true))
-                .thenCompose(ignored -> emitAll(mapped.instance(), false));
+                .thenComposeAsync(ignored -> emitAll(mapped.templates(), true), executor)
+                .thenComposeAsync(ignored -> emitAll(mapped.instance(), false), executor);
+    }
+
+    /** GMS is up when it serves its {@code /config}, as the DataHub client's own connection test asks. */
+    @Override
+    public CompletionStage<Void> probe() {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                if (!emitters.get(0).testConnection()) {
+                    throw new RetryableDeliveryException("DataHub GMS did not answer its /config", "probe");
+                }
+            } catch (IOException | ExecutionException e) {
+                throw new RetryableDeliveryException("DataHub GMS probe failed: " + e, "probe");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RetryableDeliveryException("DataHub GMS probe interrupted", "probe");
+            }
+        }, executor);
     }
 
     private static List<Emitter> restEmitters(DataHubSettings settings) {
@@ -132,8 +154,10 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
                     }
                 });
             }
-        } catch (IOException | RuntimeException e) {
-            result.completeExceptionally(unreachable(e));
+        } catch (Exception | StackOverflowError e) {
+            // The client can throw what its signature does not declare (URISyntaxException for a name
+            // GMS cannot hold): that is this proposal's problem, not GMS being down.
+            result.completeExceptionally(e instanceof IOException ? unreachable(e) : e);
         }
         return result.orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(error ->
                 CompletableFuture.failedFuture(error instanceof TimeoutException

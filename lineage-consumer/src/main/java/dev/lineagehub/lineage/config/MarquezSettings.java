@@ -62,8 +62,17 @@ public record MarquezSettings(URI url, String apiKey, Duration requestTimeout, b
 
     /** {@code <url>/api/v1/lineage}, tolerating a trailing slash in the base URL. */
     public URI lineageEndpoint() {
+        return api("/api/v1/lineage");
+    }
+
+    /** {@code <url>/api/v1/namespaces?limit=1}: what the consumer asks to learn whether Marquez is back. */
+    public URI probeEndpoint() {
+        return api("/api/v1/namespaces?limit=1");
+    }
+
+    private URI api(String path) {
         String base = url.toString();
-        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/v1/lineage");
+        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
     }
 
     static Map<String, String> parseHeaders(String value) {

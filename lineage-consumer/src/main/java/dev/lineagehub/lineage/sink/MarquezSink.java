@@ -40,6 +40,7 @@ public final class MarquezSink implements Sink<OpenLineageEvent>, AutoCloseable 
 
     private final WebClient client;
     private final String endpoint;
+    private final String probeEndpoint;
     private final MultiMap headers;
     private final long timeoutMillis;
     private final boolean gzip;
@@ -51,6 +52,7 @@ public final class MarquezSink implements Sink<OpenLineageEvent>, AutoCloseable 
                         .setUserAgent("lineage-hub/lineage-consumer"),
                 new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
         this.endpoint = settings.lineageEndpoint().toString();
+        this.probeEndpoint = settings.probeEndpoint().toString();
         this.timeoutMillis = settings.requestTimeout().toMillis();
         this.gzip = settings.gzip();
         this.headers = MultiMap.caseInsensitiveMultiMap()
@@ -81,6 +83,30 @@ public final class MarquezSink implements Sink<OpenLineageEvent>, AutoCloseable 
                         result.complete(null);
                     } else {
                         result.completeExceptionally(failure(response.result()));
+                    }
+                });
+        return result;
+    }
+
+    /**
+     * Marquez is up when it lists namespaces: a cheap read through the same API, proxy and credentials
+     * as the events, answered by Marquez itself and its database.
+     */
+    @Override
+    public CompletionStage<Void> probe() {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        MultiMap probeHeaders = MultiMap.caseInsensitiveMultiMap().addAll(headers)
+                .remove("Content-Type").remove("Content-Encoding");
+        client.getAbs(probeEndpoint)
+                .putHeaders(probeHeaders)
+                .timeout(timeoutMillis)
+                .send()
+                .onComplete(response -> {
+                    if (response.succeeded() && response.result().statusCode() / 100 == 2) {
+                        result.complete(null);
+                    } else {
+                        result.completeExceptionally(new RetryableDeliveryException("Marquez probe failed: "
+                                + (response.failed() ? response.cause() : "HTTP " + response.result().statusCode()), "probe"));
                     }
                 });
         return result;

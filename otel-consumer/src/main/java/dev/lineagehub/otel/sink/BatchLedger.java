@@ -9,14 +9,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Where batches ended early, kept in ClickHouse next to the data, so that after a crash the same
- * offsets form the same batches again and carry the same deduplication tokens; ClickHouse then drops
- * the ones it already stored.
- *
- * <p>A batch that ends because it is full needs no record: from the same first offset the same
- * records fill it again. Only a batch cut short (by age or by a commit) is written down, before its
- * insert. Changing the batch size between a crash and the restart breaks this, as it changes where
- * full batches end.
+ * The offset range of every batch, written before the batch is inserted and kept in ClickHouse next
+ * to the data, so that after a crash or a rebalance, on any instance and whatever the batch settings
+ * are then, the same offsets form the same batches again with the same deduplication tokens;
+ * ClickHouse then drops the ones it already stored. Where a batch ends is never re-derived from
+ * timing, sizes or commits.
  */
 public final class BatchLedger {
 
@@ -37,15 +34,15 @@ public final class BatchLedger {
                 + "At DateTime DEFAULT now()) ENGINE = ReplacingMergeTree ORDER BY (Topic, Partition, First)";
     }
 
-    /** Writes down a batch cut short, before it is inserted. */
-    public void cutShort(Connection connection, String topic, int partition, long first, long last) throws SQLException {
+    /** Writes down a batch's range, before it is inserted; writing the same range again changes nothing. */
+    public void record(Connection connection, String topic, int partition, long first, long last) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("INSERT INTO " + table + " (Topic, Partition, First, Last) VALUES ('"
                     + topic.replace("'", "") + "', " + partition + ", " + first + ", " + last + ")");
         }
     }
 
-    /** The batches of this partition cut short that end at or after {@code from}, in offset order. */
+    /** The batches of this partition that end at or after {@code from}, in offset order. */
     public Deque<Range> from(Connection connection, String topic, int partition, long from) throws SQLException {
         Deque<Range> ranges = new ArrayDeque<>();
         try (PreparedStatement query = connection.prepareStatement("SELECT First, max(Last) FROM " + table

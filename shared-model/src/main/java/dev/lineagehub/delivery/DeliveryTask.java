@@ -1,0 +1,306 @@
+package dev.lineagehub.delivery;
+
+import org.apache.kafka.common.errors.InterruptException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Delivers the records of one input partition: concurrently across keys, one after another within a
+ * key, each record ending delivered or dead-lettered (then its offset may be committed, see
+ * {@link OffsetTracker}) or, once the task is closed, abandoned uncommitted for the next owner.
+ *
+ * <p>Lifecycle: OPEN → CLOSING → CLOSED. A task that is not OPEN starts no sink call, no retry and no
+ * dead letter; {@link #close()} waits, at most the close timeout, for the calls it already started so
+ * that none of them reaches the sink after the partition's next owner delivered the same key.
+ *
+ * <p>A retryable failure waits for the record's backoff, or for the sink to be back when it is down
+ * ({@link SinkHealth}); attempts made while the sink acknowledges other records count towards the
+ * record's limit, after which it is dead-lettered as {@link PermanentDeliveryException#SINK_POISON}.
+ * Whatever else the sink or the preparation throws dead-letters the record. Continuations run on the
+ * delivery executor, never on the sink's I/O threads.
+ */
+public final class DeliveryTask<T> implements AutoCloseable {
+
+    public enum State { OPEN, CLOSING, CLOSED }
+
+    /** What a record becomes: an item to deliver after the earlier items with the same key. */
+    public record Work<T>(String key, T item) {
+    }
+
+    /** Turns a record into work; null skips it on purpose (counted as filtered); throwing dead-letters it. */
+    @FunctionalInterface
+    public interface Preparation<T> {
+        Work<T> prepare() throws Exception;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryTask.class);
+    private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final CompletableFuture<Void> NOW = CompletableFuture.completedFuture(null);
+
+    private final DeliveryService<T> service;
+    private final String name;
+    private final OffsetTracker tracker;
+    private final int slots;
+    private final Map<String, CompletableFuture<Void>> lastOfKey = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> closing = new CompletableFuture<>();
+    private final Object activeLock = new Object();
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+    private volatile State state = State.OPEN;
+    private int active;
+
+    DeliveryTask(DeliveryService<T> service, String name, OffsetTracker tracker, int slots) {
+        this.service = service;
+        this.name = name;
+        this.tracker = tracker;
+        this.slots = slots;
+        service.budget().resize(slots);
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /**
+     * Takes one record of the partition, on the stream thread. Waits only briefly for room in the
+     * budget; never throws for the record's sake.
+     */
+    public void process(SourceRecord source, Preparation<T> preparation) {
+        tracker.registered(source.offset());
+        try {
+            service.budget().accept();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        }
+        service.metrics().inFlight().incrementAndGet();
+        Work<T> work;
+        try {
+            work = preparation.prepare();
+        } catch (Exception | StackOverflowError e) {
+            deadLetter(new Item(source, null, null), e, 0);
+            return;
+        }
+        Item item = new Item(source, work == null ? null : work.key(), work == null ? null : work.item());
+        if (work == null) {
+            service.metrics().filtered();
+            resolve(item);
+            return;
+        }
+        String key = item.key == null ? source.describe() : item.key;
+        CompletableFuture<Void> previous = lastOfKey.put(key, item.done);
+        item.done.whenComplete((ignored, error) -> lastOfKey.remove(key, item.done));
+        (previous == null ? NOW : previous).thenRunAsync(() -> awaitTurn(item), service.executor());
+    }
+
+    private void awaitTurn(Item item) {
+        if (state != State.OPEN) {
+            abandon(item);
+            return;
+        }
+        service.budget().turnToCall().thenRunAsync(() -> {
+            if (state != State.OPEN) {
+                service.budget().callEnded();
+                abandon(item);
+            } else {
+                call(item);
+            }
+        }, service.executor());
+    }
+
+    private void call(Item item) {
+        begin();
+        item.attempts++;
+        if (item.attempts == 1) {
+            item.startNanos = System.nanoTime();
+            item.acknowledgementsSeen = service.health().acknowledgements();
+        }
+        CompletionStage<Void> call;
+        try {
+            call = service.sink().deliver(item.item);
+        } catch (Exception | StackOverflowError e) {
+            // Also what a client throws without declaring it (a checked URISyntaxException, say).
+            call = CompletableFuture.failedFuture(e);
+        }
+        call.whenCompleteAsync((ignored, error) -> {
+            service.budget().callEnded();
+            try {
+                outcome(item, error);
+            } finally {
+                end();
+            }
+        }, service.executor());
+    }
+
+    private void outcome(Item item, Throwable error) {
+        if (error == null) {
+            service.health().succeeded();
+            service.metrics().delivered(1, Duration.ofNanos(System.nanoTime() - item.startNanos));
+            resolve(item);
+            return;
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (!(cause instanceof RetryableDeliveryException retryable)) {
+            deadLetter(item, cause, item.attempts);
+            return;
+        }
+        service.health().failed(retryable.getMessage());
+        service.metrics().retried();
+        long acknowledgements = service.health().acknowledgements();
+        if (acknowledgements > item.acknowledgementsSeen) {
+            item.refusedWhileUp++;
+        }
+        item.acknowledgementsSeen = acknowledgements;
+        if (service.retryPolicy().exhausted(item.refusedWhileUp)) {
+            deadLetter(item, new PermanentDeliveryException(PermanentDeliveryException.SINK_POISON, "refused " + item.refusedWhileUp
+                    + " times while the sink acknowledged other records; last: " + retryable.getMessage(),
+                    retryable.sinkStatus(), retryable), item.attempts);
+            return;
+        }
+        Duration wait = service.retryPolicy().backoff(item.attempts, retryable.retryAfter());
+        logRetry(item, wait, retryable);
+        CompletableFuture.anyOf(service.delay(wait), service.health().nextRecovery(), closing)
+                .thenCompose(ignored -> CompletableFuture.anyOf(service.health().whenUp(), closing))
+                .thenRunAsync(() -> awaitTurn(item), service.executor());
+    }
+
+    private void deadLetter(Item item, Throwable failure, int attempts) {
+        if (state != State.OPEN) {
+            abandon(item);
+            return;
+        }
+        begin();
+        service.deadLetters().publish(item.source, failure, attempts, () -> state != State.OPEN)
+                .whenCompleteAsync((written, error) -> {
+                    try {
+                        if (Boolean.TRUE.equals(written)) {
+                            resolve(item);
+                        } else {
+                            abandon(item);
+                        }
+                    } finally {
+                        end();
+                    }
+                }, service.executor());
+    }
+
+    private void resolve(Item item) {
+        if (item.finish()) {
+            tracker.resolved(item.source.offset());
+            released();
+        }
+    }
+
+    /** The task closed before the record resolved: it stays uncommitted, for the partition's next owner. */
+    private void abandon(Item item) {
+        if (item.finish()) {
+            LOG.debug("Not delivering {}: partition {} is {}", item.source.describe(), name, state);
+            released();
+        }
+    }
+
+    private void released() {
+        service.metrics().inFlight().decrementAndGet();
+        service.budget().release();
+    }
+
+    private void begin() {
+        synchronized (activeLock) {
+            active++;
+        }
+    }
+
+    private void end() {
+        synchronized (activeLock) {
+            if (--active == 0) {
+                activeLock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Stops the task: nothing new starts, waiting records are abandoned, and the calls and dead letters
+     * already started get up to the close timeout to finish. Called on the stream thread when the
+     * partition is revoked or the consumer shuts down, before Streams' last commit of the partition.
+     */
+    @Override
+    public void close() {
+        if (state != State.OPEN) {
+            return;
+        }
+        state = State.CLOSING;
+        closing.complete(null);
+        long deadline = System.nanoTime() + service.closeTimeout().toNanos();
+        int stillActive;
+        synchronized (activeLock) {
+            try {
+                while (active > 0 && deadline - System.nanoTime() > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(activeLock, deadline - System.nanoTime());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stillActive = active;
+        }
+        state = State.CLOSED;
+        tracker.close();
+        service.budget().resize(-slots);
+        if (stillActive > 0 || tracker.unresolvedCount() > 0) {
+            LOG.info("Closed {} with {} records unresolved ({} calls still unanswered); they stay uncommitted for the "
+                    + "partition's next owner", name, tracker.unresolvedCount(), stillActive);
+        }
+    }
+
+    private void logRetry(Item item, Duration wait, RetryableDeliveryException failure) {
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if (now - last >= WARN_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
+            LOG.warn("Delivery of {} failed (attempt {}), retrying in {} ms: {}", item.label(), item.attempts, wait.toMillis(),
+                    failure.getMessage());
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("Delivery of {} failed (attempt {}), retrying in {} ms: {}", item.label(), item.attempts, wait.toMillis(),
+                    failure.getMessage());
+        }
+    }
+
+    private final class Item {
+        final SourceRecord source;
+        final String key;
+        final T item;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        final AtomicBoolean finished = new AtomicBoolean();
+        int attempts;
+        int refusedWhileUp;
+        long acknowledgementsSeen;
+        long startNanos;
+
+        Item(SourceRecord source, String key, T item) {
+            this.source = source;
+            this.key = key;
+            this.item = item;
+        }
+
+        /** True the first time only: a record resolves or is abandoned once. */
+        boolean finish() {
+            if (!finished.compareAndSet(false, true)) {
+                return false;
+            }
+            done.complete(null);
+            return true;
+        }
+
+        String label() {
+            return source.describe() + " " + Optional.ofNullable(item).map(Object::toString).orElse("");
+        }
+    }
+}

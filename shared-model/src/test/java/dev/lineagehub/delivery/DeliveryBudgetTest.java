@@ -1,0 +1,84 @@
+package dev.lineagehub.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+class DeliveryBudgetTest {
+
+    private final List<String> switches = new ArrayList<>();
+    private final DeliveryBudget budget = new DeliveryBudget(20, TimeUnit.MILLISECONDS);
+
+    DeliveryBudgetTest() {
+        budget.onPause(() -> switches.add("pause"), () -> switches.add("resume"));
+    }
+
+    @Test
+    void callsBeyondTheCapacityWaitInLineAndTakeTheSlotOfTheCallThatEnded() {
+        budget.resize(2);
+        CompletableFuture<Void> first = budget.turnToCall();
+        CompletableFuture<Void> second = budget.turnToCall();
+        CompletableFuture<Void> third = budget.turnToCall();
+        assertThat(first).isDone();
+        assertThat(second).isDone();
+        assertThat(third).isNotDone();
+        budget.callEnded();
+        assertThat(third).isDone();
+    }
+
+    @Test
+    void resizingWhileCallsWaitStartsThemOrLetsRunningCallsFinish() {
+        budget.resize(1);
+        budget.turnToCall();
+        CompletableFuture<Void> waiting = budget.turnToCall();
+        budget.resize(1);
+        assertThat(waiting).as("a partition added slots").isDone();
+        budget.resize(-2);
+        CompletableFuture<Void> later = budget.turnToCall();
+        budget.callEnded();
+        assertThat(later).as("no slots left: the ended call does not hand over").isNotDone();
+        budget.callEnded();
+        budget.resize(1);
+        assertThat(later).isDone();
+    }
+
+    @Test
+    void aFullBudgetPausesInsteadOfBlockingAndResumesAtHalf() throws InterruptedException {
+        budget.resize(2);
+        for (int i = 0; i < 4; i++) {
+            budget.accept();
+        }
+        assertThat(budget.paused()).isFalse();
+        long start = System.nanoTime();
+        budget.accept();
+        budget.accept();
+        assertThat(System.nanoTime() - start).as("waited once, then accepted without waiting")
+                .isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
+        assertThat(budget.paused()).isTrue();
+        assertThat(switches).containsExactly("pause");
+        budget.release();
+        budget.release();
+        assertThat(budget.paused()).as("above the refill mark").isTrue();
+        budget.release();
+        assertThat(budget.paused()).isFalse();
+        assertThat(switches).containsExactly("pause", "resume");
+    }
+
+    @Test
+    void aDownSinkPausesUntilItIsUp() throws InterruptedException {
+        budget.resize(4);
+        budget.accept();
+        budget.sinkStateChanged(SinkHealth.State.DOWN);
+        assertThat(budget.paused()).isTrue();
+        budget.accept();
+        assertThat(budget.unresolved()).as("a paused budget still takes what Streams hands over").isEqualTo(2);
+        budget.sinkStateChanged(SinkHealth.State.UP);
+        assertThat(budget.paused()).isFalse();
+        assertThat(switches).containsExactly("pause", "resume");
+    }
+}
