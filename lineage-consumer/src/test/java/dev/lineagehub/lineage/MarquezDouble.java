@@ -84,6 +84,17 @@ public final class MarquezDouble extends HttpDouble<MarquezDouble> {
     @Override
     protected void register(HttpServer server) {
         server.createContext("/api/v1/lineage", this::handle);
+        server.createContext("/api/v1/namespaces", this::listNamespaces);
+    }
+
+    /** What the consumer's probe asks while it considers Marquez down; fails the way events fail. */
+    private void listNamespaces(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            readBody(exchange);
+            if (!delayOrFail(exchange)) {
+                answer(exchange, 200, "{\"namespaces\":[]}");
+            }
+        }
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -116,6 +127,11 @@ public final class MarquezDouble extends HttpDouble<MarquezDouble> {
         JsonNode event;
         try {
             event = JSON.readTree(body);
+            if (event != null && event.path("job").path("name").asText("").indexOf('\u0000') >= 0) {
+                // PostgreSQL refuses byte 0x00: Marquez answers 500 every time, with a body that is not {"code":400}.
+                answer(exchange, 500, "{\"code\":500,\"message\":\"There was an error processing your request.\"}");
+                return;
+            }
             if (event == null || !event.isObject()) {
                 throw new IllegalArgumentException("Cannot deserialize LineageEvent from " + (event == null ? "nothing" : event.getNodeType()));
             }

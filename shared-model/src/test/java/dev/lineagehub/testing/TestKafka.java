@@ -56,9 +56,14 @@ public final class TestKafka implements AutoCloseable {
 
     /** A fresh topic name, so tests sharing the broker never see each other's records. */
     public String newTopic(String prefix, int partitions) {
+        return newTopic(prefix, partitions, Map.of());
+    }
+
+    /** A fresh topic with these topic configs, e.g. {@code max.message.bytes}. */
+    public String newTopic(String prefix, int partitions, Map<String, String> configs) {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         try {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get(30, TimeUnit.SECONDS);
             // A topic is usable once every partition has a leader; writing earlier gets NOT_LEADER_OR_FOLLOWER.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!producer.partitionsFor(name).stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
@@ -79,6 +84,19 @@ public final class TestKafka implements AutoCloseable {
 
     public void send(ProducerRecord<byte[], byte[]> record) {
         pending.add(producer.send(record));
+    }
+
+    /** Writes one record larger than the test producer's 1 MB limit (the topic must allow it) and waits for it. */
+    public void sendLarge(String topic, byte[] key, byte[] value) {
+        try (KafkaProducer<byte[], byte[]> large = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 10_000_000),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            flush();
+            large.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the large test record was not written", e);
+        }
     }
 
     /** Waits until everything sent is acknowledged; fails if any record was not written. */

@@ -1,0 +1,230 @@
+package dev.lineagehub.lineage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lineagehub.delivery.DeadLetters;
+import dev.lineagehub.delivery.PermanentDeliveryException;
+import dev.lineagehub.runtime.ConsumerRuntime;
+import dev.lineagehub.testing.Await;
+import dev.lineagehub.testing.RealKafka;
+import dev.lineagehub.testing.SampleEvents;
+import dev.lineagehub.testing.TestEnv;
+import dev.lineagehub.testing.TestKafka;
+
+import io.openlineage.client.OpenLineage;
+import io.openlineage.client.OpenLineage.RunEvent.EventType;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The delivery guarantees under faults, on a real broker with several consumer instances: every
+ * event is counted by id (run + event type) as delivered or dead-lettered, per-run order is checked in
+ * the order Marquez received the events, and no healthy event may be dead-lettered.
+ */
+@ExtendWith(RealKafka.class)
+class LineageConsumerFaultTest {
+
+    private static final List<String> LIFECYCLE = List.of("START", "RUNNING", "COMPLETE");
+
+    private final List<ConsumerRuntime> instances = new ArrayList<>();
+    private MarquezDouble marquez;
+
+    @BeforeEach
+    void startMarquez() throws Exception {
+        marquez = new MarquezDouble();
+    }
+
+    @AfterEach
+    void stopEverything() {
+        instances.forEach(ConsumerRuntime::close);
+        marquez.close();
+    }
+
+    @Test
+    void aSinkOutageLongerThanMaxPollIntervalEvictsNobodyAndLosesNothing(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 4);
+        // Lowered from 300 s so that the outage outlasts it three times within the test.
+        Map<String, String> settings = Map.of("MARQUEZ_KAFKA_MAX_POLL_INTERVAL_MS", "5000");
+        ConsumerRuntime first = start(kafka, topic, settings);
+        ConsumerRuntime second = start(kafka, topic, settings);
+        awaitRunning(first, second);
+        marquez.failWith(503, null, "{\"code\":503,\"message\":\"maintenance\"}");
+        List<UUID> runs = publishRuns(kafka, topic, 100);
+
+        AtomicBoolean rebalanced = watchForRebalance(first, second);
+        Thread.sleep(4_000);
+        int refusedEarly = marquez.answered(503);
+        Thread.sleep(12_000);
+        int refusedDuringOutage = marquez.answered(503) - refusedEarly;
+        assertThat(rebalanced).as("no member evicted during a 16 s outage with max.poll.interval.ms 5 s").isFalse();
+        assertThat(refusedDuringOutage).as("one probe per instance at most each second, not a retry loop per record")
+                .isLessThanOrEqualTo(2 * 14);
+        assertThat(ready(first)).as("a down sink is not a stalled partition").isEqualTo(200);
+        assertThat(marquez.received()).isEmpty();
+
+        marquez.recover();
+        long recoveredAt = System.nanoTime();
+        Await.until(Duration.ofSeconds(5), () -> !marquez.received().isEmpty(), () -> "first delivery after recovery");
+        assertThat(Duration.ofNanos(marquez.received().get(0).atNanos() - recoveredAt)).isLessThan(Duration.ofSeconds(2));
+        Await.until(Duration.ofSeconds(60), () -> distinct(marquez.received()).size() == 300,
+                () -> distinct(marquez.received()).size() + " of 300 delivered after the outage");
+        assertThat(rebalanced).isFalse();
+        assertThat(orderViolations(marquez.received())).isZero();
+        assertThat(distinct(marquez.received())).isEqualTo(expected(runs));
+        assertThat(kafka.read(topic + "-lineage-dlq", 1, Duration.ofSeconds(1))).isEmpty();
+        Await.until(Duration.ofSeconds(30), () -> kafka.lag(first.applicationId(), topic) == 0, () -> "all committed");
+    }
+
+    @Test
+    void poisonAndOversizeRecordsAreDeadLetteredWhileEverythingElseFlows(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 2, Map.of("max.message.bytes", "3000000"));
+        ConsumerRuntime consumer = start(kafka, topic, Map.of());
+        List<UUID> runs = publishRuns(kafka, topic, 20);
+        // Refused by Marquez on every try (PostgreSQL refuses byte 0x00) while it takes everything else.
+        OpenLineage.RunEvent poison = SampleEvents.airflowTask(EventType.START, UUID.randomUUID(), UUID.randomUUID(), "dag", "t\u0000x");
+        kafka.send(topic, SampleEvents.kafkaKey(poison), SampleEvents.json(poison));
+        // Not JSON and just over 1 MB: its dead letter (value + headers) is larger than the producer takes.
+        kafka.sendLarge(topic, "run:x/y".getBytes(StandardCharsets.UTF_8), new byte[1_046_000]);
+        runs.addAll(publishRuns(kafka, topic, 20));
+
+        List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(topic + "-lineage-dlq", 2, Duration.ofSeconds(90));
+        Map<String, String> reasons = new HashMap<>();
+        dead.forEach(r -> reasons.put(header(r, DeadLetters.HEADER_REASON),
+                r.headers().lastHeader(DeadLetters.HEADER_ORIGINAL_REASON) == null ? "" : header(r, DeadLetters.HEADER_ORIGINAL_REASON)));
+        assertThat(reasons).containsEntry(PermanentDeliveryException.SINK_POISON, "")
+                .containsEntry(DeadLetters.RECORD_TOO_LARGE, "NOT_JSON").hasSize(2);
+        Await.until(Duration.ofSeconds(60), () -> distinct(marquez.received()).containsAll(expected(runs)),
+                () -> "every healthy event delivered");
+        Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), topic) == 0, () -> "all committed");
+        assertThat(consumer.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        assertThat(ready(consumer)).isEqualTo(200);
+    }
+
+    @Test
+    void instancesJoiningAndLeavingUnderLoadLoseNothingAndKeepRunOrder(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 4);
+        marquez.latency(Duration.ofMillis(10));
+        List<UUID> runs = publishRuns(kafka, topic, 300);
+        ConsumerRuntime first = start(kafka, topic, Map.of("MARQUEZ_MAX_IN_FLIGHT", "4"));
+        Await.until(Duration.ofSeconds(60), () -> marquez.received().size() >= 150, () -> "first instance delivering");
+        ConsumerRuntime second = start(kafka, topic, Map.of("MARQUEZ_MAX_IN_FLIGHT", "4"));
+        Await.until(Duration.ofSeconds(60), () -> marquez.received().size() >= 400, () -> "both instances delivering");
+        ConsumerRuntime third = start(kafka, topic, Map.of("MARQUEZ_MAX_IN_FLIGHT", "4"));
+        first.close();
+        Await.until(Duration.ofSeconds(120), () -> distinct(marquez.received()).size() == 900,
+                () -> distinct(marquez.received()).size() + " of 900 distinct events delivered");
+        assertThat(distinct(marquez.received())).isEqualTo(expected(runs));
+        assertThat(orderViolations(marquez.received())).as("a run's later event never before its earlier one").isZero();
+        assertThat(kafka.read(topic + "-lineage-dlq", 1, Duration.ofSeconds(1))).isEmpty();
+        Await.until(Duration.ofSeconds(30), () -> kafka.lag(second.applicationId(), topic) == 0, () -> "all committed");
+        assertThat(third.state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+
+    private ConsumerRuntime start(TestKafka kafka, String topic, Map<String, String> extra) {
+        Map<String, String> env = TestEnv.forConsumer(new LineageConsumer(), kafka, "lineage-fault-" + topic);
+        env.put("MARQUEZ_TOPIC", topic);
+        env.put("MARQUEZ_URL", marquez.url());
+        env.put("MARQUEZ_RETRY_INITIAL_BACKOFF_MS", "50");
+        env.put("MARQUEZ_KAFKA_SESSION_TIMEOUT_MS", "6000");
+        env.put("MARQUEZ_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+        env.putAll(extra);
+        ConsumerRuntime consumer = ConsumerRuntime.start(new LineageConsumer(), env);
+        instances.add(consumer);
+        return consumer;
+    }
+
+    private static void awaitRunning(ConsumerRuntime... consumers) {
+        Await.until(Duration.ofSeconds(60), () -> List.of(consumers).stream().allMatch(c -> c.state() == KafkaStreams.State.RUNNING),
+                () -> "instances running");
+    }
+
+    /** Watches the instances' states in the background: true once any of them left RUNNING. */
+    private static AtomicBoolean watchForRebalance(ConsumerRuntime... consumers) {
+        AtomicBoolean rebalanced = new AtomicBoolean();
+        Thread watcher = new Thread(() -> {
+            while (!rebalanced.get() && List.of(consumers).stream().allMatch(c -> c.state() == KafkaStreams.State.RUNNING
+                    || c.state() == KafkaStreams.State.REBALANCING)) {
+                if (List.of(consumers).stream().anyMatch(c -> c.state() == KafkaStreams.State.REBALANCING)) {
+                    rebalanced.set(true);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "rebalance-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+        return rebalanced;
+    }
+
+    private static List<UUID> publishRuns(TestKafka kafka, String topic, int count) {
+        List<UUID> runs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            runs.add(UUID.randomUUID());
+        }
+        for (OpenLineage.RunEvent event : SampleEvents.interleaved(runs)) {
+            kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
+        }
+        kafka.flush();
+        return runs;
+    }
+
+    private static Set<String> expected(List<UUID> runs) {
+        Set<String> expected = new HashSet<>();
+        runs.forEach(run -> LIFECYCLE.forEach(type -> expected.add(run + "/" + type)));
+        return expected;
+    }
+
+    private static Set<String> distinct(List<MarquezDouble.Received> received) {
+        Set<String> ids = new HashSet<>();
+        received.forEach(r -> ids.add(r.runId() + "/" + r.eventType()));
+        return ids;
+    }
+
+    /** Events that reached Marquez after a later event of the same run: Marquez would keep the wrong state. */
+    private static long orderViolations(List<MarquezDouble.Received> received) {
+        Map<String, Integer> latest = new HashMap<>();
+        long violations = 0;
+        for (MarquezDouble.Received event : received) {
+            int position = LIFECYCLE.indexOf(event.eventType());
+            Integer seen = latest.get(event.runId());
+            if (seen != null && position < seen) {
+                violations++;
+            }
+            latest.merge(event.runId(), position, Math::max);
+        }
+        return violations;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static int ready(ConsumerRuntime consumer) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + consumer.adminPort() + "/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+}
