@@ -19,16 +19,16 @@ public final class OffsetTracker {
     private long lowestSinceNanos = System.nanoTime();
     private volatile boolean open = true;
 
-    /** A record of this partition reached the consumer; it stays unresolved until {@link #resolved}. */
+    /**
+     * A record of this partition reached the consumer; it stays unresolved until {@link #resolved}. An
+     * offset below one seen before (Streams reading again after a seek) only holds commits back further.
+     */
     public synchronized void registered(long offset) {
-        if (offset < next) {
-            throw new IllegalArgumentException("offset " + offset + " registered after " + (next - 1));
-        }
         if (unresolved.isEmpty()) {
             lowestSinceNanos = System.nanoTime();
         }
         unresolved.add(offset);
-        next = offset + 1;
+        next = Math.max(next, offset + 1);
     }
 
     public synchronized void resolved(long offset) {

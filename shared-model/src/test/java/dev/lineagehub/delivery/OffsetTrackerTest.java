@@ -1,7 +1,6 @@
 package dev.lineagehub.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,9 +32,13 @@ class OffsetTrackerTest {
     }
 
     @Test
-    void offsetsGoForwardOnly() {
+    void readingAnOffsetAgainHoldsCommitsBackInsteadOfFailing() {
         tracker.registered(5);
-        assertThatThrownBy(() -> tracker.registered(4)).isInstanceOf(IllegalArgumentException.class);
+        tracker.resolved(5);
+        tracker.registered(4);
+        assertThat(tracker.committable(6)).isEqualTo(4);
+        tracker.resolved(4);
+        assertThat(tracker.resolvedUpTo()).isEqualTo(6);
     }
 
     @Test
