@@ -111,7 +111,12 @@ public final class BatchInserter<R> implements AutoCloseable {
 
     /** Inserts the next batch if one is ready; false when there is nothing to do until a wake-up. */
     private boolean step() {
-        if (queue.isEmpty() || System.nanoTime() - waitUntilNanos < 0 || shared.health().state() == SinkHealth.State.DOWN) {
+        if (queue.isEmpty() || System.nanoTime() - waitUntilNanos < 0) {
+            return false;
+        }
+        if (shared.health().state() == SinkHealth.State.DOWN) {
+            // Another partition's failure marked ClickHouse down: this one waits for its return too.
+            shared.health().whenUp().thenRun(this::wake);
             return false;
         }
         try {
