@@ -29,10 +29,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -43,8 +41,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 @ExtendWith(RealKafka.class)
 class LineageConsumerFaultTest {
-
-    private static final List<String> LIFECYCLE = List.of("START", "RUNNING", "COMPLETE");
 
     private final List<ConsumerRuntime> instances = new ArrayList<>();
     private MarquezDouble marquez;
@@ -69,7 +65,7 @@ class LineageConsumerFaultTest {
         ConsumerRuntime second = start(kafka, topic, settings);
         awaitRunning(first, second);
         marquez.failWith(503, null, "{\"code\":503,\"message\":\"maintenance\"}");
-        List<UUID> runs = publishRuns(kafka, topic, 100);
+        List<UUID> runs = RunCorpus.publish(kafka, topic, 100);
 
         AtomicBoolean rebalanced = watchForRebalance(first, second);
         Thread.sleep(4_000);
@@ -86,11 +82,11 @@ class LineageConsumerFaultTest {
         long recoveredAt = System.nanoTime();
         Await.until(Duration.ofSeconds(5), () -> !marquez.received().isEmpty(), () -> "first delivery after recovery");
         assertThat(Duration.ofNanos(marquez.received().get(0).atNanos() - recoveredAt)).isLessThan(Duration.ofSeconds(2));
-        Await.until(Duration.ofSeconds(60), () -> distinct(marquez.received()).size() == 300,
-                () -> distinct(marquez.received()).size() + " of 300 delivered after the outage");
+        Await.until(Duration.ofSeconds(60), () -> RunCorpus.distinct(marquez.received()).size() == 300,
+                () -> RunCorpus.distinct(marquez.received()).size() + " of 300 delivered after the outage");
         assertThat(rebalanced).isFalse();
         assertThat(orderViolations(marquez.received())).isZero();
-        assertThat(distinct(marquez.received())).isEqualTo(expected(runs));
+        assertThat(RunCorpus.distinct(marquez.received())).isEqualTo(RunCorpus.expected(runs));
         assertThat(kafka.read(topic + "-lineage-dlq", 1, Duration.ofSeconds(1))).isEmpty();
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(first.applicationId(), topic) == 0, () -> "all committed");
     }
@@ -99,13 +95,13 @@ class LineageConsumerFaultTest {
     void poisonAndOversizeRecordsAreDeadLetteredWhileEverythingElseFlows(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 2, Map.of("max.message.bytes", "3000000"));
         ConsumerRuntime consumer = start(kafka, topic, Map.of());
-        List<UUID> runs = publishRuns(kafka, topic, 20);
+        List<UUID> runs = RunCorpus.publish(kafka, topic, 20);
         // Refused by Marquez on every try (PostgreSQL refuses byte 0x00) while it takes everything else.
         OpenLineage.RunEvent poison = SampleEvents.airflowTask(EventType.START, UUID.randomUUID(), UUID.randomUUID(), "dag", "t\u0000x");
         kafka.send(topic, SampleEvents.kafkaKey(poison), SampleEvents.json(poison));
         // Not JSON and just over 1 MB: its dead letter (value + headers) is larger than the producer takes.
         kafka.sendLarge(topic, "run:x/y".getBytes(StandardCharsets.UTF_8), new byte[1_046_000]);
-        runs.addAll(publishRuns(kafka, topic, 20));
+        runs.addAll(RunCorpus.publish(kafka, topic, 20));
 
         List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(topic + "-lineage-dlq", 2, Duration.ofSeconds(90));
         Map<String, String> reasons = new HashMap<>();
@@ -113,7 +109,7 @@ class LineageConsumerFaultTest {
                 r.headers().lastHeader(DeadLetters.HEADER_ORIGINAL_REASON) == null ? "" : header(r, DeadLetters.HEADER_ORIGINAL_REASON)));
         assertThat(reasons).containsEntry(PermanentDeliveryException.SINK_POISON, "")
                 .containsEntry(DeadLetters.RECORD_TOO_LARGE, "NOT_JSON").hasSize(2);
-        Await.until(Duration.ofSeconds(60), () -> distinct(marquez.received()).containsAll(expected(runs)),
+        Await.until(Duration.ofSeconds(60), () -> RunCorpus.distinct(marquez.received()).containsAll(RunCorpus.expected(runs)),
                 () -> "every healthy event delivered");
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), topic) == 0, () -> "all committed");
         assertThat(consumer.state()).isEqualTo(KafkaStreams.State.RUNNING);
@@ -124,16 +120,16 @@ class LineageConsumerFaultTest {
     void instancesJoiningAndLeavingUnderLoadLoseNothingAndKeepRunOrder(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 4);
         marquez.latency(Duration.ofMillis(10));
-        List<UUID> runs = publishRuns(kafka, topic, 300);
+        List<UUID> runs = RunCorpus.publish(kafka, topic, 300);
         ConsumerRuntime first = start(kafka, topic, Map.of("MARQUEZ_MAX_IN_FLIGHT", "4"));
         Await.until(Duration.ofSeconds(60), () -> marquez.received().size() >= 150, () -> "first instance delivering");
         ConsumerRuntime second = start(kafka, topic, Map.of("MARQUEZ_MAX_IN_FLIGHT", "4"));
         Await.until(Duration.ofSeconds(60), () -> marquez.received().size() >= 400, () -> "both instances delivering");
         ConsumerRuntime third = start(kafka, topic, Map.of("MARQUEZ_MAX_IN_FLIGHT", "4"));
         first.close();
-        Await.until(Duration.ofSeconds(120), () -> distinct(marquez.received()).size() == 900,
-                () -> distinct(marquez.received()).size() + " of 900 distinct events delivered");
-        assertThat(distinct(marquez.received())).isEqualTo(expected(runs));
+        Await.until(Duration.ofSeconds(120), () -> RunCorpus.distinct(marquez.received()).size() == 900,
+                () -> RunCorpus.distinct(marquez.received()).size() + " of 900 distinct events delivered");
+        assertThat(RunCorpus.distinct(marquez.received())).isEqualTo(RunCorpus.expected(runs));
         assertThat(orderViolations(marquez.received())).as("a run's later event never before its earlier one").isZero();
         assertThat(kafka.read(topic + "-lineage-dlq", 1, Duration.ofSeconds(1))).isEmpty();
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(second.applicationId(), topic) == 0, () -> "all committed");
@@ -179,36 +175,12 @@ class LineageConsumerFaultTest {
         return rebalanced;
     }
 
-    private static List<UUID> publishRuns(TestKafka kafka, String topic, int count) {
-        List<UUID> runs = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            runs.add(UUID.randomUUID());
-        }
-        for (OpenLineage.RunEvent event : SampleEvents.interleaved(runs)) {
-            kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
-        }
-        kafka.flush();
-        return runs;
-    }
-
-    private static Set<String> expected(List<UUID> runs) {
-        Set<String> expected = new HashSet<>();
-        runs.forEach(run -> LIFECYCLE.forEach(type -> expected.add(run + "/" + type)));
-        return expected;
-    }
-
-    private static Set<String> distinct(List<MarquezDouble.Received> received) {
-        Set<String> ids = new HashSet<>();
-        received.forEach(r -> ids.add(r.runId() + "/" + r.eventType()));
-        return ids;
-    }
-
     /** Events that reached Marquez after a later event of the same run: Marquez would keep the wrong state. */
     private static long orderViolations(List<MarquezDouble.Received> received) {
         Map<String, Integer> latest = new HashMap<>();
         long violations = 0;
         for (MarquezDouble.Received event : received) {
-            int position = LIFECYCLE.indexOf(event.eventType());
+            int position = RunCorpus.LIFECYCLE.indexOf(event.eventType());
             Integer seen = latest.get(event.runId());
             if (seen != null && position < seen) {
                 violations++;

@@ -11,7 +11,6 @@ import dev.lineagehub.testing.SampleEvents;
 import dev.lineagehub.testing.TestEnv;
 import dev.lineagehub.testing.TestKafka;
 
-import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineage.RunEvent.EventType;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,19 +27,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 /** lineage-consumer end to end: a real Kafka broker, the consumer, and the validating Marquez double. */
 @ExtendWith(RealKafka.class)
 class LineageConsumerIntegrationTest {
-
-    private static final List<EventType> LIFECYCLE = List.of(EventType.START, EventType.RUNNING, EventType.COMPLETE);
 
     private final List<AutoCloseable> running = new ArrayList<>();
     private MarquezDouble marquez;
@@ -62,7 +57,7 @@ class LineageConsumerIntegrationTest {
     void deliversFiftyInterleavedRunsInPerRunOrder(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 4);
         marquez.latency(Duration.ofMillis(20));
-        List<UUID> runs = publishInterleavedRuns(kafka, topic, 50);
+        List<UUID> runs = RunCorpus.publish(kafka, topic, 50);
 
         ConsumerRuntime consumer = startConsumer(kafka, topic, Map.of("MARQUEZ_MAX_IN_FLIGHT", "8"));
 
@@ -122,7 +117,7 @@ class LineageConsumerIntegrationTest {
                 && consumer.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING, () -> "consumer running");
         marquez.refuseConnections();
 
-        List<UUID> runs = publishInterleavedRuns(kafka, topic, 30);
+        List<UUID> runs = RunCorpus.publish(kafka, topic, 30);
         Thread.sleep(10_000);
 
         assertThat(marquez.received()).isEmpty();
@@ -143,7 +138,7 @@ class LineageConsumerIntegrationTest {
         String topic = kafka.newTopic("openlineage-events", 4);
         marquez.latency(Duration.ofMillis(5));
         Map<String, String> env = env(kafka, topic, Map.of("MARQUEZ_MAX_IN_FLIGHT", "4"));
-        List<UUID> runs = publishInterleavedRuns(kafka, topic, 300);
+        List<UUID> runs = RunCorpus.publish(kafka, topic, 300);
 
         ConsumerProcess first = ConsumerProcess.start(LineageConsumer.class, env, "256m");
         running.add(first);
@@ -155,11 +150,9 @@ class LineageConsumerIntegrationTest {
 
         ConsumerProcess second = ConsumerProcess.start(LineageConsumer.class, env, "256m");
         running.add(second);
-        Await.until(Duration.ofSeconds(120), () -> distinctEvents(marquez.received()).size() == 900,
-                () -> distinctEvents(marquez.received()).size() + " of 900 distinct events delivered");
-        Set<String> expected = new HashSet<>();
-        runs.forEach(run -> LIFECYCLE.forEach(type -> expected.add(run + "/" + type)));
-        assertThat(distinctEvents(marquez.received())).isEqualTo(expected);
+        Await.until(Duration.ofSeconds(120), () -> RunCorpus.distinct(marquez.received()).size() == 900,
+                () -> RunCorpus.distinct(marquez.received()).size() + " of 900 distinct events delivered");
+        assertThat(RunCorpus.distinct(marquez.received())).isEqualTo(RunCorpus.expected(runs));
         // Events delivered before the kill but not committed are read again by the new instance.
         Await.until(Duration.ofSeconds(60), () -> kafka.lag("lineage-it-" + topic, topic) == 0,
                 () -> "all offsets committed by the restarted consumer");
@@ -173,7 +166,7 @@ class LineageConsumerIntegrationTest {
         String topic = kafka.newTopic("openlineage-events", 1);
         marquez.failWith(503, "0", "{\"code\":503}");
         kafka.send(topic, null, "{oops".getBytes(StandardCharsets.UTF_8));
-        publishInterleavedRuns(kafka, topic, 2);
+        RunCorpus.publish(kafka, topic, 2);
 
         ConsumerRuntime consumer = startConsumer(kafka, topic, Map.of());
         Await.until(Duration.ofSeconds(60), () -> marquez.answered(503) >= 3, () -> "retries while Marquez answers 503");
@@ -210,19 +203,6 @@ class LineageConsumerIntegrationTest {
         return env;
     }
 
-    /** Publishes START, RUNNING and COMPLETE of each run, interleaved across runs, keyed as the OpenLineage Kafka transport keys them. */
-    private static List<UUID> publishInterleavedRuns(TestKafka kafka, String topic, int count) {
-        List<UUID> runs = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            runs.add(UUID.randomUUID());
-        }
-        for (OpenLineage.RunEvent event : SampleEvents.interleaved(runs)) {
-            kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
-        }
-        kafka.flush();
-        return runs;
-    }
-
     private static void assertEveryRunInLifecycleOrder(List<UUID> runs, List<MarquezDouble.Received> received) {
         Map<String, List<String>> byRun = new HashMap<>();
         received.forEach(r -> byRun.computeIfAbsent(r.runId(), k -> new ArrayList<>()).add(r.eventType()));
@@ -230,10 +210,6 @@ class LineageConsumerIntegrationTest {
             assertThat(byRun.get(run.toString())).as("events of run %s in arrival order", run)
                     .containsExactly("START", "RUNNING", "COMPLETE");
         }
-    }
-
-    private static Set<String> distinctEvents(List<MarquezDouble.Received> received) {
-        return received.stream().map(r -> r.runId() + "/" + r.eventType()).collect(Collectors.toSet());
     }
 
     private static void awaitCommitted(TestKafka kafka, ConsumerRuntime consumer, String topic) {

@@ -1,6 +1,7 @@
 package dev.lineagehub.delivery;
 
 import dev.lineagehub.runtime.ConsumerMetrics;
+import dev.lineagehub.runtime.DaemonThreads;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -60,11 +61,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
         this.timer = timer;
         this.backoff = backoff;
         this.maxRequestSize = maxRequestSize;
-        this.sender = Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, consumer + "-dead-letters");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.sender = Executors.newSingleThreadExecutor(DaemonThreads.named(consumer + "-dead-letters"));
     }
 
     /** A durable producer (acks=all, idempotent) built from the consumer's Kafka client settings. */

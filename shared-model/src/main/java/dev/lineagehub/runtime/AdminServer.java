@@ -22,11 +22,7 @@ final class AdminServer implements AutoCloseable {
 
     AdminServer(int port, PrometheusMeterRegistry registry, Health health) throws IOException {
         server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "admin-http");
-            thread.setDaemon(true);
-            return thread;
-        }));
+        server.setExecutor(Executors.newSingleThreadExecutor(DaemonThreads.named("admin-http")));
         server.createContext("/metrics", exchange ->
                 respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.createContext("/health/live", exchange -> health(exchange, health.live()));

@@ -41,7 +41,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs one consumer: validates its settings, opens the admin port, builds its topology, starts Kafka
@@ -81,9 +80,9 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
         String prefix = config.prefix();
         this.metrics = new ConsumerMetrics(registry, definition.name());
         this.retryPolicy = RuntimeSettings.retryPolicy(config);
-        this.timer = Executors.newSingleThreadScheduledExecutor(daemon(definition.name() + "-timer"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(definition.name() + "-timer"));
         this.deliveryExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                daemon(definition.name() + "-delivery"));
+                DaemonThreads.named(definition.name() + "-delivery"));
         Map<String, Object> kafka = kafkaClientSettings();
         this.health = new Health(ClientSettings.admin(kafka), offsets, threads,
                 Duration.ofMillis(config.getLong(prefix + RuntimeSettings.STALL_TIMEOUT_MS)), registry,
@@ -302,15 +301,6 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         streamsMetrics.bindTo(registry);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread thread = new Thread(r, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     private static void closeQuietly(AutoCloseable resource) {

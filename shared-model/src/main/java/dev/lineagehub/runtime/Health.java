@@ -62,11 +62,7 @@ final class Health implements AutoCloseable {
                 .description("1 while the partition's oldest unresolved record has not resolved for STALL_TIMEOUT_MS with the sink up")
                 .register(registry);
         this.admin = Admin.create(adminSettings);
-        this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, consumer + "-health");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.checker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(consumer + "-health"));
         checker.scheduleWithFixedDelay(this::check, 0, BROKER_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 

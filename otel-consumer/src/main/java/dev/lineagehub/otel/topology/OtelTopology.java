@@ -13,6 +13,7 @@ import dev.lineagehub.otel.sink.ClickHouse;
 import dev.lineagehub.otel.sink.ClickHouseSink;
 import dev.lineagehub.otel.sink.RowTables;
 import dev.lineagehub.otel.sink.SpanTable;
+import dev.lineagehub.runtime.DaemonThreads;
 import dev.lineagehub.runtime.RuntimeContext;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -36,11 +37,7 @@ public final class OtelTopology {
 
     public static Topology build(ClickHouseSettings settings, RuntimeContext runtime) {
         ClickHouse clickhouse = new ClickHouse(settings);
-        ExecutorService inserts = Executors.newFixedThreadPool(INSERT_THREADS, r -> {
-            Thread thread = new Thread(r, "otel-insert");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService inserts = Executors.newFixedThreadPool(INSERT_THREADS, DaemonThreads.named("otel-insert"));
         runtime.closeOnShutdown(inserts::shutdownNow);
         DeliveryService<BatchInserter.Queued> service =
                 new DeliveryService<>("ClickHouse", new ClickHouseSink(clickhouse, inserts), runtime);
