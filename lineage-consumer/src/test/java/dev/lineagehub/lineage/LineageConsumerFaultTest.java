@@ -28,7 +28,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -85,15 +84,46 @@ class LineageConsumerFaultTest {
         Await.until(Duration.ofSeconds(60), () -> RunCorpus.distinct(marquez.received()).size() == 300,
                 () -> RunCorpus.distinct(marquez.received()).size() + " of 300 delivered after the outage");
         assertThat(rebalanced).isFalse();
-        assertThat(orderViolations(marquez.received())).isZero();
+        assertThat(RunCorpus.orderViolations(marquez.received())).isZero();
         assertThat(RunCorpus.distinct(marquez.received())).isEqualTo(RunCorpus.expected(runs));
         assertThat(kafka.read(topic + "-lineage-dlq", 1, Duration.ofSeconds(1))).isEmpty();
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(first.applicationId(), topic) == 0, () -> "all committed");
     }
 
     @Test
+    void aHungSinkIsWaitedForWithoutRebalanceAndItsDroppedRequestsAreRetried(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 4);
+        // Each hung request holds one of the double's threads until the hang ends; a short timeout lets the client see it.
+        Map<String, String> settings = Map.of("MARQUEZ_REQUEST_TIMEOUT_MS", "1000", "MARQUEZ_MAX_IN_FLIGHT", "4",
+                "MARQUEZ_KAFKA_MAX_POLL_INTERVAL_MS", "5000");
+        ConsumerRuntime first = start(kafka, topic, settings);
+        ConsumerRuntime second = start(kafka, topic, settings);
+        awaitRunning(first, second);
+        List<UUID> runs = RunCorpus.publish(kafka, topic, 50);
+        Await.until(Duration.ofSeconds(30), () -> marquez.received().size() >= 30, () -> "delivering before the hang");
+        marquez.hang();
+        runs.addAll(RunCorpus.publish(kafka, topic, 50));
+
+        AtomicBoolean rebalanced = watchForRebalance(first, second);
+        Thread.sleep(12_000);
+        assertThat(rebalanced).as("no member evicted while Marquez hangs, max.poll.interval.ms 5 s").isFalse();
+        assertThat(ready(first)).as("a hung sink is not a stalled partition").isEqualTo(200);
+        marquez.endHang();
+
+        Await.until(Duration.ofSeconds(60), () -> RunCorpus.distinct(marquez.received()).size() == 300,
+                () -> RunCorpus.distinct(marquez.received()).size() + " of 300 delivered after the hang");
+        assertThat(RunCorpus.distinct(marquez.received())).isEqualTo(RunCorpus.expected(runs));
+        assertThat(RunCorpus.orderViolations(marquez.received())).isZero();
+        assertThat(rebalanced).isFalse();
+        assertThat(kafka.read(topic + "-lineage-dlq", 1, Duration.ofSeconds(1))).as("nothing healthy dead-lettered").isEmpty();
+        Await.until(Duration.ofSeconds(30), () -> kafka.lag(first.applicationId(), topic) == 0, () -> "all committed");
+    }
+
+    @Test
     void poisonAndOversizeRecordsAreDeadLetteredWhileEverythingElseFlows(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 2, Map.of("max.message.bytes", "3000000"));
+        // The dead-letter topic takes smaller records than the input topic: the broker refuses what the producer sent.
+        kafka.createTopic(topic + "-lineage-dlq", 2, Map.of("max.message.bytes", "100000"));
         ConsumerRuntime consumer = start(kafka, topic, Map.of());
         List<UUID> runs = RunCorpus.publish(kafka, topic, 20);
         // Refused by Marquez on every try (PostgreSQL refuses byte 0x00) while it takes everything else.
@@ -101,14 +131,15 @@ class LineageConsumerFaultTest {
         kafka.send(topic, SampleEvents.kafkaKey(poison), SampleEvents.json(poison));
         // Not JSON and just over 1 MB: its dead letter (value + headers) is larger than the producer takes.
         kafka.sendLarge(topic, "run:x/y".getBytes(StandardCharsets.UTF_8), new byte[1_046_000]);
+        // Fits the producer's limit but not the dead-letter topic's.
+        kafka.send(topic, "run:x/z".getBytes(StandardCharsets.UTF_8), new byte[200_000]);
         runs.addAll(RunCorpus.publish(kafka, topic, 20));
 
-        List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(topic + "-lineage-dlq", 2, Duration.ofSeconds(90));
-        Map<String, String> reasons = new HashMap<>();
-        dead.forEach(r -> reasons.put(header(r, DeadLetters.HEADER_REASON),
-                r.headers().lastHeader(DeadLetters.HEADER_ORIGINAL_REASON) == null ? "" : header(r, DeadLetters.HEADER_ORIGINAL_REASON)));
-        assertThat(reasons).containsEntry(PermanentDeliveryException.SINK_POISON, "")
-                .containsEntry(DeadLetters.RECORD_TOO_LARGE, "NOT_JSON").hasSize(2);
+        List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(topic + "-lineage-dlq", 3, Duration.ofSeconds(90));
+        assertThat(dead).extracting(r -> header(r, DeadLetters.HEADER_REASON) + " " + (r.headers().lastHeader(
+                        DeadLetters.HEADER_ORIGINAL_REASON) == null ? "" : header(r, DeadLetters.HEADER_ORIGINAL_REASON)))
+                .containsExactlyInAnyOrder(PermanentDeliveryException.SINK_POISON + " ", DeadLetters.RECORD_TOO_LARGE + " NOT_JSON",
+                        DeadLetters.RECORD_TOO_LARGE + " NOT_JSON");
         Await.until(Duration.ofSeconds(60), () -> RunCorpus.distinct(marquez.received()).containsAll(RunCorpus.expected(runs)),
                 () -> "every healthy event delivered");
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), topic) == 0, () -> "all committed");
@@ -130,7 +161,7 @@ class LineageConsumerFaultTest {
         Await.until(Duration.ofSeconds(120), () -> RunCorpus.distinct(marquez.received()).size() == 900,
                 () -> RunCorpus.distinct(marquez.received()).size() + " of 900 distinct events delivered");
         assertThat(RunCorpus.distinct(marquez.received())).isEqualTo(RunCorpus.expected(runs));
-        assertThat(orderViolations(marquez.received())).as("a run's later event never before its earlier one").isZero();
+        assertThat(RunCorpus.orderViolations(marquez.received())).as("a run's later event never before its earlier one").isZero();
         assertThat(kafka.read(topic + "-lineage-dlq", 1, Duration.ofSeconds(1))).isEmpty();
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(second.applicationId(), topic) == 0, () -> "all committed");
         assertThat(third.state()).isEqualTo(KafkaStreams.State.RUNNING);
@@ -173,21 +204,6 @@ class LineageConsumerFaultTest {
         watcher.setDaemon(true);
         watcher.start();
         return rebalanced;
-    }
-
-    /** Events that reached Marquez after a later event of the same run: Marquez would keep the wrong state. */
-    private static long orderViolations(List<MarquezDouble.Received> received) {
-        Map<String, Integer> latest = new HashMap<>();
-        long violations = 0;
-        for (MarquezDouble.Received event : received) {
-            int position = RunCorpus.LIFECYCLE.indexOf(event.eventType());
-            Integer seen = latest.get(event.runId());
-            if (seen != null && position < seen) {
-                violations++;
-            }
-            latest.merge(event.runId(), position, Math::max);
-        }
-        return violations;
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

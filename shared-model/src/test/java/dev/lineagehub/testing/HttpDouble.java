@@ -42,6 +42,7 @@ public abstract class HttpDouble<D extends HttpDouble<D>> implements AutoCloseab
     private volatile Duration latency = Duration.ZERO;
     private volatile Failure failure;
     private volatile CountDownLatch held = new CountDownLatch(0);
+    private volatile CountDownLatch hung = new CountDownLatch(0);
     private boolean refusing;
 
     protected HttpDouble(int threads) throws IOException {
@@ -86,6 +87,19 @@ public abstract class HttpDouble<D extends HttpDouble<D>> implements AutoCloseab
         held.countDown();
     }
 
+    /**
+     * A stuck server: connections are accepted and requests read, but nothing is answered until
+     * {@link #endHang()}. Unlike {@link #hold()}, the held requests are then dropped unprocessed, as
+     * when the stuck server is restarted, so only the clients' retries can deliver them.
+     */
+    public void hang() {
+        hung = new CountDownLatch(1);
+    }
+
+    public void endHang() {
+        hung.countDown();
+    }
+
     /** Answers every request with this status until {@link #recover()}. */
     public void failWith(int status, String retryAfter, String body) {
         failure = new Failure(status, retryAfter, body);
@@ -113,6 +127,13 @@ public abstract class HttpDouble<D extends HttpDouble<D>> implements AutoCloseab
      */
     protected boolean delayOrFail(HttpExchange exchange) throws IOException {
         try {
+            CountDownLatch hang = hung;
+            if (hang.getCount() > 0) {
+                hang.await();
+                // Closed without an answer: the client sees the connection drop and never learns the outcome.
+                exchange.close();
+                return true;
+            }
             held.await();
             if (!latency.isZero()) {
                 Thread.sleep(latency.toMillis());

@@ -62,6 +62,12 @@ public final class TestKafka implements AutoCloseable {
     /** A fresh topic with these topic configs, e.g. {@code max.message.bytes}. */
     public String newTopic(String prefix, int partitions, Map<String, String> configs) {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        createTopic(name, partitions, configs);
+        return name;
+    }
+
+    /** Creates exactly this topic, e.g. a dead-letter topic before the consumer would create it. */
+    public void createTopic(String name, int partitions, Map<String, String> configs) {
         try {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get(30, TimeUnit.SECONDS);
             // A topic is usable once every partition has a leader; writing earlier gets NOT_LEADER_OR_FOLLOWER.
@@ -75,7 +81,6 @@ public final class TestKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topic " + name, e);
         }
-        return name;
     }
 
     public void send(String topic, byte[] key, byte[] value) {
