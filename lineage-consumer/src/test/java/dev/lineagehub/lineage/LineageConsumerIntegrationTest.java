@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lineagehub.delivery.DeadLetters;
 import dev.lineagehub.runtime.ConsumerRuntime;
 import dev.lineagehub.testing.Await;
-import dev.lineagehub.testing.ConsumerProcess;
 import dev.lineagehub.testing.RealKafka;
 import dev.lineagehub.testing.SampleEvents;
 import dev.lineagehub.testing.TestEnv;
@@ -131,34 +130,6 @@ class LineageConsumerIntegrationTest {
         assertThat(kafka.read(topic + "-lineage-dlq", 1, Duration.ofSeconds(1))).isEmpty();
         awaitCommitted(kafka, consumer, topic);
         assertThat(scrape(consumer)).containsPattern("lineagehub_lineage_retries_total(\\{[^}]*})? [1-9]");
-    }
-
-    @Test
-    void killingAndRestartingTheConsumerLosesNothing(TestKafka kafka) throws Exception {
-        String topic = kafka.newTopic("openlineage-events", 4);
-        marquez.latency(Duration.ofMillis(5));
-        Map<String, String> env = env(kafka, topic, Map.of("MARQUEZ_MAX_IN_FLIGHT", "4"));
-        List<UUID> runs = RunCorpus.publish(kafka, topic, 300);
-
-        ConsumerProcess first = ConsumerProcess.start(LineageConsumer.class, env, "256m");
-        running.add(first);
-        Await.until(Duration.ofSeconds(90), () -> marquez.received().size() >= 200,
-                () -> marquez.received().size() + " delivered before the kill");
-        first.kill();
-        int beforeRestart = marquez.received().size();
-        assertThat(beforeRestart).as("killed mid-stream").isLessThan(900);
-
-        ConsumerProcess second = ConsumerProcess.start(LineageConsumer.class, env, "256m");
-        running.add(second);
-        Await.until(Duration.ofSeconds(120), () -> RunCorpus.distinct(marquez.received()).size() == 900,
-                () -> RunCorpus.distinct(marquez.received()).size() + " of 900 distinct events delivered");
-        assertThat(RunCorpus.distinct(marquez.received())).isEqualTo(RunCorpus.expected(runs));
-        // Events delivered before the kill but not committed are read again by the new instance.
-        Await.until(Duration.ofSeconds(60), () -> kafka.lag("lineage-it-" + topic, topic) == 0,
-                () -> "all offsets committed by the restarted consumer");
-        // 143 = 128 + SIGTERM: what every JVM returns when stopped by a signal, after its shutdown hooks ran.
-        assertThat(second.stop()).as("exit code on SIGTERM").isEqualTo(143);
-        assertThat(second.output()).contains("lineage consumer stopped cleanly");
     }
 
     @Test
