@@ -53,6 +53,7 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
 
     private final List<Proposal> accepted = new ArrayList<>();
     private volatile String refusedUrnFragment;
+    private volatile int refusalStatus = 422;
 
     public GmsDouble() throws IOException {
         super(64);
@@ -66,6 +67,12 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
 
     /** Answers 422, as GMS does for an aspect it cannot store, to every proposal whose URN contains this. */
     public void refuseProposalsFor(String urnFragment) {
+        refuseProposalsFor(urnFragment, 422);
+    }
+
+    /** Answers this status to every proposal whose URN contains this, e.g. a 500 GMS gives on every try for one entity. */
+    public void refuseProposalsFor(String urnFragment, int status) {
+        refusalStatus = status;
         refusedUrnFragment = urnFragment;
     }
 
@@ -109,7 +116,17 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
     @Override
     protected void register(HttpServer server) {
         server.createContext("/aspects", this::ingest);
-        server.createContext("/config", exchange -> answer(exchange, 200, "{\"noCode\":\"true\"}"));
+        server.createContext("/config", this::config);
+    }
+
+    /** What the client's connection test (the consumer's probe) asks; fails the way proposals fail. */
+    private void config(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            readBody(exchange);
+            if (!delayOrFail(exchange)) {
+                answer(exchange, 200, "{\"noCode\":\"true\"}");
+            }
+        }
     }
 
     private void ingest(HttpExchange exchange) throws IOException {
@@ -134,9 +151,11 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
                 return;
             }
             String refused = refusedUrnFragment;
-            String violation = refused != null && entityUrn.contains(refused)
-                    ? "[ERROR :: /name :: refused by the test for " + entityUrn + "]"
-                    : violation(entityType, entityUrn, aspectName, aspect.path("value").asText());
+            if (refused != null && entityUrn.contains(refused)) {
+                answer(exchange, refusalStatus, error(refusalStatus, "[ERROR :: /name :: refused by the test for " + entityUrn + "]"));
+                return;
+            }
+            String violation = violation(entityType, entityUrn, aspectName, aspect.path("value").asText());
             if (violation != null) {
                 answer(exchange, 422, error(422, violation));
                 return;
