@@ -229,17 +229,28 @@ public final class DeliveryTask<T> implements AutoCloseable {
     }
 
     /**
+     * The first half of {@link #close()}: nothing new starts from now on, and a failure of a call in
+     * progress abandons its record instead of dead-lettering it. For a sink that must release its own
+     * queued work before the task waits for it (otel's batch inserter).
+     */
+    public void stopStarting() {
+        if (state == State.OPEN) {
+            state = State.CLOSING;
+            closing.complete(null);
+        }
+    }
+
+    /**
      * Stops the task: nothing new starts, waiting records are abandoned, and the calls and dead letters
      * already started get up to the close timeout to finish. Called on the stream thread when the
      * partition is revoked or the consumer shuts down, before Streams' last commit of the partition.
      */
     @Override
     public void close() {
-        if (state != State.OPEN) {
+        if (state == State.CLOSED) {
             return;
         }
-        state = State.CLOSING;
-        closing.complete(null);
+        stopStarting();
         long deadline = System.nanoTime() + service.closeTimeout().toNanos();
         int stillActive;
         synchronized (activeLock) {

@@ -185,6 +185,22 @@ class DeliveryTaskTest {
     }
 
     @Test
+    void callsThatFailOnceTheTaskStopsStartingAreAbandonedNotDeadLettered() {
+        DeliveryTask<String> task = task(controlledSink());
+        submit(task, 0, "a", "queued-in-sink");
+        submit(task, 1, "b", "also-queued");
+        Await.until(() -> calls.size() == 2, "both handed to the sink");
+        task.stopStarting();
+        // What a sink with its own queue does when its partition goes: it fails what it had not written.
+        answers.values().forEach(answer -> answer.completeExceptionally(new IllegalStateException("partition closed")));
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(task::close);
+        closed.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
+        assertThat(runtime.deadLetterProducer().history()).as("nothing healthy dead-lettered on close").isEmpty();
+        assertThat(tracker().committable(2)).as("both stay uncommitted for the next owner").isZero();
+        assertThat(task.state()).isEqualTo(DeliveryTask.State.CLOSED);
+    }
+
+    @Test
     void deadLettersAreCountedOnceTheBrokerAcknowledgedThem() {
         runtime.deadLetterProducer();
         DeliveryTask<String> task = task(item -> CompletableFuture.failedFuture(

@@ -62,7 +62,9 @@ final class InsertProcessor<R> implements Processor<byte[], byte[], Void, Void> 
 
     @Override
     public void close() {
-        task.close();
+        // The inserter finishes the insert in progress and releases its queue; only then can the task's wait end early.
+        task.stopStarting();
         inserter.close();
+        task.close();
     }
 }
