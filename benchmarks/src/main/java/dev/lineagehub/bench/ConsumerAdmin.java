@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 final class ConsumerAdmin {
 
     private static final Pattern HEAP_USED = Pattern.compile("jvm_memory_used_bytes\\{area=\"heap\"[^}]*} ([0-9.E]+)");
+    private static final Pattern LIVE_DATA = Pattern.compile("jvm_gc_live_data_size_bytes(?:\\{[^}]*})? ([0-9.E]+)");
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final int port;
@@ -30,6 +31,15 @@ final class ConsumerAdmin {
 
     /** Scrapes the heap in use now and remembers the most seen; a consumer still starting is skipped. */
     void sampleHeap() {
+        heap();
+    }
+
+    /**
+     * Heap in use now (MB), and the old generation's live data after the last major collection (MB): the
+     * first swings with every young collection, the second grows only if something is kept for good.
+     * NaN while the consumer is not answering.
+     */
+    double[] heap() {
         try {
             String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
@@ -38,11 +48,15 @@ final class ConsumerAdmin {
             while (m.find()) {
                 used += Double.parseDouble(m.group(1));
             }
-            maxHeapMb = Math.max(maxHeapMb, used / (1024 * 1024));
+            Matcher live = LIVE_DATA.matcher(body);
+            double usedMb = used / (1024 * 1024);
+            maxHeapMb = Math.max(maxHeapMb, usedMb);
+            return new double[] {usedMb, live.find() ? Double.parseDouble(live.group(1)) / (1024 * 1024) : Double.NaN};
         } catch (IOException notListeningYet) {
-            // the consumer is still starting
+            return new double[] {Double.NaN, Double.NaN};
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return new double[] {Double.NaN, Double.NaN};
         }
     }
 

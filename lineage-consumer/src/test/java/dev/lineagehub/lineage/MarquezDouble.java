@@ -65,6 +65,15 @@ public final class MarquezDouble extends HttpDouble<MarquezDouble> {
         }
     }
 
+    /** The events received since the last call, forgotten here: a soak counts them without keeping every body. */
+    public List<Received> drainReceived() {
+        synchronized (received) {
+            List<Received> drained = List.copyOf(received);
+            received.clear();
+            return drained;
+        }
+    }
+
     /** Forgets the events received so far: a long benchmark would otherwise keep every body in its heap. */
     public void forgetReceived() {
         synchronized (received) {

@@ -55,6 +55,20 @@ public final class ConsumerProcess implements AutoCloseable {
         return process.info().totalCpuDuration().orElseThrow();
     }
 
+    /** Resident memory of the consumer's JVM (heap, metaspace, threads, buffers), from /proc; NaN where there is none. */
+    public double residentMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException notLinux) {
+            // no /proc
+        }
+        return Double.NaN;
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
