@@ -30,12 +30,15 @@ public final class SinkHealth {
 
     static final int FAILURES_TO_DOWN = 3;
     static final Duration MAX_PROBE_INTERVAL = Duration.ofSeconds(1);
+    /** A probe the sink leaves unanswered this long failed: a hung probe must not keep the sink DOWN. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(SinkHealth.class);
 
     private final String sinkName;
     private final Supplier<CompletionStage<Void>> probe;
     private final ScheduledExecutorService timer;
     private final Duration firstProbe;
+    private final Duration probeTimeout;
     private final List<Consumer<State>> listeners = new CopyOnWriteArrayList<>();
     private State state = State.UP;
     private int failuresInARow;
@@ -48,10 +51,16 @@ public final class SinkHealth {
      * @param firstProbe wait before the first probe after the sink went down; doubles up to one second
      */
     public SinkHealth(String sinkName, Supplier<CompletionStage<Void>> probe, ScheduledExecutorService timer, Duration firstProbe) {
+        this(sinkName, probe, timer, firstProbe, PROBE_TIMEOUT);
+    }
+
+    SinkHealth(String sinkName, Supplier<CompletionStage<Void>> probe, ScheduledExecutorService timer, Duration firstProbe,
+               Duration probeTimeout) {
         this.sinkName = sinkName;
         this.probe = probe;
         this.timer = timer;
         this.firstProbe = firstProbe.compareTo(MAX_PROBE_INTERVAL) > 0 ? MAX_PROBE_INTERVAL : firstProbe;
+        this.probeTimeout = probeTimeout;
     }
 
     /** Called with the new state at every change, on the thread that saw the change. */
@@ -127,13 +136,14 @@ public final class SinkHealth {
         if (state() == State.UP) {
             return;
         }
-        CompletionStage<Void> answer;
+        CompletableFuture<Void> answer;
         try {
-            answer = probe.get();
+            // A copy: the timeout must not complete a future the sink's client still owns.
+            answer = probe.get().toCompletableFuture().copy();
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        answer.whenCompleteAsync((ignored, error) -> {
+        answer.orTimeout(probeTimeout.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((ignored, error) -> {
             if (error == null) {
                 succeeded();
             } else {

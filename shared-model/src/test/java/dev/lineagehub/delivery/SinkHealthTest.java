@@ -70,4 +70,17 @@ class SinkHealthTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThanOrEqualTo(1_100);
         assertThat(probes.get()).isEqualTo(before + 1);
     }
+
+    @Test
+    void aProbeThatNeverAnswersFailsAfterItsTimeoutAndTheNextOneAsks() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        SinkHealth hanging = new SinkHealth("hung sink", () -> asked.incrementAndGet() == 1
+                ? new CompletableFuture<>() : CompletableFuture.completedFuture(null), timer, Duration.ofMillis(5),
+                Duration.ofMillis(200));
+        for (int i = 0; i < SinkHealth.FAILURES_TO_DOWN; i++) {
+            hanging.failed("timeout");
+        }
+        hanging.whenUp().get(3, TimeUnit.SECONDS);
+        assertThat(asked.get()).as("the hung probe, then one that answered").isEqualTo(2);
+    }
 }
