@@ -135,6 +135,7 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
             if (delayOrFail(exchange)) {
                 return;
             }
+            work();
             if (!"POST".equals(exchange.getRequestMethod())
                     || !"action=ingestProposal".equals(exchange.getRequestURI().getQuery())) {
                 answer(exchange, 404, error(404, "No such action: " + exchange.getRequestURI()));

@@ -10,6 +10,7 @@ import dev.lineagehub.testing.SampleEvents;
 import dev.lineagehub.testing.TestEnv;
 import dev.lineagehub.testing.TestKafka;
 
+import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineage.RunEvent.EventType;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -69,6 +70,39 @@ class LineageConsumerIntegrationTest {
         assertThat(marquez.maxConcurrentRequests()).as("runs are delivered concurrently, within 8 per partition")
                 .isBetween(2, 4 * 8);
         assertThat(kafka.read(topic + "-lineage-dlq", 1, Duration.ofSeconds(1))).isEmpty();
+        awaitCommitted(kafka, consumer, topic);
+    }
+
+    @Test
+    void parentRunsReachMarquezBeforeTheirChildrenAsTheTransportKeysThem(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 4);
+        marquez.jitter(Duration.ofMillis(10));
+        List<OpenLineage.RunEvent> produced = SampleEvents.families(60, 3);
+        produced.forEach(event -> kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event)));
+        kafka.flush();
+
+        // The defaults: ORDER_BY=key, 32 calls in flight per partition.
+        ConsumerRuntime consumer = startConsumer(kafka, topic, Map.of());
+        Await.until(Duration.ofSeconds(60), () -> marquez.received().size() >= produced.size(),
+                () -> marquez.received().size() + " of " + produced.size() + " events delivered");
+        assertThat(marquez.maxConcurrentRequests()).as("families delivered concurrently").isGreaterThan(4);
+        // Per key (a parent run and its children), Marquez received the events in the order they were produced.
+        Map<String, Integer> position = new HashMap<>();
+        Map<String, String> keyOf = new HashMap<>();
+        for (int i = 0; i < produced.size(); i++) {
+            OpenLineage.RunEvent event = produced.get(i);
+            String id = event.getRun().getRunId() + "/" + event.getEventType();
+            position.put(id, i);
+            keyOf.put(id, new String(SampleEvents.kafkaKey(event), StandardCharsets.UTF_8));
+        }
+        Map<String, Integer> lastOfKey = new HashMap<>();
+        long outOfOrder = 0;
+        for (MarquezDouble.Received r : marquez.received()) {
+            String id = r.runId() + "/" + r.eventType();
+            Integer previous = lastOfKey.put(keyOf.get(id), position.get(id));
+            outOfOrder += previous != null && previous > position.get(id) ? 1 : 0;
+        }
+        assertThat(outOfOrder).as("events of a family out of producer order").isZero();
         awaitCommitted(kafka, consumer, topic);
     }
 

@@ -36,7 +36,9 @@ import java.util.regex.Pattern;
  *   <li>201 with an empty body otherwise — duplicates and unknown facets included.</li>
  * </ul>
  * It can also fail on demand: refuse connections, answer a status (503 with Retry-After, say), or
- * answer slowly.
+ * answer slowly; and with {@link #capacity} it has Marquez's limit: a fixed number of events per
+ * second, latency growing with concurrency, every request stored even after its client timed out
+ * ({@link #duplicates()}).
  */
 public final class MarquezDouble extends HttpDouble<MarquezDouble> {
 
@@ -113,6 +115,7 @@ public final class MarquezDouble extends HttpDouble<MarquezDouble> {
             if (delayOrFail(exchange)) {
                 return;
             }
+            work();
             if (!"POST".equals(exchange.getRequestMethod())) {
                 answer(exchange, 405, "{\"code\":405,\"message\":\"HTTP 405 Method Not Allowed\"}");
             } else {
@@ -231,6 +234,15 @@ public final class MarquezDouble extends HttpDouble<MarquezDouble> {
 
     private static String unreadable(String message) throws JsonProcessingException {
         return JSON.writeValueAsString(Map.of("code", 400, "message", String.valueOf(message)));
+    }
+
+    /**
+     * Events stored more than once: what re-POSTs after a timeout cost. Marquez keeps every copy, and
+     * each one appends the run's input dataset-version links again.
+     */
+    public long duplicates() {
+        List<Received> all = received();
+        return all.size() - all.stream().map(r -> r.runId() + "/" + r.eventType()).distinct().count();
     }
 
     private void receive(Received event) {

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * <p>A stream thread never waits long here: when no slot comes free within {@code acceptWait}, or the
  * sink is down, the record is accepted anyway and the consumer pauses processing (Kafka Streams keeps
  * polling, so the group never evicts the member) until half a window of calls came free and the sink is
- * up. Calls beyond the capacity wait in line; a finished call hands its slot to the next in line.
+ * up. Calls beyond the capacity, or beyond the sink's {@link ConcurrencyLimit} when there is one, wait
+ * in line; a finished call hands its slot to the next in line.
  */
 public final class DeliveryBudget {
 
@@ -25,6 +26,7 @@ public final class DeliveryBudget {
     private final Deque<CompletableFuture<Void>> waitingToCall = new ArrayDeque<>();
     private volatile Runnable pause = () -> { };
     private volatile Runnable resume = () -> { };
+    private ConcurrencyLimit limit;
     private int capacity;
     private int unresolved;
     private int calling;
@@ -43,15 +45,34 @@ public final class DeliveryBudget {
         this.resume = resume;
     }
 
+    /**
+     * Lets the sink's latency decide how many calls run at once, up to the capacity; without it, as
+     * many as the capacity allows.
+     */
+    public synchronized void adaptTo(ConcurrencyLimit concurrencyLimit) {
+        this.limit = concurrencyLimit;
+        limit.maximum(capacity);
+    }
+
+    /** The calls that may run at once now. */
+    public synchronized int callLimit() {
+        return limit == null ? capacity : Math.min(capacity, limit.current());
+    }
+
+    /** Sink calls running now. */
+    public synchronized int calling() {
+        return calling;
+    }
+
     /** Adds (or, negative, removes) call slots; calls already running stay until they end. */
     public void resize(int slots) {
-        Deque<CompletableFuture<Void>> started = new ArrayDeque<>();
+        Deque<CompletableFuture<Void>> started;
         synchronized (this) {
             capacity += slots;
-            while (calling < capacity && !waitingToCall.isEmpty()) {
-                calling++;
-                started.add(waitingToCall.poll());
+            if (limit != null) {
+                limit.maximum(capacity);
             }
+            started = grantTurns();
             notifyAll();
         }
         started.forEach(turn -> turn.complete(null));
@@ -95,9 +116,9 @@ public final class DeliveryBudget {
         updatePause();
     }
 
-    /** A turn to call the sink: at once while fewer than {@code capacity} calls run, else when one ends. */
+    /** A turn to call the sink: at once while fewer than {@link #callLimit()} calls run, else when one ends. */
     public synchronized CompletableFuture<Void> turnToCall() {
-        if (calling < capacity) {
+        if (waitingToCall.isEmpty() && calling < callLimit()) {
             calling++;
             return NOW;
         }
@@ -106,19 +127,56 @@ public final class DeliveryBudget {
         return turn;
     }
 
-    /** A sink call ended (or a turn was not used): its slot goes to the next in line. */
+    /**
+     * Gives up a turn that is no longer wanted (its task closed). Returns true if it was still waiting;
+     * false if it had been granted meanwhile, and then the caller ends it with {@link #callEnded()}.
+     */
+    public synchronized boolean cancelTurn(CompletableFuture<Void> turn) {
+        return waitingToCall.remove(turn);
+    }
+
+    /** A turn was not used, or its call failed in a way that says nothing about the sink's load (it is down). */
     public void callEnded() {
-        CompletableFuture<Void> next = null;
-        synchronized (this) {
-            if (calling <= capacity && !waitingToCall.isEmpty()) {
-                next = waitingToCall.poll();
-            } else {
-                calling--;
+        callEnded(() -> { });
+    }
+
+    /** The sink answered a call after this long; {@code inFlightAtStart} counts the call itself. */
+    public void callAnswered(long latencyNanos, int inFlightAtStart) {
+        callEnded(() -> {
+            if (limit != null) {
+                limit.answered(latencyNanos, inFlightAtStart);
             }
+        });
+    }
+
+    /** A call timed out, or the sink said it is overloaded. */
+    public void callOverloaded() {
+        callEnded(() -> {
+            if (limit != null) {
+                limit.overloaded();
+            }
+        });
+    }
+
+    private void callEnded(Runnable sample) {
+        Deque<CompletableFuture<Void>> started;
+        synchronized (this) {
+            calling--;
+            sample.run();
+            started = grantTurns();
         }
-        if (next != null) {
-            next.complete(null);
+        started.forEach(turn -> turn.complete(null));
+    }
+
+    /** Hands out turns while calls are below the limit; the caller completes them outside the lock. */
+    private Deque<CompletableFuture<Void>> grantTurns() {
+        Deque<CompletableFuture<Void>> started = new ArrayDeque<>();
+        int allowed = callLimit();
+        while (calling < allowed && !waitingToCall.isEmpty()) {
+            calling++;
+            started.add(waitingToCall.poll());
         }
+        return started;
     }
 
     /** While the sink is down no record is taken in: there is nothing to do with it but hold it. */

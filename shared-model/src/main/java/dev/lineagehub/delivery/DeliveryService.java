@@ -3,6 +3,9 @@ package dev.lineagehub.delivery;
 import dev.lineagehub.runtime.ConsumerMetrics;
 import dev.lineagehub.runtime.RuntimeContext;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
@@ -20,12 +23,37 @@ public final class DeliveryService<T> {
     private final Sink<T> sink;
     private final RuntimeContext runtime;
     private final SinkHealth health;
+    private final Timer callLatency;
 
+    /** Calls in flight as the consumer's capacity allows ({@code MAX_IN_FLIGHT} per partition), for sinks that batch. */
     public DeliveryService(String sinkName, Sink<T> sink, RuntimeContext runtime) {
+        this(sinkName, sink, runtime, false);
+    }
+
+    /**
+     * @param adaptive whether the sink's latency decides how many calls run at once, up to the
+     *                 capacity ({@link ConcurrencyLimit}), for sinks that take one record per call
+     */
+    public DeliveryService(String sinkName, Sink<T> sink, RuntimeContext runtime, boolean adaptive) {
         this.sink = sink;
         this.runtime = runtime;
         this.health = new SinkHealth(sinkName, sink::probe, runtime.timer(), runtime.retryPolicy().initialBackoff());
         runtime.watch(health);
+        if (adaptive) {
+            ConcurrencyLimit limit = new ConcurrencyLimit(System::nanoTime);
+            runtime.budget().adaptTo(limit);
+            health.onChange(state -> {
+                if (state == SinkHealth.State.UP) {
+                    limit.recovered();
+                }
+            });
+        }
+        Gauge.builder(runtime.metrics().name("concurrency_limit"), runtime.budget(), DeliveryBudget::callLimit)
+                .description("Sink calls this instance may have in flight now: adaptive, or the capacity when fixed")
+                .tag("sink", sinkName).register(runtime.metrics().registry());
+        this.callLatency = Timer.builder(runtime.metrics().name("sink_call"))
+                .description("Time the sink took to answer one call (accepted or refused), retries not included")
+                .tag("sink", sinkName).publishPercentileHistogram().register(runtime.metrics().registry());
     }
 
     /**
@@ -55,6 +83,10 @@ public final class DeliveryService<T> {
 
     RetryPolicy retryPolicy() {
         return runtime.retryPolicy();
+    }
+
+    Timer callLatency() {
+        return callLatency;
     }
 
     ConsumerMetrics metrics() {

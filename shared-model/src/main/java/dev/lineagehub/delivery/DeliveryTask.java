@@ -108,9 +108,13 @@ public final class DeliveryTask<T> implements AutoCloseable {
             abandon(item);
             return;
         }
-        service.budget().turnToCall().thenRunAsync(() -> {
+        CompletableFuture<Void> turn = service.budget().turnToCall();
+        // A closing task stops waiting for a turn at once: its records are abandoned, not held until a slot frees.
+        CompletableFuture.anyOf(turn, closing).thenRunAsync(() -> {
             if (state != State.OPEN) {
-                service.budget().callEnded();
+                if (!service.budget().cancelTurn(turn)) {
+                    service.budget().callEnded();
+                }
                 abandon(item);
             } else {
                 call(item);
@@ -125,6 +129,8 @@ public final class DeliveryTask<T> implements AutoCloseable {
             item.startNanos = System.nanoTime();
             item.acknowledgementsSeen = service.health().acknowledgements();
         }
+        int inFlightAtStart = service.budget().calling();
+        long callStart = System.nanoTime();
         CompletionStage<Void> call;
         try {
             call = service.sink().deliver(item.item);
@@ -133,13 +139,30 @@ public final class DeliveryTask<T> implements AutoCloseable {
             call = CompletableFuture.failedFuture(e);
         }
         call.whenCompleteAsync((ignored, error) -> {
-            service.budget().callEnded();
+            callEnded(System.nanoTime() - callStart, inFlightAtStart, unwrap(error));
             try {
                 outcome(item, error);
             } finally {
                 end();
             }
         }, service.executor());
+    }
+
+    /** What the call tells about the sink's load: an answer and its latency, overload, or nothing (down, or not the sink). */
+    private void callEnded(long latencyNanos, int inFlightAtStart, Throwable error) {
+        if (error == null || error instanceof PermanentDeliveryException) {
+            service.callLatency().record(latencyNanos, TimeUnit.NANOSECONDS);
+            service.budget().callAnswered(latencyNanos, inFlightAtStart);
+        } else if (error instanceof RetryableDeliveryException retryable && retryable.overload()
+                && service.health().state() == SinkHealth.State.UP) {
+            service.budget().callOverloaded();
+        } else {
+            service.budget().callEnded();
+        }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private void outcome(Item item, Throwable error) {
@@ -149,7 +172,7 @@ public final class DeliveryTask<T> implements AutoCloseable {
             resolve(item);
             return;
         }
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = unwrap(error);
         if (!(cause instanceof RetryableDeliveryException retryable)) {
             deadLetter(item, cause, item.attempts);
             return;

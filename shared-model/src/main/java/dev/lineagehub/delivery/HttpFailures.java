@@ -25,9 +25,18 @@ public final class HttpFailures {
         return status == 408 || status == 429 || status == 401 || status == 403 || status >= 500;
     }
 
+    /** The server is up but has more than it can take: timeouts at the server or a proxy, throttling, "unavailable". */
+    public static boolean isOverload(int status) {
+        return status == 408 || status == 429 || status == 503 || status == 504;
+    }
+
     /** The exception for a non-2xx answer, carrying status and a bounded body excerpt. */
     public static DeliveryException forStatus(String sink, int status, String retryAfterHeader, String body) {
         String sinkStatus = describe(status, body);
+        if (isOverload(status)) {
+            return RetryableDeliveryException.overload(sink + " answered " + sinkStatus, sinkStatus,
+                    parseRetryAfter(retryAfterHeader, Instant.now()), null);
+        }
         if (isRetryable(status)) {
             return new RetryableDeliveryException(sink + " answered " + sinkStatus, sinkStatus,
                     parseRetryAfter(retryAfterHeader, Instant.now()), null);

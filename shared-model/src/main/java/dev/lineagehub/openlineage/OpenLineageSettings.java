@@ -11,12 +11,14 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
 /** Settings of the consumers that forward OpenLineage events one by one (Marquez, DataHub). */
-public record OpenLineageSettings(String topic, NamespaceFilter filter, int maxInFlight) {
+public record OpenLineageSettings(String topic, NamespaceFilter filter, int maxInFlight, OrderBy orderBy, boolean adaptive) {
 
     public static final String TOPIC = "TOPIC";
     public static final String NAMESPACE_INCLUDE = "NAMESPACE_INCLUDE";
     public static final String NAMESPACE_EXCLUDE = "NAMESPACE_EXCLUDE";
     public static final String MAX_IN_FLIGHT = "MAX_IN_FLIGHT";
+    public static final String ORDER_BY = "ORDER_BY";
+    public static final String CONCURRENCY = "CONCURRENCY";
 
     public static void define(ConfigDef def, String prefix) {
         def.define(prefix + TOPIC, Type.STRING, "openlineage-events", HIGH,
@@ -26,15 +28,25 @@ public record OpenLineageSettings(String topic, NamespaceFilter filter, int maxI
                 .define(prefix + NAMESPACE_EXCLUDE, Type.STRING, "", Validators.regex(), MEDIUM,
                         "Skip events whose namespace matches this regular expression. Skipped events are counted, not dead-lettered.")
                 .define(prefix + MAX_IN_FLIGHT, Type.INT, 32, Range.between(1, 10_000), MEDIUM,
-                        "Sink calls in flight per input partition, pooled across the partitions of one stream thread (a quiet partition's "
-                                + "slots serve a busy one); as many more events wait in line. Events of one run are always delivered one "
-                                + "after another.");
+                        "Most sink calls in flight per input partition, pooled across the instance's partitions (a quiet partition's "
+                                + "slots serve a busy one); as many more events wait in line. With CONCURRENCY=adaptive the sink's latency "
+                                + "decides how many of them are used.")
+                .define(prefix + CONCURRENCY, Type.STRING, "adaptive", ConfigDef.CaseInsensitiveValidString.in("adaptive", "fixed"),
+                        MEDIUM, "'adaptive': the calls in flight follow the sink's latency, between 1 and MAX_IN_FLIGHT per partition: "
+                                + "more while answers come as fast as unloaded, fewer when they queue or time out (metric "
+                                + "concurrency_limit). 'fixed': always MAX_IN_FLIGHT per partition.")
+                .define(prefix + ORDER_BY, Type.STRING, "key", ConfigDef.CaseInsensitiveValidString.in("key", "run", "partition"), MEDIUM,
+                        "What is delivered one after another, in offset order: 'key' (the Kafka record key, as the OpenLineage Kafka "
+                                + "transport sets it: a parent run and its children alike; runId for records without a key), 'run' (each "
+                                + "run on its own: more concurrency, children may overtake their parent) or 'partition' (all of it in "
+                                + "order, one call at a time per partition).");
     }
 
     public static OpenLineageSettings from(EnvConfig config) {
         String p = config.prefix();
         return new OpenLineageSettings(config.getString(p + TOPIC),
                 NamespaceFilter.of(config.getString(p + NAMESPACE_INCLUDE), config.getString(p + NAMESPACE_EXCLUDE)),
-                config.getInt(p + MAX_IN_FLIGHT));
+                config.getInt(p + MAX_IN_FLIGHT), OrderBy.parse(config.getString(p + ORDER_BY)),
+                "adaptive".equalsIgnoreCase(config.getString(p + CONCURRENCY)));
     }
 }

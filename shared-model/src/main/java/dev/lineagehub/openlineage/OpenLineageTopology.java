@@ -19,7 +19,7 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * OpenLineage events from one topic to one sink, through one processor per partition: parse and
  * validate (an invalid record is dead-lettered with its reason), skip filtered namespaces (counted),
- * and deliver the rest in order per ordering key through the partition's {@link DeliveryTask}.
+ * and deliver the rest in order per ordering unit ({@link OrderBy}) through the partition's {@link DeliveryTask}.
  */
 public final class OpenLineageTopology {
 
@@ -30,7 +30,7 @@ public final class OpenLineageTopology {
 
     public static Topology build(OpenLineageSettings settings, String sinkName, Sink<OpenLineageEvent> sink,
                                  RuntimeContext context) {
-        DeliveryService<OpenLineageEvent> service = new DeliveryService<>(sinkName, sink, context);
+        DeliveryService<OpenLineageEvent> service = new DeliveryService<>(sinkName, sink, context, settings.adaptive());
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(settings.topic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("openlineage-source"))
                 .process(() -> new DeliverProcessor(service, settings), Named.as(DELIVER));
@@ -59,7 +59,8 @@ public final class OpenLineageTopology {
         public void process(Record<byte[], byte[]> record) {
             task.process(SourceRecord.capture(context, DELIVER, record, record.value()), () -> {
                 OpenLineageEvent event = OpenLineageEvent.parse(record.value());
-                return settings.filter().accepts(event.namespace()) ? new DeliveryTask.Work<>(event.orderingKey(), event) : null;
+                return settings.filter().accepts(event.namespace())
+                        ? new DeliveryTask.Work<>(settings.orderBy().unitOf(record.key(), event), event) : null;
             });
         }
 

@@ -53,7 +53,9 @@ public final class RuntimeSettings {
                                 + "the pod's terminationGracePeriodSeconds.")
                 .define(prefix + TASK_CLOSE_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(0), LOW,
                         "How long a revoked or closing partition waits for the sink calls it already started, so that none "
-                                + "reaches the sink after the partition's next owner delivered; at least the sink's request timeout.")
+                                + "reaches the sink after the partition's next owner delivered. Calls usually end in well under a "
+                                + "second; one still unanswered after this (a huge event) is left to finish and may land after the "
+                                + "next owner's delivery of the same key. Rebalances wait this long at most.")
                 .define(prefix + STALL_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1), MEDIUM,
                         "A partition whose oldest unresolved record has not resolved for this long while the sink is up "
                                 + "counts as stalled: /health/ready fails and the partition_stalled metric is 1.");

@@ -48,6 +48,29 @@ class DeliveryBudgetTest {
     }
 
     @Test
+    void anAdaptiveLimitBelowTheCapacityHoldsCallsBackUntilItGrows() {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        ConcurrencyLimit limit = new ConcurrencyLimit(clock::get);
+        budget.resize(8);
+        budget.adaptTo(limit);
+        assertThat(budget.callLimit()).isEqualTo(1);
+        CompletableFuture<Void> first = budget.turnToCall();
+        CompletableFuture<Void> second = budget.turnToCall();
+        assertThat(first).isDone();
+        assertThat(second).as("beyond the adaptive limit").isNotDone();
+        // A window measuring the unloaded latency, then one answered as fast, using the whole limit: it grows.
+        for (int i = 0; i < 2 * ConcurrencyLimit.SLOW_START_WINDOW - 1; i++) {
+            limit.answered(5_000_000, 1);
+        }
+        budget.callAnswered(5_000_000, 1);
+        assertThat(budget.callLimit()).isEqualTo(2);
+        assertThat(second).as("the grown limit starts the waiting call").isDone();
+        assertThat(budget.calling()).isEqualTo(1);
+        budget.resize(-7);
+        assertThat(budget.callLimit()).as("never above the capacity").isEqualTo(1);
+    }
+
+    @Test
     void aFullBudgetPausesInsteadOfBlockingAndResumesAtHalf() throws InterruptedException {
         budget.resize(2);
         for (int i = 0; i < 4; i++) {

@@ -106,7 +106,7 @@ class OpenLineageTopologyTest {
     }
 
     private void start(String include, String exclude, dev.lineagehub.delivery.Sink<OpenLineageEvent> sink) {
-        OpenLineageSettings settings = new OpenLineageSettings(TOPIC, NamespaceFilter.of(include, exclude), 4);
+        OpenLineageSettings settings = new OpenLineageSettings(TOPIC, NamespaceFilter.of(include, exclude), 4, OrderBy.KEY, false);
         driver = new TopologyTestDriver(OpenLineageTopology.build(settings, "test sink", sink, context), context.streamsProperties());
     }
 

@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -40,10 +42,13 @@ public abstract class HttpDouble<D extends HttpDouble<D>> implements AutoCloseab
     private final int port;
     private volatile HttpServer server;
     private volatile Duration latency = Duration.ZERO;
+    private volatile Duration jitter = Duration.ZERO;
     private volatile Failure failure;
     private volatile CountDownLatch held = new CountDownLatch(0);
     private volatile CountDownLatch hung = new CountDownLatch(0);
     private boolean refusing;
+    private volatile Capacity capacity;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Long> workNanos = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     protected HttpDouble(int threads) throws IOException {
         this.executor = Executors.newFixedThreadPool(threads);
@@ -75,6 +80,12 @@ public abstract class HttpDouble<D extends HttpDouble<D>> implements AutoCloseab
         return self();
     }
 
+    /** Adds a random 0 to {@code jitter} more before every answer: concurrent requests then finish in any order. */
+    public D jitter(Duration jitter) {
+        this.jitter = jitter;
+        return self();
+    }
+
     /**
      * Holds every answer back until {@link #release()}: the client's window fills and stops, so a backlog
      * can build up behind it (a benchmark then times draining it, not the producer that wrote it).
@@ -98,6 +109,56 @@ public abstract class HttpDouble<D extends HttpDouble<D>> implements AutoCloseab
 
     public void endHang() {
         hung.countDown();
+    }
+
+    /**
+     * A sink with a fixed capacity, like Marquez on its 2 cores: {@code workers} requests are worked on
+     * at once, each for {@code workers / unitsPerSecond} seconds; more wait their turn in arrival order,
+     * so latency grows with concurrency while throughput stays at {@code unitsPerSecond}. A request the
+     * client has given up on (timed out) is still worked on and stored, as the real servers do.
+     */
+    public D capacity(double unitsPerSecond, int workers) {
+        capacity = new Capacity(new java.util.concurrent.Semaphore(workers, true),
+                Duration.ofNanos((long) (workers * 1e9 / unitsPerSecond)));
+        return self();
+    }
+
+    /** The unloaded latency of the capacity model: one unit's work. */
+    public Duration unloadedLatency() {
+        Capacity model = capacity;
+        return model == null ? Duration.ZERO : model.work();
+    }
+
+    /** Time each unit of work waited and was worked on, in nanoseconds, since the last call; forgotten here. */
+    public long[] drainWorkTimes() {
+        List<Long> times = new ArrayList<>();
+        for (Long t; (t = workNanos.poll()) != null; ) {
+            times.add(t);
+        }
+        return times.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** One unit of work under the capacity model (queue, then work); nothing without one. */
+    protected void work() {
+        Capacity model = capacity;
+        if (model == null) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            model.workers().acquire();
+            try {
+                Thread.sleep(model.work().toMillis(), model.work().toNanosPart() % 1_000_000);
+            } finally {
+                model.workers().release();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workNanos.add(System.nanoTime() - start);
+    }
+
+    private record Capacity(java.util.concurrent.Semaphore workers, Duration work) {
     }
 
     /** Answers every request with this status until {@link #recover()}. */
@@ -135,8 +196,10 @@ public abstract class HttpDouble<D extends HttpDouble<D>> implements AutoCloseab
                 return true;
             }
             held.await();
-            if (!latency.isZero()) {
-                Thread.sleep(latency.toMillis());
+            long millis = latency.toMillis() + (jitter.isZero() ? 0
+                    : java.util.concurrent.ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
+            if (millis > 0) {
+                Thread.sleep(millis);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

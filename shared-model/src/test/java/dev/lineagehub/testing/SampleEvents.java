@@ -107,6 +107,11 @@ public final class SampleEvents {
 
     /** A dbt model run against Snowflake: SQL facet, job type DBT/MODEL, schema on the output. */
     public static OpenLineage.RunEvent dbtModel(EventType type, UUID runId, UUID invocationId, String model) {
+        return dbtModel(type, runId, invocationId, "jaffle_shop", model);
+    }
+
+    /** A model of this dbt project: the project's invocation is its parent run. */
+    public static OpenLineage.RunEvent dbtModel(EventType type, UUID runId, UUID invocationId, String project, String model) {
         OpenLineage ol = new OpenLineage(DBT);
         return ol.newRunEventBuilder()
                 .eventType(type)
@@ -114,10 +119,10 @@ public final class SampleEvents {
                 .run(ol.newRunBuilder().runId(runId).facets(ol.newRunFacetsBuilder()
                         .parent(ol.newParentRunFacetBuilder()
                                 .run(ol.newParentRunFacetRunBuilder().runId(invocationId).build())
-                                .job(ol.newParentRunFacetJobBuilder().namespace("dbt").name("jaffle_shop").build())
+                                .job(ol.newParentRunFacetJobBuilder().namespace("dbt").name(project).build())
                                 .build())
                         .build()).build())
-                .job(ol.newJobBuilder().namespace("dbt").name("jaffle_shop.model." + model)
+                .job(ol.newJobBuilder().namespace("dbt").name(project + ".model." + model)
                         .facets(ol.newJobFacetsBuilder()
                                 .jobType(ol.newJobTypeJobFacetBuilder().processingType("BATCH").integration("DBT").jobType("MODEL").build())
                                 .sql(ol.newSQLJobFacetBuilder().query("select customer_id, count(*) as orders from {{ ref('stg_orders') }} group by 1")
@@ -175,16 +180,89 @@ public final class SampleEvents {
                 events.add(switch (i % 3) {
                     case 0 -> sparkJob(type, run, "app_" + i);
                     case 1 -> airflowTask(type, run, run, "dag_" + i, "task");
-                    default -> dbtModel(type, run, UUID.nameUUIDFromBytes(run.toString().getBytes(StandardCharsets.UTF_8)), "model_" + i);
+                    default -> dbtModel(type, run, UUID.nameUUIDFromBytes(run.toString().getBytes(StandardCharsets.UTF_8)),
+                            "project_" + i, "model_" + i);
                 });
             }
         }
         return events;
     }
 
-    /** The record key the OpenLineage Kafka transport writes: {@code run:{namespace}/{name}} of the job. */
+    /**
+     * Parent runs with their children, as orchestrators emit them, interleaved across families: an
+     * Airflow DAG run with its task runs, a dbt invocation with its model runs, a Spark application
+     * with its SQL jobs. Within a family: the parent's START, each child's START and COMPLETE, the
+     * parent's COMPLETE. Keyed by {@link #kafkaKey} a family shares one key.
+     */
+    public static List<OpenLineage.RunEvent> families(int count, int children) {
+        List<List<OpenLineage.RunEvent>> families = new ArrayList<>();
+        for (int f = 0; f < count; f++) {
+            UUID parent = UUID.randomUUID();
+            List<OpenLineage.RunEvent> family = new ArrayList<>();
+            String kind = List.of("airflow", "dbt", "spark").get(f % 3);
+            String[] parentJob = switch (kind) {
+                case "airflow" -> new String[] {"airflow-prod", "dag_" + f};
+                case "dbt" -> new String[] {"dbt", "project_" + f};
+                default -> new String[] {"spark-cluster-a", "app_" + f};
+            };
+            family.add(run(EventType.START, parent, parentJob[0], parentJob[1], List.of(), List.of()));
+            for (int c = 0; c < children; c++) {
+                UUID child = UUID.randomUUID();
+                for (EventType type : List.of(EventType.START, EventType.COMPLETE)) {
+                    family.add(switch (kind) {
+                        case "airflow" -> airflowTask(type, child, parent, parentJob[1], "task_" + c);
+                        case "dbt" -> dbtModel(type, child, parent, parentJob[1], "model_" + c);
+                        default -> sparkSqlJob(type, child, parent, parentJob[1], c);
+                    });
+                }
+            }
+            family.add(run(EventType.COMPLETE, parent, parentJob[0], parentJob[1], List.of(), List.of()));
+            families.add(family);
+        }
+        List<OpenLineage.RunEvent> events = new ArrayList<>();
+        for (int step = 0; step < 2 + 2 * children; step++) {
+            for (List<OpenLineage.RunEvent> family : families) {
+                events.add(family.get(step));
+            }
+        }
+        return events;
+    }
+
+    /** One SQL job of a Spark application run, its parent. */
+    public static OpenLineage.RunEvent sparkSqlJob(EventType type, UUID runId, UUID applicationRunId, String appName, int job) {
+        OpenLineage ol = new OpenLineage(SPARK);
+        return ol.newRunEventBuilder()
+                .eventType(type)
+                .eventTime(timeOf(type))
+                .run(ol.newRunBuilder().runId(runId).facets(ol.newRunFacetsBuilder()
+                        .parent(ol.newParentRunFacetBuilder()
+                                .run(ol.newParentRunFacetRunBuilder().runId(applicationRunId).build())
+                                .job(ol.newParentRunFacetJobBuilder().namespace("spark-cluster-a").name(appName).build())
+                                .build())
+                        .build()).build())
+                .job(ol.newJobBuilder().namespace("spark-cluster-a").name(appName + ".job_" + job).build())
+                .inputs(List.of(ol.newInputDatasetBuilder().namespace("s3a://raw-events").name("clicks/" + job).build()))
+                .outputs(List.of(ol.newOutputDatasetBuilder().namespace("hdfs://namenode:8020").name("/warehouse/job_" + job).build()))
+                .build();
+    }
+
+    /**
+     * The record key the OpenLineage Kafka transport writes: {@code run:{namespace}/{name}} of the root
+     * parent's job, else of the parent's job, else of the event's own job; a parent run and its children
+     * share it.
+     */
     public static byte[] kafkaKey(OpenLineage.RunEvent event) {
-        return ("run:" + event.getJob().getNamespace() + "/" + event.getJob().getName()).getBytes(StandardCharsets.UTF_8);
+        OpenLineage.ParentRunFacet parent = event.getRun().getFacets() == null ? null : event.getRun().getFacets().getParent();
+        String namespace = event.getJob().getNamespace();
+        String name = event.getJob().getName();
+        if (parent != null && parent.getRoot() != null) {
+            namespace = parent.getRoot().getJob().getNamespace();
+            name = parent.getRoot().getJob().getName();
+        } else if (parent != null) {
+            namespace = parent.getJob().getNamespace();
+            name = parent.getJob().getName();
+        }
+        return ("run:" + namespace + "/" + name).getBytes(StandardCharsets.UTF_8);
     }
 
     public static byte[] json(Object event) {

@@ -44,8 +44,10 @@ public record DataHubSettings(URI gmsUrl, String token, Duration requestTimeout,
                         "DataHub GMS base URL; proposals are POSTed to <url>/aspects?action=ingestProposal.")
                 .define(TOKEN, Type.PASSWORD, null, HIGH,
                         "DataHub personal access token, sent as 'Authorization: Bearer <token>'.")
-                .define(REQUEST_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1000), MEDIUM,
-                        "Time limit of one request to GMS (whole seconds); a timeout is retried.")
+                .define(REQUEST_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1000), MEDIUM,
+                        "Time limit of one request to GMS (whole seconds); a timeout is retried and lowers the adaptive "
+                                + "concurrency. GMS may still store a timed-out proposal, and a run event sent again is another "
+                                + "point in the run's history: keep this well above GMS's slowest answers.")
                 .define(MAX_CONNECTIONS, Type.INT, 64, Range.between(1, 4096), LOW,
                         "Connections to GMS, shared by all partitions (the DataHub client opens 5 per emitter; this many / 5 emitters are used).")
                 .define(ENV, Type.STRING, "PROD", ValidString.in(fabricTypes()), MEDIUM,

@@ -161,7 +161,7 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
         }
         return result.orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(error ->
                 CompletableFuture.failedFuture(error instanceof TimeoutException
-                        ? new RetryableDeliveryException("DataHub GMS did not answer within " + callTimeout, "timeout")
+                        ? RetryableDeliveryException.overload("DataHub GMS did not answer within " + callTimeout, "timeout", null, error)
                         : error));
     }
 

@@ -40,8 +40,10 @@ public record MarquezSettings(URI url, String apiKey, Duration requestTimeout, b
                         "Marquez API base URL; events are POSTed to <url>/api/v1/lineage.")
                 .define(API_KEY, Type.PASSWORD, null, HIGH,
                         "API key or token, sent as 'Authorization: Bearer <key>' (as the OpenLineage HTTP transport does).")
-                .define(REQUEST_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1), MEDIUM,
-                        "Time limit of one POST; a timeout is retried.")
+                .define(REQUEST_TIMEOUT_MS, Type.LONG, 60_000L, Range.atLeast(1), MEDIUM,
+                        "Time limit of one POST; a timeout is retried and lowers the adaptive concurrency. Marquez stores a "
+                                + "timed-out event anyway, so a re-POST stores it twice: keep this above the slowest event (a 2 MB "
+                                + "event takes ~40 s). The probe of a down Marquez uses at most 10 s.")
                 .define(GZIP, Type.BOOLEAN, false, LOW,
                         "Send bodies gzip-compressed (Content-Encoding: gzip), for proxies in front of Marquez that inflate them.")
                 .define(HEADERS, Type.PASSWORD, null, LOW,

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -37,6 +38,8 @@ import java.util.zip.GZIPOutputStream;
 public final class MarquezSink implements Sink<OpenLineageEvent>, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A listing of one namespace is quick even on a busy Marquez; a hung one should not hold the probe long. */
+    private static final long PROBE_TIMEOUT_MILLIS = 10_000;
 
     private final WebClient client;
     private final String endpoint;
@@ -77,8 +80,11 @@ public final class MarquezSink implements Sink<OpenLineageEvent>, AutoCloseable 
                 .onComplete(response -> {
                     if (response.failed()) {
                         Throwable cause = response.cause();
-                        result.completeExceptionally(new RetryableDeliveryException(
-                                "cannot reach Marquez at " + endpoint + ": " + cause, String.valueOf(cause.getMessage()), null, cause));
+                        result.completeExceptionally(cause instanceof TimeoutException
+                                ? RetryableDeliveryException.overload("Marquez did not answer within " + timeoutMillis + " ms",
+                                        "timeout", null, cause)
+                                : new RetryableDeliveryException("cannot reach Marquez at " + endpoint + ": " + cause,
+                                        String.valueOf(cause.getMessage()), null, cause));
                     } else if (response.result().statusCode() / 100 == 2) {
                         result.complete(null);
                     } else {
@@ -99,7 +105,7 @@ public final class MarquezSink implements Sink<OpenLineageEvent>, AutoCloseable 
                 .remove("Content-Type").remove("Content-Encoding");
         client.getAbs(probeEndpoint)
                 .putHeaders(probeHeaders)
-                .timeout(timeoutMillis)
+                .timeout(Math.min(timeoutMillis, PROBE_TIMEOUT_MILLIS))
                 .send()
                 .onComplete(response -> {
                     if (response.succeeded() && response.result().statusCode() / 100 == 2) {

@@ -1,0 +1,136 @@
+package dev.lineagehub.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+class ConcurrencyLimitTest {
+
+    private static final long MS = 1_000_000L;
+
+    private final AtomicLong clock = new AtomicLong();
+    private final ConcurrencyLimit limit = new ConcurrencyLimit(clock::get);
+
+    /**
+     * A sink like Marquez: {@code cores} calls are worked on at once, each taking {@code serviceMs};
+     * more calls share the cores, so every call takes longer (processor sharing). Runs rounds of as
+     * many calls as the limit allows, each answered after the latency that concurrency gives.
+     */
+    private void runAgainst(int cores, long serviceMs, int rounds) {
+        for (int round = 0; round < rounds; round++) {
+            int inFlight = limit.current();
+            long latency = serviceMs * MS * Math.max(cores, inFlight) / cores;
+            clock.addAndGet(latency);
+            for (int call = 0; call < inFlight; call++) {
+                limit.answered(latency, inFlight);
+            }
+        }
+    }
+
+    @Test
+    void growsQuicklyWhileTheSinkAnswersAsFastAsUnloadedUpToTheMaximum() {
+        limit.maximum(128);
+        runAgainst(1_000, 5, 100);
+        assertThat(limit.current()).isEqualTo(128);
+        assertThat(limit.unloadedLatency()).isEqualTo(Duration.ofMillis(5));
+    }
+
+    @Test
+    void settlesWhereCallsStartQueueingAtTheSink() {
+        limit.maximum(128);
+        runAgainst(8, 40, 2_000);
+        // 8 calls keep the sink busy; up to 1.5 times that, calls wait at most half their service time.
+        int[] seen = new int[200];
+        for (int i = 0; i < seen.length; i++) {
+            runAgainst(8, 40, 1);
+            seen[i] = limit.current();
+        }
+        assertThat(java.util.Arrays.stream(seen).boxed().toList()).allSatisfy(current -> assertThat(current).isBetween(4, 14));
+        assertThat(java.util.Arrays.stream(seen).average().orElseThrow()).isBetween(7.0, 13.0);
+    }
+
+    @Test
+    void anOverloadHalvesTheLimitOnceASecondAndAnOutageIsForgottenOnRecovery() {
+        limit.maximum(64);
+        runAgainst(1_000, 5, 100);
+        assertThat(limit.current()).isEqualTo(64);
+        limit.overloaded();
+        limit.overloaded();
+        limit.overloaded();
+        assertThat(limit.current()).as("a burst of timeouts is one signal").isEqualTo(32);
+        clock.addAndGet(1_100 * MS);
+        limit.overloaded();
+        assertThat(limit.current()).isEqualTo(16);
+        limit.recovered();
+        assertThat(limit.current()).as("503s on the way into an outage were not load").isEqualTo(64);
+
+        clock.addAndGet(1_100 * MS);
+        limit.overloaded();
+        limit.answered(5 * MS, 1);
+        limit.recovered();
+        assertThat(limit.current()).as("answered after the overload: it was load, the limit stays down").isEqualTo(32);
+    }
+
+    @Test
+    void aSinkThatBecameSlowerIsMeasuredAgainByTheProbeInsteadOfStarvingTheLimit() {
+        limit.maximum(128);
+        runAgainst(8, 10, 500);
+        int before = limit.current();
+        // From now on every call takes four times as long at the same concurrency (a bigger database, say).
+        runAgainst(8, 40, 2_000);
+        assertThat(limit.unloadedLatency()).isGreaterThanOrEqualTo(Duration.ofMillis(40));
+        assertThat(limit.current()).as("still using the sink's cores, not starved to 1").isBetween(4, 14);
+        assertThat(before).isBetween(4, 14);
+    }
+
+    @Test
+    void theProbeHalvesTheLimitForAFewCallsEveryThirtySeconds() {
+        limit.maximum(64);
+        runAgainst(1_000, 5, 100);
+        clock.addAndGet(ConcurrencyLimit.PROBE_INTERVAL.toNanos());
+        // The window that ends after the probe interval: twice the limit while it has only grown so far.
+        for (int i = 0; i < 2 * 64; i++) {
+            limit.answered(5 * MS, 64);
+        }
+        assertThat(limit.current()).as("probing").isEqualTo(32);
+        // Calls started once the sink had one unloaded latency to drain the old limit's queue.
+        clock.addAndGet(10 * MS);
+        for (int i = 0; i < 32; i++) {
+            limit.answered(5 * MS, 32);
+        }
+        assertThat(limit.current()).as("probe over").isEqualTo(64);
+    }
+
+    @Test
+    void latencyThatVariesWithoutLoadIsNotTakenForQueueing() {
+        limit.maximum(64);
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 3_000; round++) {
+            int inFlight = limit.current();
+            for (int call = 0; call < inFlight; call++) {
+                // 5 to 15 ms whatever the load, and one event in fifty forty times bigger (a 2 MB event, say).
+                long latency = (random.nextInt(50) == 0 ? 400 : 5 + random.nextInt(11)) * MS;
+                clock.addAndGet(latency / inFlight);
+                limit.answered(latency, inFlight);
+            }
+        }
+        assertThat(limit.current()).isGreaterThanOrEqualTo(32);
+    }
+
+    @Test
+    void callsStartedBeforeTheLimitChangedDoNotJudgeTheNewLimit() {
+        limit.maximum(64);
+        runAgainst(1_000, 5, 100);
+        clock.addAndGet(1_100 * MS);
+        limit.overloaded();
+        assertThat(limit.current()).isEqualTo(32);
+        // Slow answers to calls made at the old limit: they must not shrink the new one again.
+        for (int i = 0; i < 64; i++) {
+            limit.answered(500 * MS, 64);
+        }
+        assertThat(limit.current()).isEqualTo(32);
+    }
+}
