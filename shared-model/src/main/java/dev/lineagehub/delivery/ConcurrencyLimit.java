@@ -16,8 +16,8 @@ import java.util.function.LongSupplier;
  *       window at half the limit, so that the queue this instance builds drains and a sink that became
  *       slower or faster is measured again. Medians, not minimums: events differ in size, and a sink's
  *       latency varies without any load.</li>
- *   <li><b>Each window</b> of calls started at least one unloaded latency after the limit last changed
- *       (as many as the limit, at least {@value #MIN_WINDOW}, or
+ *   <li><b>Each window</b> of calls started after the limit last changed (once past the first growth, at
+ *       least one unloaded latency after, for sinks whose queue takes that long to adjust) (as many as the limit, at least {@value #MIN_WINDOW}, or
  *       twice the limit, at least {@value #SLOW_START_WINDOW}, while it still grows by half) compares its
  *       median latency with the unloaded one. Above {@link #TOLERANCE} times it, calls are queueing at
  *       the sink: the limit shrinks in proportion. Otherwise, if the window used the whole limit, it
@@ -37,7 +37,7 @@ public final class ConcurrencyLimit {
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(30);
     static final int MIN_WINDOW = 16;
     /** Smaller windows while the limit still grows by half: a wrong step is undone by the next window. */
-    static final int SLOW_START_WINDOW = 8;
+    static final int SLOW_START_WINDOW = 4;
     private static final long OVERLOAD_SPACING_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final LongSupplier nanoClock;
@@ -87,9 +87,10 @@ public final class ConcurrencyLimit {
      */
     public synchronized void answered(long latencyNanos, int inFlightAtStart) {
         overloadedSinceAnswer = false;
-        if (nanoClock.getAsLong() - latencyNanos - changedNanos < unloadedNanos) {
-            // Started before the limit last changed, or while the sink's queue was still adjusting to the
-            // change (one unloaded latency): it measured the old limit, not this one.
+        long settle = slowStart ? 0 : unloadedNanos;
+        if (nanoClock.getAsLong() - latencyNanos - changedNanos < settle) {
+            // Started before the limit last changed, or, once past the first growth, while a sink that queues
+            // calls was still adjusting to the change (one unloaded latency): it measured the old limit.
             return;
         }
         if (windowSize == window.length) {

@@ -47,7 +47,7 @@ public abstract class HttpDouble<D extends HttpDouble<D>> implements AutoCloseab
     private volatile CountDownLatch held = new CountDownLatch(0);
     private volatile CountDownLatch hung = new CountDownLatch(0);
     private boolean refusing;
-    private volatile Capacity capacity;
+    private volatile SharedCapacity capacity;
     private final java.util.concurrent.ConcurrentLinkedQueue<Long> workNanos = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     protected HttpDouble(int threads) throws IOException {
@@ -112,24 +112,24 @@ public abstract class HttpDouble<D extends HttpDouble<D>> implements AutoCloseab
     }
 
     /**
-     * A sink with a fixed capacity, like Marquez on its 2 cores: {@code workers} requests are worked on
-     * at once, each for {@code workers / unitsPerSecond} seconds; more wait their turn in arrival order,
-     * so latency grows with concurrency while throughput stays at {@code unitsPerSecond}. A request the
-     * client has given up on (timed out) is still worked on and stored, as the real servers do.
+     * A sink with a fixed capacity, like Marquez, CPU-bound on its 2 cores: {@code cores} cores shared
+     * by the requests in progress ({@link SharedCapacity}), {@code unitsPerSecond} units of work per
+     * second in all. Up to {@code cores} requests take {@code cores / unitsPerSecond} seconds; more take
+     * longer, all alike. A request whose client has given up (timed out) is still worked on and stored,
+     * as the real servers do.
      */
-    public D capacity(double unitsPerSecond, int workers) {
-        capacity = new Capacity(new java.util.concurrent.Semaphore(workers, true),
-                Duration.ofNanos((long) (workers * 1e9 / unitsPerSecond)));
+    public D capacity(double unitsPerSecond, int cores) {
+        capacity = new SharedCapacity(unitsPerSecond, cores);
         return self();
     }
 
     /** The unloaded latency of the capacity model: one unit's work. */
     public Duration unloadedLatency() {
-        Capacity model = capacity;
+        SharedCapacity model = capacity;
         return model == null ? Duration.ZERO : model.work();
     }
 
-    /** Time each unit of work waited and was worked on, in nanoseconds, since the last call; forgotten here. */
+    /** Time each unit of work spent at the sink, in nanoseconds, since the last call; forgotten here. */
     public long[] drainWorkTimes() {
         List<Long> times = new ArrayList<>();
         for (Long t; (t = workNanos.poll()) != null; ) {
@@ -138,27 +138,19 @@ public abstract class HttpDouble<D extends HttpDouble<D>> implements AutoCloseab
         return times.stream().mapToLong(Long::longValue).toArray();
     }
 
-    /** One unit of work under the capacity model (queue, then work); nothing without one. */
+    /** One unit of work under the capacity model; nothing without one. */
     protected void work() {
-        Capacity model = capacity;
+        SharedCapacity model = capacity;
         if (model == null) {
             return;
         }
         long start = System.nanoTime();
         try {
-            model.workers().acquire();
-            try {
-                Thread.sleep(model.work().toMillis(), model.work().toNanosPart() % 1_000_000);
-            } finally {
-                model.workers().release();
-            }
+            model.perform();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         workNanos.add(System.nanoTime() - start);
-    }
-
-    private record Capacity(java.util.concurrent.Semaphore workers, Duration work) {
     }
 
     /** Answers every request with this status until {@link #recover()}. */
