@@ -245,6 +245,25 @@ public final class MarquezDouble extends HttpDouble<MarquezDouble> {
         return all.size() - all.stream().map(r -> r.runId() + "/" + r.eventType()).distinct().count();
     }
 
+    /**
+     * The input datasets ({@code namespace/name}) Marquez links to a run: every stored copy of every
+     * event of the run appends its inputs, so a re-POSTed START lists its inputs twice.
+     */
+    public List<String> inputLinks(String runId) {
+        List<String> links = new ArrayList<>();
+        for (Received event : received()) {
+            if (runId.equals(event.runId())) {
+                try {
+                    JSON.readTree(event.body()).path("inputs")
+                            .forEach(input -> links.add(input.path("namespace").asText() + "/" + input.path("name").asText()));
+                } catch (IOException unreadable) {
+                    throw new IllegalStateException("a stored event is unreadable", unreadable);
+                }
+            }
+        }
+        return links;
+    }
+
     private void receive(Received event) {
         synchronized (received) {
             received.add(event);

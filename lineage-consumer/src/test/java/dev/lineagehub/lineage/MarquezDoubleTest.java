@@ -94,6 +94,18 @@ class MarquezDoubleTest {
         assertThat(post(VALID, "text/plain").statusCode()).isEqualTo(415);
     }
 
+    @Test
+    void everyStoredCopyOfAnEventLinksItsInputsAgain() throws Exception {
+        String run = java.util.UUID.randomUUID().toString();
+        String start = edit("0192c3c4-6b4e-7e6e-9f8e-2a8d6f0b1c2d", run)
+                .replace("\"inputs\":[]", "\"inputs\":[{\"namespace\":\"s3://farm\",\"name\":\"apples\"}]");
+        String complete = start.replace("\"START\"", "\"COMPLETE\"").replace("apples", "sugar");
+        post(start, "application/json");
+        post(start, "application/json");
+        post(complete, "application/json");
+        assertThat(marquez.inputLinks(run)).containsExactly("s3://farm/apples", "s3://farm/apples", "s3://farm/sugar");
+    }
+
     private static String edit(String from, String to) {
         if (from == null) {
             return VALID;

@@ -109,6 +109,10 @@ public final class DeliveryTask<T> implements AutoCloseable {
             return;
         }
         CompletableFuture<Void> turn = service.budget().turnToCall();
+        if (turn.isDone()) {
+            call(item); // already on the delivery executor: no hop when a slot is free
+            return;
+        }
         // A closing task stops waiting for a turn at once: its records are abandoned, not held until a slot frees.
         CompletableFuture.anyOf(turn, closing).thenRunAsync(() -> {
             if (state != State.OPEN) {
