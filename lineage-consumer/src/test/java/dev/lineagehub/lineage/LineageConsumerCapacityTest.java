@@ -59,7 +59,7 @@ class LineageConsumerCapacityTest {
 
     private CapacityRun.Result deliver(TestKafka kafka, Map<String, String> settings) throws InterruptedException {
         Map<String, String> env = new java.util.HashMap<>(settings);
-        // Scaled to the double: 12 times its unloaded latency (the 60 s default is ~13 times a real Marquez's slowest event).
+        // 12 times the double's unloaded latency: any queue the consumer builds at the sink shows as timeouts.
         env.put("MARQUEZ_REQUEST_TIMEOUT_MS", "1000");
         return CapacityRun.deliver(kafka, marquez, RUNS, env, Duration.ofSeconds(120));
     }

@@ -120,6 +120,33 @@ class LineageConsumerFaultTest {
     }
 
     @Test
+    void aPartitionStuckOnOneRecordWhileTheSinkIsUpFailsReadinessUntilItMoves(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 2);
+        ConsumerRuntime consumer = start(kafka, topic, Map.of("MARQUEZ_STALL_TIMEOUT_MS", "3000"));
+        marquez.stickRequestsContaining("stuck_task");
+        OpenLineage.RunEvent stuck = SampleEvents.airflowTask(EventType.START, UUID.randomUUID(), UUID.randomUUID(), "dag_s", "stuck_task");
+        kafka.send(topic, SampleEvents.kafkaKey(stuck), SampleEvents.json(stuck));
+        List<UUID> runs = RunCorpus.publish(kafka, topic, 30);
+
+        Await.until(Duration.ofSeconds(30), () -> RunCorpus.distinct(marquez.received()).containsAll(RunCorpus.expected(runs)),
+                () -> "everything but the stuck event delivered");
+        Await.until(Duration.ofSeconds(15), () -> ready(consumer) == 503, () -> "readiness failing for the stalled partition");
+        // The metric is refreshed with the broker check, every 5 s.
+        Await.until(Duration.ofSeconds(15), () -> stalledPartitions(consumer).contains(1.0), () -> "partition_stalled 1");
+        assertThat(stalledPartitions(consumer)).as("partition_stalled, one per partition").containsExactlyInAnyOrder(0.0, 1.0);
+        assertThat(consumer.registry().get("lineagehub.lineage.sink_up").gauge().value()).as("the sink is up").isEqualTo(1.0);
+
+        marquez.unstick();
+        Await.until(Duration.ofSeconds(15), () -> ready(consumer) == 200, () -> "ready again once the partition moves");
+        Await.until(Duration.ofSeconds(15), () -> !stalledPartitions(consumer).contains(1.0), () -> "partition_stalled back to 0");
+        Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), topic) == 0, () -> "all committed");
+    }
+
+    private static List<Double> stalledPartitions(ConsumerRuntime consumer) {
+        return consumer.registry().find("lineagehub.lineage.partition_stalled").gauges().stream().map(g -> g.value()).toList();
+    }
+
+    @Test
     void poisonAndOversizeRecordsAreDeadLetteredWhileEverythingElseFlows(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 2, Map.of("max.message.bytes", "3000000"));
         // The dead-letter topic takes smaller records than the input topic: the broker refuses what the producer sent.
@@ -210,9 +237,13 @@ class LineageConsumerFaultTest {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
-    private static int ready(ConsumerRuntime consumer) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + consumer.adminPort() + "/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode();
+    private static int ready(ConsumerRuntime consumer) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + consumer.adminPort() + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (Exception e) {
+            throw new IllegalStateException("admin port not answering", e);
+        }
     }
 }

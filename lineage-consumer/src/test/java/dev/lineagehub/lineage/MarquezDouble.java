@@ -54,6 +54,8 @@ public final class MarquezDouble extends HttpDouble<MarquezDouble> {
             "lifecycleStateChange", "columnLineage", "symlinks", "version", "ownership");
 
     private final List<Received> received = new ArrayList<>();
+    private volatile String stuckText;
+    private volatile java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(0);
     private final AtomicInteger concurrent = new AtomicInteger();
     private final AtomicInteger maxConcurrent = new AtomicInteger();
 
@@ -80,6 +82,28 @@ public final class MarquezDouble extends HttpDouble<MarquezDouble> {
     public void forgetReceived() {
         synchronized (received) {
             received.clear();
+        }
+    }
+
+    /**
+     * Events whose body contains {@code text} get no answer until {@link #unstick()} (then they are
+     * stored): one record stuck at the sink while everything else flows.
+     */
+    public void stickRequestsContaining(String text) {
+        stuck = new java.util.concurrent.CountDownLatch(1);
+        stuckText = text;
+    }
+
+    public void unstick() {
+        stuckText = null;
+        stuck.countDown();
+    }
+
+    private void awaitUnstuck() {
+        try {
+            stuck.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -112,6 +136,10 @@ public final class MarquezDouble extends HttpDouble<MarquezDouble> {
         maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
         try (exchange) {
             byte[] body = readBody(exchange);
+            String stuckOn = stuckText;
+            if (stuckOn != null && new String(body, StandardCharsets.UTF_8).contains(stuckOn)) {
+                awaitUnstuck();
+            }
             if (delayOrFail(exchange)) {
                 return;
             }

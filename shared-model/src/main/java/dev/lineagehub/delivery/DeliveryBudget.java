@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 public final class DeliveryBudget {
 
     private static final long ACCEPTED_PER_SLOT = 2;
+    static final long SLOW_CALL_MIN_MILLIS = 1_000;
+    static final int SLOW_CALL_FACTOR = 4;
+    public static final long SLOW_CALL_SWEEP_MILLIS = 100;
     private static final CompletableFuture<Void> NOW = CompletableFuture.completedFuture(null);
 
     private final long acceptWaitNanos;
@@ -30,6 +33,9 @@ public final class DeliveryBudget {
     private int capacity;
     private int unresolved;
     private int calling;
+    /** Calls in progress that count against the adaptive limit: the slow ones no longer do. */
+    private int limitedCalling;
+    private final Deque<Call> running = new ArrayDeque<>();
     private boolean full;
     private boolean sinkDown;
     private boolean paused;
@@ -54,7 +60,7 @@ public final class DeliveryBudget {
         limit.maximum(capacity);
     }
 
-    /** The calls that may run at once now. */
+    /** The calls that may run at once now, the slow ones aside. */
     public synchronized int callLimit() {
         return limit == null ? capacity : Math.min(capacity, limit.current());
     }
@@ -62,6 +68,23 @@ public final class DeliveryBudget {
     /** Sink calls running now. */
     public synchronized int calling() {
         return calling;
+    }
+
+    /** A sink call in progress, from its turn to its end. */
+    public static final class Call {
+        private final long startNanos;
+        private final int inFlightAtStart;
+        private boolean slow;
+        private boolean ended;
+
+        private Call(long startNanos, int inFlightAtStart) {
+            this.startNanos = startNanos;
+            this.inFlightAtStart = inFlightAtStart;
+        }
+
+        public long startNanos() {
+            return startNanos;
+        }
     }
 
     /** Adds (or, negative, removes) call slots; calls already running stay until they end. */
@@ -118,8 +141,9 @@ public final class DeliveryBudget {
 
     /** A turn to call the sink: at once while fewer than {@link #callLimit()} calls run, else when one ends. */
     public synchronized CompletableFuture<Void> turnToCall() {
-        if (waitingToCall.isEmpty() && calling < callLimit()) {
+        if (waitingToCall.isEmpty() && mayStart()) {
             calling++;
+            limitedCalling++;
             return NOW;
         }
         CompletableFuture<Void> turn = new CompletableFuture<>();
@@ -129,51 +153,102 @@ public final class DeliveryBudget {
 
     /**
      * Gives up a turn that is no longer wanted (its task closed). Returns true if it was still waiting;
-     * false if it had been granted meanwhile, and then the caller ends it with {@link #callEnded()}.
+     * false if it had been granted meanwhile, and then the caller ends it with {@link #turnUnused()}.
      */
     public synchronized boolean cancelTurn(CompletableFuture<Void> turn) {
         return waitingToCall.remove(turn);
     }
 
-    /** A turn was not used, or its call failed in a way that says nothing about the sink's load (it is down). */
-    public void callEnded() {
-        callEnded(() -> { });
+    /** A granted turn was not used. */
+    public void turnUnused() {
+        end(null, () -> { });
     }
 
-    /** The sink answered a call after this long; {@code inFlightAtStart} counts the call itself. */
-    public void callAnswered(long latencyNanos, int inFlightAtStart) {
-        callEnded(() -> {
+    /** The call of a granted turn starts now. */
+    public synchronized Call callStarted() {
+        Call call = new Call(System.nanoTime(), limitedCalling);
+        if (limit != null) {
+            running.add(call);
+        }
+        return call;
+    }
+
+    /** The call ended in a way that says nothing about the sink's load (it is down, or the record failed before it). */
+    public void callEnded(Call call) {
+        end(call, () -> { });
+    }
+
+    /** The sink answered the call after this long. */
+    public void callAnswered(Call call, long latencyNanos) {
+        end(call, () -> {
             if (limit != null) {
-                limit.answered(latencyNanos, inFlightAtStart);
+                limit.answered(latencyNanos, call.inFlightAtStart);
             }
         });
     }
 
-    /** A call timed out, or the sink said it is overloaded. */
-    public void callOverloaded() {
-        callEnded(() -> {
+    /** The call timed out, or the sink said it is overloaded. */
+    public void callOverloaded(Call call) {
+        end(call, () -> {
             if (limit != null) {
                 limit.overloaded();
             }
         });
     }
 
-    private void callEnded(Runnable sample) {
+    /**
+     * Calls in progress for much longer than the sink's unloaded latency (at least
+     * {@value #SLOW_CALL_MIN_MILLIS} ms, {@value #SLOW_CALL_FACTOR} times it) stop counting against the
+     * adaptive limit: one huge event, or one record the sink holds, must not stop every other call;
+     * the capacity still bounds them all. Called every {@value #SLOW_CALL_SWEEP_MILLIS} ms.
+     */
+    public void releaseSlowCalls() {
         Deque<CompletableFuture<Void>> started;
         synchronized (this) {
-            calling--;
-            sample.run();
+            if (limit == null) {
+                return;
+            }
+            long slowAfter = Math.max(TimeUnit.MILLISECONDS.toNanos(SLOW_CALL_MIN_MILLIS),
+                    SLOW_CALL_FACTOR * limit.unloadedLatency().toNanos());
+            long now = System.nanoTime();
+            for (Call head; (head = running.peek()) != null && (head.ended || now - head.startNanos >= slowAfter); ) {
+                running.poll();
+                if (!head.ended) {
+                    head.slow = true;
+                    limitedCalling--;
+                }
+            }
             started = grantTurns();
         }
         started.forEach(turn -> turn.complete(null));
     }
 
+    private void end(Call call, Runnable sample) {
+        Deque<CompletableFuture<Void>> started;
+        synchronized (this) {
+            calling--;
+            if (call == null || !call.slow) {
+                limitedCalling--;
+            }
+            if (call != null) {
+                call.ended = true;
+                sample.run();
+            }
+            started = grantTurns();
+        }
+        started.forEach(turn -> turn.complete(null));
+    }
+
+    private boolean mayStart() {
+        return calling < capacity && limitedCalling < callLimit();
+    }
+
     /** Hands out turns while calls are below the limit; the caller completes them outside the lock. */
     private Deque<CompletableFuture<Void>> grantTurns() {
         Deque<CompletableFuture<Void>> started = new ArrayDeque<>();
-        int allowed = callLimit();
-        while (calling < allowed && !waitingToCall.isEmpty()) {
+        while (!waitingToCall.isEmpty() && mayStart()) {
             calling++;
+            limitedCalling++;
             started.add(waitingToCall.poll());
         }
         return started;

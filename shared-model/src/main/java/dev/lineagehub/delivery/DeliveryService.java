@@ -42,6 +42,8 @@ public final class DeliveryService<T> {
         if (adaptive) {
             ConcurrencyLimit limit = new ConcurrencyLimit(System::nanoTime);
             runtime.budget().adaptTo(limit);
+            runtime.timer().scheduleWithFixedDelay(runtime.budget()::releaseSlowCalls, DeliveryBudget.SLOW_CALL_SWEEP_MILLIS,
+                    DeliveryBudget.SLOW_CALL_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
             health.onChange(state -> {
                 if (state == SinkHealth.State.UP) {
                     limit.recovered();

@@ -117,7 +117,7 @@ public final class DeliveryTask<T> implements AutoCloseable {
         CompletableFuture.anyOf(turn, closing).thenRunAsync(() -> {
             if (state != State.OPEN) {
                 if (!service.budget().cancelTurn(turn)) {
-                    service.budget().callEnded();
+                    service.budget().turnUnused();
                 }
                 abandon(item);
             } else {
@@ -133,8 +133,7 @@ public final class DeliveryTask<T> implements AutoCloseable {
             item.startNanos = System.nanoTime();
             item.acknowledgementsSeen = service.health().acknowledgements();
         }
-        int inFlightAtStart = service.budget().calling();
-        long callStart = System.nanoTime();
+        DeliveryBudget.Call budgetCall = service.budget().callStarted();
         CompletionStage<Void> call;
         try {
             call = service.sink().deliver(item.item);
@@ -143,7 +142,7 @@ public final class DeliveryTask<T> implements AutoCloseable {
             call = CompletableFuture.failedFuture(e);
         }
         call.whenCompleteAsync((ignored, error) -> {
-            callEnded(System.nanoTime() - callStart, inFlightAtStart, unwrap(error));
+            callEnded(budgetCall, unwrap(error));
             try {
                 outcome(item, error);
             } finally {
@@ -153,15 +152,16 @@ public final class DeliveryTask<T> implements AutoCloseable {
     }
 
     /** What the call tells about the sink's load: an answer and its latency, overload, or nothing (down, or not the sink). */
-    private void callEnded(long latencyNanos, int inFlightAtStart, Throwable error) {
+    private void callEnded(DeliveryBudget.Call call, Throwable error) {
         if (error == null || error instanceof PermanentDeliveryException) {
-            service.callLatency().record(latencyNanos, TimeUnit.NANOSECONDS);
-            service.budget().callAnswered(latencyNanos, inFlightAtStart);
+            long latency = System.nanoTime() - call.startNanos();
+            service.callLatency().record(latency, TimeUnit.NANOSECONDS);
+            service.budget().callAnswered(call, latency);
         } else if (error instanceof RetryableDeliveryException retryable && retryable.overload()
                 && service.health().state() == SinkHealth.State.UP) {
-            service.budget().callOverloaded();
+            service.budget().callOverloaded(call);
         } else {
-            service.budget().callEnded();
+            service.budget().callEnded(call);
         }
     }
 

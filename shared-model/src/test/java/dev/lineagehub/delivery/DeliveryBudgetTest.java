@@ -27,7 +27,7 @@ class DeliveryBudgetTest {
         assertThat(first).isDone();
         assertThat(second).isDone();
         assertThat(third).isNotDone();
-        budget.callEnded();
+        budget.turnUnused();
         assertThat(third).isDone();
     }
 
@@ -40,9 +40,9 @@ class DeliveryBudgetTest {
         assertThat(waiting).as("a partition added slots").isDone();
         budget.resize(-2);
         CompletableFuture<Void> later = budget.turnToCall();
-        budget.callEnded();
+        budget.turnUnused();
         assertThat(later).as("no slots left: the ended call does not hand over").isNotDone();
-        budget.callEnded();
+        budget.turnUnused();
         budget.resize(1);
         assertThat(later).isDone();
     }
@@ -55,6 +55,7 @@ class DeliveryBudgetTest {
         budget.adaptTo(limit);
         assertThat(budget.callLimit()).isEqualTo(1);
         CompletableFuture<Void> first = budget.turnToCall();
+        DeliveryBudget.Call call = budget.callStarted();
         CompletableFuture<Void> second = budget.turnToCall();
         assertThat(first).isDone();
         assertThat(second).as("beyond the adaptive limit").isNotDone();
@@ -62,12 +63,33 @@ class DeliveryBudgetTest {
         for (int i = 0; i < 2 * ConcurrencyLimit.SLOW_START_WINDOW - 1; i++) {
             limit.answered(5_000_000, 1);
         }
-        budget.callAnswered(5_000_000, 1);
+        budget.callAnswered(call, 5_000_000);
         assertThat(budget.callLimit()).isEqualTo(2);
         assertThat(second).as("the grown limit starts the waiting call").isDone();
         assertThat(budget.calling()).isEqualTo(1);
         budget.resize(-7);
         assertThat(budget.callLimit()).as("never above the capacity").isEqualTo(1);
+    }
+
+    @Test
+    void aCallFarSlowerThanTheSinkUsuallyIsStopsHoldingTheAdaptiveLimit() throws InterruptedException {
+        budget.resize(2);
+        budget.adaptTo(new ConcurrencyLimit(System::nanoTime));
+        assertThat(budget.turnToCall()).isDone();
+        DeliveryBudget.Call huge = budget.callStarted();
+        CompletableFuture<Void> next = budget.turnToCall();
+        budget.releaseSlowCalls();
+        assertThat(next).as("the limit is 1 and the call is young").isNotDone();
+        Thread.sleep(DeliveryBudget.SLOW_CALL_MIN_MILLIS + 100);
+        budget.releaseSlowCalls();
+        assertThat(next).as("the slow call no longer counts against the limit").isDone();
+        assertThat(budget.calling()).isEqualTo(2);
+        CompletableFuture<Void> third = budget.turnToCall();
+        assertThat(third).as("the capacity still bounds all calls, slow ones included").isNotDone();
+        budget.callEnded(huge);
+        assertThat(third).as("the slow call's end frees a capacity slot; the limit of 1 is still taken").isNotDone();
+        budget.turnUnused();
+        assertThat(third).isDone();
     }
 
     @Test
