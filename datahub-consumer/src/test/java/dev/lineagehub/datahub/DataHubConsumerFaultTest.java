@@ -88,6 +88,23 @@ class DataHubConsumerFaultTest {
     }
 
     @Test
+    void aGmsAtItsCapacityIsNotFloodedIntoTimeoutsAndResentRunEvents(TestKafka kafka) throws Exception {
+        // GMS with a CPU limit: 200 proposals/s on 2 cores, 10 ms each unloaded; a 1 s timeout shows any queue.
+        gms.capacity(200, 2);
+        String topic = kafka.newTopic("openlineage-events", 4);
+        List<UUID> runs = publish(kafka, topic, 60);
+        ConsumerRuntime consumer = start(kafka, topic, Map.of("DATAHUB_REQUEST_TIMEOUT_MS", "1000"));
+
+        Await.until(Duration.ofSeconds(90), () -> runEvents(gms.accepted()).size() == 180,
+                () -> runEvents(gms.accepted()).size() + " of 180 run events at GMS's capacity");
+        assertThat(runEvents(gms.accepted())).isEqualTo(expected(runs));
+        assertThat(consumer.registry().get("lineagehub.datahub.retries").counter().count()).as("timeouts or other retries").isZero();
+        long runEventProposals = gms.accepted().stream().filter(p -> p.aspectName().equals("dataProcessInstanceRunEvent")).count();
+        assertThat(runEventProposals).as("no run event sent twice (each would be another point in the run's history)").isEqualTo(180);
+        assertThat(orderViolations(gms.accepted())).isZero();
+    }
+
+    @Test
     void hostileRecordsAreDeadLetteredWhileEverythingElseFlows(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 2, Map.of("max.message.bytes", "3000000"));
         gms.refuseProposalsFor("always_500", 500);
