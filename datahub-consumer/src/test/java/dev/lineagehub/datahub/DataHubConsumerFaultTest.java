@@ -121,7 +121,7 @@ class DataHubConsumerFaultTest {
         runs.addAll(publish(kafka, topic, 20));
 
         List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(topic + "-datahub-dlq", 3, Duration.ofSeconds(90));
-        assertThat(dead).extracting(r -> header(r, DeadLetters.HEADER_REASON) + " " + job(r)).containsExactlyInAnyOrder(
+        assertThat(dead).extracting(r -> TestKafka.header(r, DeadLetters.HEADER_REASON) + " " + job(r)).containsExactlyInAnyOrder(
                 "PROCESSING_ERROR dag.load(orders", PermanentDeliveryException.SINK_POISON + " dag.poison",
                 DeadLetters.RECORD_TOO_LARGE + " -");
         Await.until(Duration.ofSeconds(60), () -> runEvents(gms.accepted()).containsAll(expected(runs)),
@@ -218,9 +218,5 @@ class DataHubConsumerFaultTest {
         watcher.setDaemon(true);
         watcher.start();
         return watcher;
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 }

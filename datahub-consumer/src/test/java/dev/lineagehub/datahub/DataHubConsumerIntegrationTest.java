@@ -125,9 +125,9 @@ class DataHubConsumerIntegrationTest {
         List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(topic + "-datahub-dlq", 1, Duration.ofSeconds(60));
         assertThat(dead).hasSize(1);
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).contains(refused.toString());
-        assertThat(header(dead.get(0), DeadLetters.HEADER_REASON)).isEqualTo("SINK_REJECTED");
-        assertThat(header(dead.get(0), DeadLetters.HEADER_SINK_STATUS)).startsWith("HTTP 422").contains("refused by the test");
-        assertThat(header(dead.get(0), DeadLetters.HEADER_CONSUMER)).isEqualTo("datahub");
+        assertThat(TestKafka.header(dead.get(0), DeadLetters.HEADER_REASON)).isEqualTo("SINK_REJECTED");
+        assertThat(TestKafka.header(dead.get(0), DeadLetters.HEADER_SINK_STATUS)).startsWith("HTTP 422").contains("refused by the test");
+        assertThat(TestKafka.header(dead.get(0), DeadLetters.HEADER_CONSUMER)).isEqualTo("datahub");
         Await.until(Duration.ofSeconds(30), () -> runEventStatuses(gms.accepted(), fine).size() == 1, () -> "the good run delivered");
         assertThat(runEventStatuses(gms.accepted(), refused)).as("nothing of the refused run after its dataset").isEmpty();
     }
@@ -200,9 +200,5 @@ class DataHubConsumerIntegrationTest {
                         .contains(urn.asText()));
             }
         }
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lineagehub.delivery.DeadLetters;
 import dev.lineagehub.delivery.PermanentDeliveryException;
 import dev.lineagehub.runtime.ConsumerRuntime;
+import dev.lineagehub.testing.AdminPort;
 import dev.lineagehub.testing.Await;
 import dev.lineagehub.testing.RealKafka;
 import dev.lineagehub.testing.SampleEvents;
@@ -21,10 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +71,7 @@ class LineageConsumerFaultTest {
         assertThat(rebalanced).as("no member evicted during a 16 s outage with max.poll.interval.ms 5 s").isFalse();
         assertThat(refusedDuringOutage).as("one probe per instance at most each second, not a retry loop per record")
                 .isLessThanOrEqualTo(2 * 14);
-        assertThat(ready(first)).as("a down sink is not a stalled partition").isEqualTo(200);
+        assertThat(AdminPort.health(first, "ready")).as("a down sink is not a stalled partition").isEqualTo(200);
         assertThat(marquez.received()).isEmpty();
 
         marquez.recover();
@@ -107,7 +104,7 @@ class LineageConsumerFaultTest {
         AtomicBoolean rebalanced = watchForRebalance(first, second);
         Thread.sleep(12_000);
         assertThat(rebalanced).as("no member evicted while Marquez hangs, max.poll.interval.ms 5 s").isFalse();
-        assertThat(ready(first)).as("a hung sink is not a stalled partition").isEqualTo(200);
+        assertThat(AdminPort.health(first, "ready")).as("a hung sink is not a stalled partition").isEqualTo(200);
         marquez.endHang();
 
         Await.until(Duration.ofSeconds(60), () -> RunCorpus.distinct(marquez.received()).size() == 300,
@@ -130,14 +127,14 @@ class LineageConsumerFaultTest {
 
         Await.until(Duration.ofSeconds(30), () -> RunCorpus.distinct(marquez.received()).containsAll(RunCorpus.expected(runs)),
                 () -> "everything but the stuck event delivered");
-        Await.until(Duration.ofSeconds(15), () -> ready(consumer) == 503, () -> "readiness failing for the stalled partition");
+        Await.until(Duration.ofSeconds(15), () -> AdminPort.health(consumer, "ready") == 503, () -> "readiness failing for the stalled partition");
         // The metric is refreshed with the broker check, every 5 s.
         Await.until(Duration.ofSeconds(15), () -> stalledPartitions(consumer).contains(1.0), () -> "partition_stalled 1");
         assertThat(stalledPartitions(consumer)).as("partition_stalled, one per partition").containsExactlyInAnyOrder(0.0, 1.0);
         assertThat(consumer.registry().get("lineagehub.lineage.sink_up").gauge().value()).as("the sink is up").isEqualTo(1.0);
 
         marquez.unstick();
-        Await.until(Duration.ofSeconds(15), () -> ready(consumer) == 200, () -> "ready again once the partition moves");
+        Await.until(Duration.ofSeconds(15), () -> AdminPort.health(consumer, "ready") == 200, () -> "ready again once the partition moves");
         Await.until(Duration.ofSeconds(15), () -> !stalledPartitions(consumer).contains(1.0), () -> "partition_stalled back to 0");
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), topic) == 0, () -> "all committed");
     }
@@ -163,15 +160,15 @@ class LineageConsumerFaultTest {
         runs.addAll(RunCorpus.publish(kafka, topic, 20));
 
         List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(topic + "-lineage-dlq", 3, Duration.ofSeconds(90));
-        assertThat(dead).extracting(r -> header(r, DeadLetters.HEADER_REASON) + " " + (r.headers().lastHeader(
-                        DeadLetters.HEADER_ORIGINAL_REASON) == null ? "" : header(r, DeadLetters.HEADER_ORIGINAL_REASON)))
+        assertThat(dead).extracting(r -> TestKafka.header(r, DeadLetters.HEADER_REASON) + " " + (r.headers().lastHeader(
+                        DeadLetters.HEADER_ORIGINAL_REASON) == null ? "" : TestKafka.header(r, DeadLetters.HEADER_ORIGINAL_REASON)))
                 .containsExactlyInAnyOrder(PermanentDeliveryException.SINK_POISON + " ", DeadLetters.RECORD_TOO_LARGE + " NOT_JSON",
                         DeadLetters.RECORD_TOO_LARGE + " NOT_JSON");
         Await.until(Duration.ofSeconds(60), () -> RunCorpus.distinct(marquez.received()).containsAll(RunCorpus.expected(runs)),
                 () -> "every healthy event delivered");
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), topic) == 0, () -> "all committed");
         assertThat(consumer.state()).isEqualTo(KafkaStreams.State.RUNNING);
-        assertThat(ready(consumer)).isEqualTo(200);
+        assertThat(AdminPort.health(consumer, "ready")).isEqualTo(200);
     }
 
     @Test
@@ -231,19 +228,5 @@ class LineageConsumerFaultTest {
         watcher.setDaemon(true);
         watcher.start();
         return rebalanced;
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
-
-    private static int ready(ConsumerRuntime consumer) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + consumer.adminPort() + "/health/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode();
-        } catch (Exception e) {
-            throw new IllegalStateException("admin port not answering", e);
-        }
     }
 }

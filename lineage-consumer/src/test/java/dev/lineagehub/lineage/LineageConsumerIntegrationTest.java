@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.delivery.DeadLetters;
 import dev.lineagehub.runtime.ConsumerRuntime;
+import dev.lineagehub.testing.AdminPort;
 import dev.lineagehub.testing.Await;
 import dev.lineagehub.testing.RealKafka;
 import dev.lineagehub.testing.SampleEvents;
@@ -19,10 +20,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -129,14 +126,14 @@ class LineageConsumerIntegrationTest {
         assertThat(dead).hasSize(5);
         Map<String, String> byValue = dead.stream().collect(Collectors.toMap(
                 r -> new String(r.value(), StandardCharsets.UTF_8),
-                r -> header(r, DeadLetters.HEADER_REASON) + (r.headers().lastHeader(DeadLetters.HEADER_SINK_STATUS) == null
-                        ? "" : ":" + header(r, DeadLetters.HEADER_SINK_STATUS).substring(0, 8))));
+                r -> TestKafka.header(r, DeadLetters.HEADER_REASON) + (r.headers().lastHeader(DeadLetters.HEADER_SINK_STATUS) == null
+                        ? "" : ":" + TestKafka.header(r, DeadLetters.HEADER_SINK_STATUS).substring(0, 8))));
         assertThat(byValue).isEqualTo(reasons);
         for (ConsumerRecord<byte[], byte[]> record : dead) {
-            assertThat(header(record, "__streams.errors.topic")).isEqualTo(topic);
-            assertThat(header(record, "__streams.errors.offset")).isNotBlank();
-            assertThat(header(record, "__streams.errors.message")).isNotBlank();
-            assertThat(header(record, DeadLetters.HEADER_CONSUMER)).isEqualTo("lineage");
+            assertThat(TestKafka.header(record, "__streams.errors.topic")).isEqualTo(topic);
+            assertThat(TestKafka.header(record, "__streams.errors.offset")).isNotBlank();
+            assertThat(TestKafka.header(record, "__streams.errors.message")).isNotBlank();
+            assertThat(TestKafka.header(record, DeadLetters.HEADER_CONSUMER)).isEqualTo("lineage");
         }
         Await.until(Duration.ofSeconds(30), () -> marquez.received().size() == 1, () -> "the valid event delivered");
         awaitCommitted(kafka, consumer, topic);
@@ -155,7 +152,7 @@ class LineageConsumerIntegrationTest {
 
         assertThat(marquez.received()).isEmpty();
         assertThat(kafka.lag(applicationId(consumer), topic)).as("no progress while Marquez is down").isEqualTo(90);
-        assertThat(health(consumer, "/health/live")).as("a sink outage never fails liveness").isEqualTo(200);
+        assertThat(AdminPort.health(consumer, "live")).as("a sink outage never fails liveness").isEqualTo(200);
         marquez.recover();
 
         Await.until(Duration.ofSeconds(60), () -> marquez.received().size() >= 90,
@@ -163,7 +160,7 @@ class LineageConsumerIntegrationTest {
         assertEveryRunInLifecycleOrder(runs, marquez.received());
         assertThat(kafka.read(topic + "-lineage-dlq", 1, Duration.ofSeconds(1))).isEmpty();
         awaitCommitted(kafka, consumer, topic);
-        assertThat(scrape(consumer)).containsPattern("lineagehub_lineage_retries_total(\\{[^}]*})? [1-9]");
+        assertThat(AdminPort.metrics(consumer)).containsPattern("lineagehub_lineage_retries_total(\\{[^}]*})? [1-9]");
     }
 
     @Test
@@ -179,15 +176,15 @@ class LineageConsumerIntegrationTest {
         Await.until(Duration.ofSeconds(60), () -> marquez.received().size() == 6, () -> "all events delivered");
         awaitCommitted(kafka, consumer, topic);
 
-        String metrics = scrape(consumer);
+        String metrics = AdminPort.metrics(consumer);
         assertThat(metrics).containsPattern("lineagehub_lineage_delivered_total(\\{[^}]*})? 6\\.0")
                 .containsPattern("lineagehub_lineage_dead_lettered_total\\{reason=\"NOT_JSON\"} 1\\.0")
                 .containsPattern("lineagehub_lineage_retries_total(\\{[^}]*})? [1-9]")
                 .contains("lineagehub_lineage_delivery_seconds_bucket")
                 .contains("kafka_consumer_fetch_manager_records_lag")
                 .contains("jvm_memory_used_bytes");
-        assertThat(health(consumer, "/health/ready")).isEqualTo(200);
-        assertThat(health(consumer, "/health/live")).isEqualTo(200);
+        assertThat(AdminPort.health(consumer, "ready")).isEqualTo(200);
+        assertThat(AdminPort.health(consumer, "live")).isEqualTo(200);
         consumer.close();
         assertThat(consumer.state()).isEqualTo(org.apache.kafka.streams.KafkaStreams.State.NOT_RUNNING);
     }
@@ -227,22 +224,5 @@ class LineageConsumerIntegrationTest {
 
     private static String json(Object event) {
         return new String(SampleEvents.json(event), StandardCharsets.UTF_8);
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
-
-    private static String scrape(ConsumerRuntime consumer) throws Exception {
-        return get(consumer, "/metrics").body();
-    }
-
-    private static int health(ConsumerRuntime consumer, String path) throws Exception {
-        return get(consumer, path).statusCode();
-    }
-
-    private static HttpResponse<String> get(ConsumerRuntime consumer, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + consumer.adminPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

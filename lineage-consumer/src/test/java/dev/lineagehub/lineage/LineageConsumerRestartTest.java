@@ -3,6 +3,7 @@ package dev.lineagehub.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.runtime.ConsumerRuntime;
+import dev.lineagehub.testing.AdminPort;
 import dev.lineagehub.testing.Await;
 import dev.lineagehub.testing.BrokerProcess;
 import dev.lineagehub.testing.ConsumerProcess;
@@ -16,10 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,9 +71,9 @@ class LineageConsumerRestartTest {
 
         broker.kill();
         long killedAt = System.nanoTime();
-        Await.until(Duration.ofSeconds(20), () -> health(first, "ready") == 503 && health(second, "ready") == 503,
+        Await.until(Duration.ofSeconds(20), () -> AdminPort.health(first, "ready") == 503 && AdminPort.health(second, "ready") == 503,
                 () -> "readiness failing while the broker is unreachable");
-        assertThat(health(first, "live")).as("an unreachable broker is not a reason to restart the pod").isEqualTo(200);
+        assertThat(AdminPort.health(first, "live")).as("an unreachable broker is not a reason to restart the pod").isEqualTo(200);
         Thread.sleep(Math.max(0, Duration.ofSeconds(30).toMillis() - Duration.ofNanos(System.nanoTime() - killedAt).toMillis()));
         broker.restart();
         runs.addAll(RunCorpus.publish(kafka, topic, 100));
@@ -87,7 +84,7 @@ class LineageConsumerRestartTest {
         assertThat(RunCorpus.firstArrivalOrderViolations(marquez.received())).isZero();
         assertThat(RunCorpus.finalStateViolations(marquez.received())).isZero();
         assertThat(kafka.read(topic + "-lineage-dlq", 1, Duration.ofSeconds(1))).as("nothing dead-lettered").isEmpty();
-        Await.until(Duration.ofSeconds(30), () -> health(first, "ready") == 200 && health(second, "ready") == 200,
+        Await.until(Duration.ofSeconds(30), () -> AdminPort.health(first, "ready") == 200 && AdminPort.health(second, "ready") == 200,
                 () -> "ready again");
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(first.applicationId(), topic) == 0, () -> "all committed");
     }
@@ -141,15 +138,5 @@ class LineageConsumerRestartTest {
         ConsumerProcess process = ConsumerProcess.start(LineageConsumer.class, env, "256m");
         running.add(process);
         return process;
-    }
-
-    private static int health(ConsumerRuntime consumer, String probe) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + consumer.adminPort() + "/health/" + probe)).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

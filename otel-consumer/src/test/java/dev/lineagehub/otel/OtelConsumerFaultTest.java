@@ -104,7 +104,7 @@ class OtelConsumerFaultTest {
 
         Await.until(Duration.ofSeconds(60), () -> spans() == 100 * SPANS_PER_RECORD, () -> spans() + " spans stored");
         List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(topic + "-otel-dlq", 3, Duration.ofSeconds(30));
-        assertThat(dead).extracting(r -> header(r, DeadLetters.HEADER_REASON))
+        assertThat(dead).extracting(r -> TestKafka.header(r, DeadLetters.HEADER_REASON))
                 .containsExactlyInAnyOrder("UNDECODABLE", DeadLetters.RECORD_TOO_LARGE, "UNDECODABLE");
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), topic) == 0, () -> "all committed");
         assertThat(clickhouse.query("SELECT uniqExact(SpanId) FROM otel.otel_traces")).isEqualTo(String.valueOf(100 * SPANS_PER_RECORD));
@@ -134,8 +134,4 @@ class OtelConsumerFaultTest {
         return consumer;
     }
 
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
 }

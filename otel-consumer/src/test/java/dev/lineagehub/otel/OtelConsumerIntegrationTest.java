@@ -174,13 +174,8 @@ class OtelConsumerIntegrationTest {
 
     /** Reason and source of a dead letter, from its headers. */
     private static String describeDeadLetter(ConsumerRecord<byte[], byte[]> record) {
-        return header(record, DeadLetters.HEADER_REASON) + " " + header(record, "__streams.errors.topic") + "-"
-                + header(record, "__streams.errors.partition") + "@" + header(record, "__streams.errors.offset");
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        return TestKafka.header(record, DeadLetters.HEADER_REASON) + " " + TestKafka.header(record, "__streams.errors.topic") + "-"
+                + TestKafka.header(record, "__streams.errors.partition") + "@" + TestKafka.header(record, "__streams.errors.offset");
     }
 
     private long count(String table) {

@@ -31,7 +31,7 @@ public final class SinkHealth {
     static final int FAILURES_TO_DOWN = 3;
     static final Duration MAX_PROBE_INTERVAL = Duration.ofSeconds(1);
     /** A probe the sink leaves unanswered this long failed: a hung probe must not keep the sink DOWN. */
-    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(SinkHealth.class);
 
     private final String sinkName;

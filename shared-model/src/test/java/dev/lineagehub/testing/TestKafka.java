@@ -136,6 +136,12 @@ public final class TestKafka implements AutoCloseable {
         }
     }
 
+    /** A header of a record read back, e.g. a dead letter's reason; null when the record has none. */
+    public static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Sum over partitions of (end offset - committed offset) for a consumer group. */
     public long lag(String groupId, String topic) {
         try {

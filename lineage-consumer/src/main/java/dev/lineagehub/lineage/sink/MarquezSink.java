@@ -5,6 +5,7 @@ import dev.lineagehub.delivery.HttpFailures;
 import dev.lineagehub.delivery.PermanentDeliveryException;
 import dev.lineagehub.delivery.RetryableDeliveryException;
 import dev.lineagehub.delivery.Sink;
+import dev.lineagehub.delivery.SinkHealth;
 import dev.lineagehub.lineage.config.MarquezSettings;
 import dev.lineagehub.openlineage.OpenLineageEvent;
 
@@ -38,8 +39,6 @@ import java.util.zip.GZIPOutputStream;
 public final class MarquezSink implements Sink<OpenLineageEvent>, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** A listing of one namespace is quick even on a busy Marquez; a hung one should not hold the probe long. */
-    private static final long PROBE_TIMEOUT_MILLIS = 10_000;
 
     private final WebClient client;
     private final String endpoint;
@@ -105,7 +104,9 @@ public final class MarquezSink implements Sink<OpenLineageEvent>, AutoCloseable 
                 .remove("Content-Type").remove("Content-Encoding");
         client.getAbs(probeEndpoint)
                 .putHeaders(probeHeaders)
-                .timeout(Math.min(timeoutMillis, PROBE_TIMEOUT_MILLIS))
+                // Ended by the client too, not only abandoned by SinkHealth: a hung Marquez must not hold a
+                // connection per probe for the whole request timeout.
+                .timeout(Math.min(timeoutMillis, SinkHealth.PROBE_TIMEOUT.toMillis()))
                 .send()
                 .onComplete(response -> {
                     if (response.succeeded() && response.result().statusCode() / 100 == 2) {
