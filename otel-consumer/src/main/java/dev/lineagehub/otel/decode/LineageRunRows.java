@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -42,7 +41,7 @@ public final class LineageRunRows {
         }
         JsonNode facets = tree.path("run").path("facets");
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("EventTime", Timestamp.from(event.eventTime()));
+        row.put("EventTime", event.eventTime()); // an Instant: epoch time, see EpochTime
         row.put("EventType", event.eventType().orElse(""));
         row.put("RunId", event.runId().orElse(""));
         row.put("JobNamespace", event.namespace());

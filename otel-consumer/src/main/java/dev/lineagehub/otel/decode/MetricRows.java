@@ -13,8 +13,6 @@ import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 
 import com.google.protobuf.ByteString;
 
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -147,14 +145,14 @@ public final class MetricRows {
         row.put("MetricDescription", metric.getDescription());
         row.put("MetricUnit", metric.getUnit());
         row.put("Attributes", SpanRows.attributes(attributes));
-        row.put("StartTimeUnix", timestamp(startNanos));
-        row.put("TimeUnix", timestamp(timeNanos));
+        row.put("StartTimeUnix", EpochTime.of(startNanos));
+        row.put("TimeUnix", EpochTime.of(timeNanos));
         return row;
     }
 
     private static void exemplars(Map<String, Object> row, List<Exemplar> exemplars) {
         row.put("Exemplars.FilteredAttributes", exemplars.stream().map(e -> SpanRows.attributes(e.getFilteredAttributesList())).toList());
-        row.put("Exemplars.TimeUnix", exemplars.stream().map(e -> timestamp(e.getTimeUnixNano())).toList());
+        row.put("Exemplars.TimeUnix", exemplars.stream().map(e -> EpochTime.of(e.getTimeUnixNano())).toList());
         row.put("Exemplars.Value", exemplars.stream().map(e -> e.hasAsInt() ? (double) e.getAsInt() : e.getAsDouble()).toList());
         row.put("Exemplars.SpanId", exemplars.stream().map(e -> hex(e.getSpanId())).toList());
         row.put("Exemplars.TraceId", exemplars.stream().map(e -> hex(e.getTraceId())).toList());
@@ -162,10 +160,6 @@ public final class MetricRows {
 
     private static double value(NumberDataPoint p) {
         return p.hasAsInt() ? (double) p.getAsInt() : p.getAsDouble();
-    }
-
-    static Timestamp timestamp(long epochNanos) {
-        return Timestamp.from(Instant.ofEpochSecond(0, epochNanos));
     }
 
     private static String hex(ByteString id) {

@@ -1,13 +1,12 @@
 package dev.lineagehub.otel.sink;
 
+import dev.lineagehub.otel.decode.EpochTime;
 import dev.lineagehub.otel.decode.SpanRow;
 import dev.lineagehub.otel.schema.OtelSchema;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.List;
 
 /** Batch inserts into {@code otel_traces} through clickhouse-jdbc, one deduplication token per batch. */
@@ -35,7 +34,7 @@ public final class SpanTable {
         try (PreparedStatement insert = connection.prepareStatement(sql)) {
             for (SpanRow row : rows) {
                 int c = 1;
-                insert.setTimestamp(c++, timestamp(row.timestampNanos()));
+                insert.setObject(c++, EpochTime.of(row.timestampNanos()));
                 insert.setString(c++, row.traceId());
                 insert.setString(c++, row.spanId());
                 insert.setString(c++, row.parentSpanId());
@@ -50,7 +49,7 @@ public final class SpanTable {
                 insert.setLong(c++, row.durationNanos());
                 insert.setString(c++, row.statusCode());
                 insert.setString(c++, row.statusMessage());
-                insert.setObject(c++, row.events().stream().map(e -> timestamp(e.timestampNanos())).toList());
+                insert.setObject(c++, row.events().stream().map(e -> EpochTime.of(e.timestampNanos())).toList());
                 insert.setObject(c++, row.events().stream().map(SpanRow.Event::name).toList());
                 insert.setObject(c++, row.events().stream().map(SpanRow.Event::attributes).toList());
                 insert.setObject(c++, row.links().stream().map(SpanRow.Link::traceId).toList());
@@ -61,9 +60,5 @@ public final class SpanTable {
             }
             insert.executeBatch();
         }
-    }
-
-    private static Timestamp timestamp(long epochNanos) {
-        return Timestamp.from(Instant.ofEpochSecond(0, epochNanos));
     }
 }
