@@ -33,7 +33,7 @@ public final class MetricRows {
     public static List<TableRow> of(ExportMetricsServiceRequest request) {
         List<TableRow> rows = new ArrayList<>();
         for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
-            Map<String, String> resource = SpanRows.attributes(resourceMetrics.getResource().getAttributesList());
+            Map<String, String> resource = AttributeValues.of(resourceMetrics.getResource().getAttributesList());
             for (ScopeMetrics scopeMetrics : resourceMetrics.getScopeMetricsList()) {
                 for (Metric metric : scopeMetrics.getMetricsList()) {
                     addRows(rows, resource, resourceMetrics.getSchemaUrl(), scopeMetrics, metric);
@@ -137,21 +137,21 @@ public final class MetricRows {
         row.put("ResourceSchemaUrl", resourceSchemaUrl);
         row.put("ScopeName", scope.getName());
         row.put("ScopeVersion", scope.getVersion());
-        row.put("ScopeAttributes", SpanRows.attributes(scope.getAttributesList()));
+        row.put("ScopeAttributes", AttributeValues.of(scope.getAttributesList()));
         row.put("ScopeDroppedAttrCount", scope.getDroppedAttributesCount());
         row.put("ScopeSchemaUrl", scopeMetrics.getSchemaUrl());
         row.put("ServiceName", resource.getOrDefault("service.name", ""));
         row.put("MetricName", metric.getName());
         row.put("MetricDescription", metric.getDescription());
         row.put("MetricUnit", metric.getUnit());
-        row.put("Attributes", SpanRows.attributes(attributes));
+        row.put("Attributes", AttributeValues.of(attributes));
         row.put("StartTimeUnix", EpochTime.of(startNanos));
         row.put("TimeUnix", EpochTime.of(timeNanos));
         return row;
     }
 
     private static void exemplars(Map<String, Object> row, List<Exemplar> exemplars) {
-        row.put("Exemplars.FilteredAttributes", exemplars.stream().map(e -> SpanRows.attributes(e.getFilteredAttributesList())).toList());
+        row.put("Exemplars.FilteredAttributes", exemplars.stream().map(e -> AttributeValues.of(e.getFilteredAttributesList())).toList());
         row.put("Exemplars.TimeUnix", exemplars.stream().map(e -> EpochTime.of(e.getTimeUnixNano())).toList());
         row.put("Exemplars.Value", exemplars.stream().map(e -> e.hasAsInt() ? (double) e.getAsInt() : e.getAsDouble()).toList());
         row.put("Exemplars.SpanId", exemplars.stream().map(e -> hex(e.getSpanId())).toList());
