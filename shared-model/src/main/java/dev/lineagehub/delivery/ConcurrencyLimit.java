@@ -19,8 +19,8 @@ import java.util.function.LongSupplier;
  *   <li><b>Each window</b> of calls started after the limit last changed (once past the first growth, at
  *       least one unloaded latency after, for sinks whose queue takes that long to adjust) (as many as the limit, at least {@value #MIN_WINDOW}, or
  *       twice the limit, at least {@value #SLOW_START_WINDOW}, while it still grows by half) compares its
- *       median latency with the unloaded one. Above {@link #TOLERANCE} times it, calls are queueing at
- *       the sink: the limit shrinks in proportion. Otherwise, if the window used the whole limit, it
+ *       median latency with the unloaded one. Above {@link #TOLERANCE} times it (and more than
+ *       {@link #NOISE_FLOOR} above it), calls are queueing at the sink: the limit shrinks in proportion. Otherwise, if the window used the whole limit, it
  *       grows: by half until the first sign of queueing (so it overshoots the sink's capacity by half at
  *       most), then by one.</li>
  *   <li><b>Overload</b> (a timeout, 408, 429, 503, 504 while the sink is up) halves the limit, at most
@@ -34,6 +34,13 @@ public final class ConcurrencyLimit {
 
     /** A window whose median latency is at most this multiple of the unloaded latency saw no queueing. */
     static final double TOLERANCE = 1.3;
+    /**
+     * Nor did a window whose median is less than this above the unloaded latency, whatever the ratio: a
+     * few milliseconds are what the client's own host adds when busy (GC pauses, an event loop with
+     * other work, the scheduler's time slices), not a queue at the sink. Without it a 5 ms sink's limit
+     * follows the client's CPU load instead of the sink's.
+     */
+    static final Duration NOISE_FLOOR = Duration.ofMillis(5);
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(30);
     static final int MIN_WINDOW = 16;
     /** Smaller windows while the limit still grows by half: a wrong step is undone by the next window. */
@@ -151,7 +158,7 @@ public final class ConcurrencyLimit {
 
     private void adjust(long median) {
         double ratio = (double) median / unloadedNanos;
-        if (ratio > TOLERANCE) {
+        if (ratio > TOLERANCE && median - unloadedNanos > NOISE_FLOOR.toNanos()) {
             limit = Math.max(1, Math.min(limit, maximum) * Math.max(0.5, TOLERANCE / ratio));
             slowStart = false;
         } else if (windowMaxInFlight >= (int) Math.min(limit, maximum)) {

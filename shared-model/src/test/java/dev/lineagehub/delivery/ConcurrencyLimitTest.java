@@ -133,4 +133,27 @@ class ConcurrencyLimitTest {
         }
         assertThat(limit.current()).isEqualTo(32);
     }
+
+    @Test
+    void aFewMillisecondsMoreThanUnloadedAreTheClientsOwnLoadNotQueueing() {
+        limit.maximum(128);
+        runAgainst(1_000, 5, 20);
+        // A 5 ms sink with room to spare, answering 3 ms later once the client's busy host delays its reads.
+        for (int round = 0; round < 500; round++) {
+            int inFlight = limit.current();
+            clock.addAndGet(8 * MS);
+            for (int call = 0; call < inFlight; call++) {
+                limit.answered(8 * MS, inFlight);
+            }
+        }
+        assertThat(limit.current()).isEqualTo(128);
+    }
+
+    @Test
+    void aFastSinkThatQueuesStillBoundsTheLimit() {
+        limit.maximum(128);
+        runAgainst(8, 5, 3_000);
+        // Queueing past the noise floor means more than twice the 8 calls the sink works on at once.
+        assertThat(limit.current()).isBetween(8, 24);
+    }
 }
