@@ -132,6 +132,7 @@ public final class OtelBenchmark {
                 "CLICKHOUSE_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString(),
                 "CLICKHOUSE_SPANS_TOPIC", topic,
                 "CLICKHOUSE_METRICS_TOPIC", "",
+                "CLICKHOUSE_LOGS_TOPIC", "",
                 "CLICKHOUSE_URL", clickhouse.jdbcUrl(),
                 "CLICKHOUSE_BATCH_ROWS", String.valueOf(batchRows),
                 "CLICKHOUSE_ADMIN_PORT", String.valueOf(admin.port())));

@@ -51,6 +51,7 @@ public final class LocalRun {
     static final String LINEAGE_TOPIC = "openlineage-events";
     static final String SPANS_TOPIC = "otlp_spans";
     static final String METRICS_TOPIC = "otlp_metrics";
+    static final String LOGS_TOPIC = "otlp_logs";
     static final int PARTITIONS = 4;
 
     private final Path output;
@@ -122,9 +123,10 @@ public final class LocalRun {
         RealKafka.Broker broker = step("Kafka broker (KRaft)", RealKafka::startEmbedded);
         running.add(0, broker);
         bootstrap = broker.kafka().bootstrapServers();
-        step("topics " + LINEAGE_TOPIC + ", " + SPANS_TOPIC + ", " + METRICS_TOPIC + " (" + PARTITIONS + " partitions each)", () -> {
+        step("topics " + LINEAGE_TOPIC + ", " + SPANS_TOPIC + ", " + METRICS_TOPIC + ", " + LOGS_TOPIC + " (" + PARTITIONS
+                + " partitions each)", () -> {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                admin.createTopics(List.of(LINEAGE_TOPIC, SPANS_TOPIC, METRICS_TOPIC).stream()
+                admin.createTopics(List.of(LINEAGE_TOPIC, SPANS_TOPIC, METRICS_TOPIC, LOGS_TOPIC).stream()
                         .map(topic -> new NewTopic(topic, PARTITIONS, (short) 1)).toList()).all().get(60, TimeUnit.SECONDS);
             }
             return null;
@@ -139,7 +141,7 @@ public final class LocalRun {
         startConsumer("datahub-consumer", new DataHubConsumer(), sinks.datahub(bootstrap), broker, List.of(LINEAGE_TOPIC),
                 sinks.datahubOutput());
         startConsumer("otel-consumer", new OtelConsumer(), sinks.otel(bootstrap), broker,
-                List.of(SPANS_TOPIC, METRICS_TOPIC, LINEAGE_TOPIC), sinks.otelOutput());
+                List.of(SPANS_TOPIC, METRICS_TOPIC, LOGS_TOPIC, LINEAGE_TOPIC), sinks.otelOutput());
     }
 
     private void startConsumer(String name, ConsumerDefinition definition, Map<String, String> settings,
@@ -153,7 +155,7 @@ public final class LocalRun {
 
     private ScheduledExecutorService startTraffic() throws Exception {
         LineageTraffic lineage = new LineageTraffic(bootstrap, LINEAGE_TOPIC);
-        TelemetryTraffic telemetry = new TelemetryTraffic(bootstrap, SPANS_TOPIC, METRICS_TOPIC);
+        TelemetryTraffic telemetry = new TelemetryTraffic(bootstrap, SPANS_TOPIC, METRICS_TOPIC, LOGS_TOPIC);
         running.add(0, lineage);
         running.add(0, telemetry);
         publishMalformed(bootstrap);

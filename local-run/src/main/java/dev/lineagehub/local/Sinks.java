@@ -82,6 +82,7 @@ final class Sinks {
                 () -> clickhouse.query("SELECT count() FROM otel.otel_traces") + " spans, "
                         + clickhouse.query("SELECT (SELECT count() FROM otel.otel_metrics_gauge) + (SELECT count() FROM otel.otel_metrics_sum)"
                         + " + (SELECT count() FROM otel.otel_metrics_histogram)") + " metric points, "
+                        + clickhouse.query("SELECT count() FROM otel.otel_logs") + " log records, "
                         + clickhouse.query("SELECT count() FROM otel.lineage_runs") + " lineage run states");
     }
 

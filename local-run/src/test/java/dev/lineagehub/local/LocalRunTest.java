@@ -55,7 +55,7 @@ class LocalRunTest {
             }
             assertThat(Files.readAllLines(dir.resolve("output/openlineage.ndjson"))).isNotEmpty();
             assertThat(summary).containsPattern("\\(\\d+ events\\)").containsPattern("\\([1-9]\\d* proposals\\)")
-                    .containsPattern("\\([1-9]\\d* spans, [1-9]\\d* metric points, [1-9]\\d* lineage run states\\)");
+                    .containsPattern("\\([1-9]\\d* spans, [1-9]\\d* metric points, [1-9]\\d* log records, [1-9]\\d* lineage run states\\)");
         } finally {
             run.destroyForcibly();
         }

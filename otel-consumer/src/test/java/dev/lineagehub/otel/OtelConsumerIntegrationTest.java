@@ -204,6 +204,7 @@ class OtelConsumerIntegrationTest {
         Map<String, String> env = TestEnv.forConsumer(new OtelConsumer(), kafka, "otel-it-" + topic);
         env.put("CLICKHOUSE_SPANS_TOPIC", topic);
         env.put("CLICKHOUSE_METRICS_TOPIC", "");
+        env.put("CLICKHOUSE_LOGS_TOPIC", "");
         env.put("CLICKHOUSE_URL", clickhouse.jdbcUrl());
         env.put("CLICKHOUSE_KAFKA_COMMIT_INTERVAL_MS", "1000");
         env.put("CLICKHOUSE_BATCH_MAX_MS", "200");

@@ -2,8 +2,15 @@ package dev.lineagehub.local.traffic;
 
 import static dev.lineagehub.local.traffic.SpanRequests.kv;
 
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.logs.v1.SeverityNumber;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.Gauge;
 import io.opentelemetry.proto.metrics.v1.Histogram;
@@ -14,6 +21,7 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.Sum;
 import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.Span;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,8 +34,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Publishes OTLP protobuf export requests the way the OpenTelemetry Collector's Kafka exporter does
- * ({@code otlp_proto}, no key): per cycle one trace of a web service's request, and one metrics request
- * with a gauge, a cumulative sum and a histogram.
+ * ({@code otlp_proto}, no key): per cycle one trace of a web service's request, the request's log line
+ * (correlated with the trace by its ids), and one metrics request with a gauge, a cumulative sum and a histogram.
  */
 public final class TelemetryTraffic implements AutoCloseable {
 
@@ -36,22 +44,40 @@ public final class TelemetryTraffic implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final String spansTopic;
     private final String metricsTopic;
+    private final String logsTopic;
     private long requestsServed;
 
-    public TelemetryTraffic(String bootstrapServers, String spansTopic, String metricsTopic) {
+    public TelemetryTraffic(String bootstrapServers, String spansTopic, String metricsTopic, String logsTopic) {
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer());
         this.spansTopic = spansTopic;
         this.metricsTopic = metricsTopic;
+        this.logsTopic = logsTopic;
     }
 
-    /** Publishes the cycle's trace and metrics; returns the spans published. */
+    /** Publishes the cycle's trace, its log line and metrics; returns the spans published. */
     public int cycle(int trace) {
         long now = System.currentTimeMillis() * 1_000_000L;
-        producer.send(new ProducerRecord<>(spansTopic, SpanRequests.request(trace, SPANS_PER_TRACE, now).toByteArray()));
+        ExportTraceServiceRequest spans = SpanRequests.request(trace, SPANS_PER_TRACE, now);
+        producer.send(new ProducerRecord<>(spansTopic, spans.toByteArray()));
+        producer.send(new ProducerRecord<>(logsTopic, log(spans.getResourceSpans(0).getScopeSpans(0).getSpans(0), now).toByteArray()));
         requestsServed += SPANS_PER_TRACE;
         producer.send(new ProducerRecord<>(metricsTopic, metrics(now).toByteArray()));
         return SPANS_PER_TRACE;
+    }
+
+    /** The server span's access log line, with its trace and span ids as the OpenTelemetry log bridge sets them. */
+    private static ExportLogsServiceRequest log(Span server, long nowNanos) {
+        return ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
+                .setResource(Resource.newBuilder().addAttributes(kv("service.name", "orders")))
+                .addScopeLogs(ScopeLogs.newBuilder()
+                        .setScope(InstrumentationScope.newBuilder().setName("org.example.orders.AccessLog"))
+                        .addLogRecords(LogRecord.newBuilder().setTimeUnixNano(nowNanos).setObservedTimeUnixNano(nowNanos)
+                                .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_INFO).setSeverityText("INFO")
+                                .setBody(AnyValue.newBuilder().setStringValue(server.getName() + " served"))
+                                .setTraceId(server.getTraceId()).setSpanId(server.getSpanId()).setFlags(1)
+                                .addAttributes(kv("http.route", "/api/orders/{id}")))))
+                .build();
     }
 
     private ExportMetricsServiceRequest metrics(long nowNanos) {

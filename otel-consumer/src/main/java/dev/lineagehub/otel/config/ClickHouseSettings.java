@@ -19,7 +19,8 @@ import java.util.Locale;
 /** Where otel-consumer reads spans and how it writes them to ClickHouse. All variables start with {@code CLICKHOUSE_}. */
 public record ClickHouseSettings(String jdbcUrl, String user, String password, String database, boolean createSchema,
                                  Duration ttl, String spansTopic, Encoding spansEncoding, String metricsTopic,
-                                 Encoding metricsEncoding, String lineageTopic, int batchRows, Duration batchMaxAge) {
+                                 Encoding metricsEncoding, String logsTopic, Encoding logsEncoding, String lineageTopic,
+                                 int batchRows, Duration batchMaxAge) {
 
     public static final String PREFIX = "CLICKHOUSE_";
     public static final String URL = PREFIX + "URL";
@@ -32,6 +33,8 @@ public record ClickHouseSettings(String jdbcUrl, String user, String password, S
     public static final String SPANS_ENCODING = PREFIX + "SPANS_ENCODING";
     public static final String METRICS_TOPIC = PREFIX + "METRICS_TOPIC";
     public static final String METRICS_ENCODING = PREFIX + "METRICS_ENCODING";
+    public static final String LOGS_TOPIC = PREFIX + "LOGS_TOPIC";
+    public static final String LOGS_ENCODING = PREFIX + "LOGS_ENCODING";
     public static final String LINEAGE_TOPIC = PREFIX + "LINEAGE_TOPIC";
     public static final String BATCH_ROWS = PREFIX + "BATCH_ROWS";
     public static final String BATCH_MAX_MS = PREFIX + "BATCH_MAX_MS";
@@ -53,6 +56,10 @@ public record ClickHouseSettings(String jdbcUrl, String user, String password, S
                         "Topic the Collector's Kafka exporter writes metrics to; empty reads no metrics.")
                 .define(METRICS_ENCODING, Type.STRING, "otlp_proto", ValidString.in("otlp_proto", "otlp_json"), MEDIUM,
                         "Encoding the exporter uses for that topic.")
+                .define(LOGS_TOPIC, Type.STRING, "otlp_logs", MEDIUM,
+                        "Topic the Collector's Kafka exporter writes logs to (into otel_logs); empty reads no logs.")
+                .define(LOGS_ENCODING, Type.STRING, "otlp_proto", ValidString.in("otlp_proto", "otlp_json"), MEDIUM,
+                        "Encoding the exporter uses for that topic.")
                 .define(LINEAGE_TOPIC, Type.STRING, "", MEDIUM,
                         "OpenLineage topic (e.g. openlineage-events) whose run state changes are written to lineage_runs, "
                                 + "to join runs with otel_traces on TraceId; empty writes none.")
@@ -66,12 +73,17 @@ public record ClickHouseSettings(String jdbcUrl, String user, String password, S
         return new ClickHouseSettings(config.getString(URL), config.getString(USER), config.getSecret(PASSWORD),
                 config.getString(DATABASE), config.getBoolean(CREATE_SCHEMA), Duration.ofHours(config.getInt(TTL_HOURS)),
                 config.getString(SPANS_TOPIC), encoding(config.getString(SPANS_ENCODING)),
-                config.getString(METRICS_TOPIC), encoding(config.getString(METRICS_ENCODING)), config.getString(LINEAGE_TOPIC),
+                config.getString(METRICS_TOPIC), encoding(config.getString(METRICS_ENCODING)),
+                config.getString(LOGS_TOPIC), encoding(config.getString(LOGS_ENCODING)), config.getString(LINEAGE_TOPIC),
                 config.getInt(BATCH_ROWS), Duration.ofMillis(config.getLong(BATCH_MAX_MS)));
     }
 
     public boolean metricsEnabled() {
         return metricsTopic != null && !metricsTopic.isBlank();
+    }
+
+    public boolean logsEnabled() {
+        return logsTopic != null && !logsTopic.isBlank();
     }
 
     public boolean lineageEnabled() {

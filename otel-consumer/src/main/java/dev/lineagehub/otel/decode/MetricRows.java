@@ -11,10 +11,8 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 
-import com.google.protobuf.ByteString;
 
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +23,6 @@ import java.util.Map;
  */
 public final class MetricRows {
 
-    private static final HexFormat HEX = HexFormat.of();
 
     private MetricRows() {
     }
@@ -154,15 +151,11 @@ public final class MetricRows {
         row.put("Exemplars.FilteredAttributes", exemplars.stream().map(e -> AttributeValues.of(e.getFilteredAttributesList())).toList());
         row.put("Exemplars.TimeUnix", exemplars.stream().map(e -> EpochTime.of(e.getTimeUnixNano())).toList());
         row.put("Exemplars.Value", exemplars.stream().map(e -> e.hasAsInt() ? (double) e.getAsInt() : e.getAsDouble()).toList());
-        row.put("Exemplars.SpanId", exemplars.stream().map(e -> hex(e.getSpanId())).toList());
-        row.put("Exemplars.TraceId", exemplars.stream().map(e -> hex(e.getTraceId())).toList());
+        row.put("Exemplars.SpanId", exemplars.stream().map(e -> OtlpIds.exemplarSpanId(e.getSpanId())).toList());
+        row.put("Exemplars.TraceId", exemplars.stream().map(e -> OtlpIds.exemplarTraceId(e.getTraceId())).toList());
     }
 
     private static double value(NumberDataPoint p) {
         return p.hasAsInt() ? (double) p.getAsInt() : p.getAsDouble();
-    }
-
-    private static String hex(ByteString id) {
-        return id.isEmpty() ? "" : HEX.formatHex(id.toByteArray());
     }
 }

@@ -8,6 +8,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 
@@ -45,9 +46,18 @@ public final class OtlpDecoder {
         return request.build();
     }
 
+    public static ExportLogsServiceRequest logs(byte[] value, Encoding encoding) {
+        ExportLogsServiceRequest.Builder request = ExportLogsServiceRequest.newBuilder();
+        decode(value, encoding, request);
+        return request.build();
+    }
+
     private static void decode(byte[] value, Encoding encoding, Message.Builder into) {
         if (value == null || value.length == 0) {
-            throw new UndecodableRecordException("record value is empty", null);
+            if (encoding == Encoding.OTLP_PROTO) {
+                return; // the protobuf encoding of an empty request: nothing to store, nothing wrong
+            }
+            throw new UndecodableRecordException("record value is empty, which is not OTLP/JSON", null);
         }
         try {
             if (encoding == Encoding.OTLP_PROTO) {

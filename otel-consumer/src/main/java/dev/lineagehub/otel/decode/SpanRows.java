@@ -6,17 +6,12 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 
-import com.google.protobuf.ByteString;
-
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /** An export request as {@code otel_traces} rows, with the exporter's conventions for names and values. */
 public final class SpanRows {
-
-    private static final HexFormat HEX = HexFormat.of();
 
     private SpanRows() {
     }
@@ -28,15 +23,15 @@ public final class SpanRows {
             String service = resource.getOrDefault("service.name", "");
             for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
                 for (Span span : scopeSpans.getSpansList()) {
-                    rows.add(new SpanRow(span.getStartTimeUnixNano(), hex(span.getTraceId()), hex(span.getSpanId()),
-                            hex(span.getParentSpanId()), span.getTraceState(), span.getName(), kind(span.getKind()), service,
+                    rows.add(new SpanRow(span.getStartTimeUnixNano(), OtlpIds.traceId(span.getTraceId()), OtlpIds.spanId(span.getSpanId()),
+                            OtlpIds.spanId(span.getParentSpanId()), span.getTraceState(), span.getName(), kind(span.getKind()), service,
                             resource, scopeSpans.getScope().getName(), scopeSpans.getScope().getVersion(),
                             AttributeValues.of(span.getAttributesList()),
                             Math.max(0, span.getEndTimeUnixNano() - span.getStartTimeUnixNano()),
                             status(span.getStatus().getCode()), span.getStatus().getMessage(),
                             span.getEventsList().stream().map(e -> new SpanRow.Event(e.getTimeUnixNano(), e.getName(),
                                     AttributeValues.of(e.getAttributesList()))).toList(),
-                            span.getLinksList().stream().map(l -> new SpanRow.Link(hex(l.getTraceId()), hex(l.getSpanId()),
+                            span.getLinksList().stream().map(l -> new SpanRow.Link(OtlpIds.traceId(l.getTraceId()), OtlpIds.spanId(l.getSpanId()),
                                     l.getTraceState(), AttributeValues.of(l.getAttributesList()))).toList()));
                 }
             }
@@ -63,9 +58,5 @@ public final class SpanRows {
             case STATUS_CODE_ERROR -> "Error";
             default -> "Unset";
         };
-    }
-
-    private static String hex(ByteString id) {
-        return id.isEmpty() ? "" : HEX.formatHex(id.toByteArray());
     }
 }

@@ -17,6 +17,7 @@ public final class OtelSchema {
     public static final String TRACES = "otel_traces";
     public static final String TRACE_ID_TS = "otel_traces_trace_id_ts";
     public static final String TRACE_ID_TS_MV = "otel_traces_trace_id_ts_mv";
+    public static final String LOGS = "otel_logs";
     public static final List<String> METRIC_TABLES = List.of("otel_metrics_gauge", "otel_metrics_sum",
             "otel_metrics_histogram", "otel_metrics_exponential_histogram", "otel_metrics_summary");
 
@@ -32,7 +33,7 @@ public final class OtelSchema {
     /** Every table this consumer writes or Grafana reads. */
     public List<String> tables() {
         return List.of(TRACES, TRACE_ID_TS, TRACE_ID_TS_MV, METRIC_TABLES.get(0), METRIC_TABLES.get(1),
-                METRIC_TABLES.get(2), METRIC_TABLES.get(3), METRIC_TABLES.get(4));
+                METRIC_TABLES.get(2), METRIC_TABLES.get(3), METRIC_TABLES.get(4), LOGS);
     }
 
     /** CREATE statements in dependency order (the view after the tables it reads and writes). */
@@ -84,7 +85,44 @@ public final class OtelSchema {
                                 Value Float64
                             ) CODEC(ZSTD(1)),
                             Flags UInt32 CODEC(ZSTD(1)),
-                        """));
+                        """),
+                logs());
+    }
+
+    /** The exporter's {@code otel_logs}: Grafana's log queries read it, and join it with traces on TraceId. */
+    private String logs() {
+        return "CREATE TABLE IF NOT EXISTS " + database + "." + LOGS + """
+                 (
+                    Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
+                    TimestampTime DateTime DEFAULT toDateTime(Timestamp),
+                    TraceId String CODEC(ZSTD(1)),
+                    SpanId String CODEC(ZSTD(1)),
+                    TraceFlags UInt8,
+                    SeverityText LowCardinality(String) CODEC(ZSTD(1)),
+                    SeverityNumber UInt8,
+                    ServiceName LowCardinality(String) CODEC(ZSTD(1)),
+                    Body String CODEC(ZSTD(1)),
+                    ResourceSchemaUrl LowCardinality(String) CODEC(ZSTD(1)),
+                    ResourceAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+                    ScopeSchemaUrl LowCardinality(String) CODEC(ZSTD(1)),
+                    ScopeName String CODEC(ZSTD(1)),
+                    ScopeVersion LowCardinality(String) CODEC(ZSTD(1)),
+                    ScopeAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+                    LogAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+                    EventName String CODEC(ZSTD(1)),
+                    INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,
+                    INDEX idx_res_attr_key mapKeys(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+                    INDEX idx_res_attr_value mapValues(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+                    INDEX idx_scope_attr_key mapKeys(ScopeAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+                    INDEX idx_scope_attr_value mapValues(ScopeAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+                    INDEX idx_log_attr_key mapKeys(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+                    INDEX idx_log_attr_value mapValues(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+                    INDEX idx_body Body TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 8
+                ) ENGINE = MergeTree
+                PARTITION BY toDate(TimestampTime)
+                PRIMARY KEY (ServiceName, TimestampTime)
+                ORDER BY (ServiceName, TimestampTime, Timestamp)
+                """ + ttl("TimestampTime") + settings();
     }
 
     private String traces() {

@@ -68,6 +68,7 @@ public final class BatchInserter<R> implements AutoCloseable {
     private final int partition;
     private final Deque<Pending<R>> queue = new ConcurrentLinkedDeque<>();
     private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean woken = new AtomicBoolean();
     private final CompletableFuture<Void> closing = new CompletableFuture<>();
     private volatile boolean closed;
     private Deque<BatchLedger.Range> ledger;
@@ -91,22 +92,30 @@ public final class BatchInserter<R> implements AutoCloseable {
     }
 
     private void wake() {
+        woken.set(true);
         if (!closed && running.compareAndSet(false, true)) {
             shared.executor().execute(this::run);
         }
     }
 
+    /**
+     * Steps until there is nothing to do; a wake-up that came while it ran (a record queued after the
+     * last step looked) runs it again instead of being lost with the flag it could not take.
+     */
     private void run() {
-        try {
-            while (!closed && step()) {
-                // each step inserts one batch
+        do {
+            woken.set(false);
+            try {
+                while (!closed && step()) {
+                    // each step inserts one batch
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Inserter of {}-{} failed; retrying", topic, partition, e);
+                retryLater(e.toString());
+            } finally {
+                running.set(false);
             }
-        } catch (RuntimeException e) {
-            LOG.error("Inserter of {}-{} failed; retrying", topic, partition, e);
-            retryLater(e.toString());
-        } finally {
-            running.set(false);
-        }
+        } while (woken.get() && !closed && running.compareAndSet(false, true));
     }
 
     /** Inserts the next batch if one is ready; false when there is nothing to do until a wake-up. */
@@ -202,6 +211,10 @@ public final class BatchInserter<R> implements AutoCloseable {
 
     private boolean insert(Batch batch) {
         List<R> rows = batch.rows();
+        if (closed) {
+            // Revoked while this step looked up its batch: the next owner may already have read the ledger.
+            return false;
+        }
         try {
             if (!rows.isEmpty()) {
                 shared.clickhouse().ledger().record(connection, topic, partition, batch.first, batch.last);

@@ -3,11 +3,10 @@ package dev.lineagehub.otel.topology;
 import dev.lineagehub.delivery.DeliveryService;
 import dev.lineagehub.otel.config.ClickHouseSettings;
 import dev.lineagehub.otel.decode.LineageRunRows;
+import dev.lineagehub.otel.decode.LogRows;
 import dev.lineagehub.otel.decode.MetricRows;
 import dev.lineagehub.otel.decode.OtlpDecoder;
-import dev.lineagehub.otel.decode.SpanRow;
 import dev.lineagehub.otel.decode.SpanRows;
-import dev.lineagehub.otel.decode.TableRow;
 import dev.lineagehub.otel.sink.BatchInserter;
 import dev.lineagehub.otel.sink.ClickHouse;
 import dev.lineagehub.otel.sink.ClickHouseSink;
@@ -24,7 +23,7 @@ import java.util.concurrent.Executors;
 
 /**
  * OTLP spans topic → batches per partition → {@code otel_traces}; OTLP metrics topic → batches per
- * partition → the five {@code otel_metrics_*} tables; OpenLineage topic → {@code lineage_runs}.
+ * partition → the five {@code otel_metrics_*} tables; OTLP logs topic → {@code otel_logs}; OpenLineage topic → {@code lineage_runs}.
  * Undecodable records go to the dead-letter topic.
  */
 public final class OtelTopology {
@@ -37,33 +36,41 @@ public final class OtelTopology {
 
     public static Topology build(ClickHouseSettings settings, RuntimeContext runtime) {
         ClickHouse clickhouse = new ClickHouse(settings);
-        ExecutorService inserts = Executors.newFixedThreadPool(INSERT_THREADS, DaemonThreads.named("otel-insert"));
-        runtime.closeOnShutdown(inserts::shutdownNow);
+        ExecutorService insertThreads = Executors.newFixedThreadPool(INSERT_THREADS, DaemonThreads.named("otel-insert"));
+        runtime.closeOnShutdown(insertThreads::shutdownNow);
         DeliveryService<BatchInserter.Queued> service =
-                new DeliveryService<>("ClickHouse", new ClickHouseSink(clickhouse, inserts), runtime);
-        BatchInserter.Shared shared = new BatchInserter.Shared(clickhouse, service.health(), runtime.retryPolicy(), inserts,
+                new DeliveryService<>("ClickHouse", new ClickHouseSink(clickhouse, insertThreads), runtime);
+        BatchInserter.Shared shared = new BatchInserter.Shared(clickhouse, service.health(), runtime.retryPolicy(), insertThreads,
                 runtime.timer(), settings.batchRows(), settings.batchMaxAge());
         // Records a partition may have queued: enough for a full batch of small records, bounded so that
         // a backlog does not fill the heap with decoded rows.
         int slots = Math.max(1_000, settings.batchRows() / 10);
         Topology topology = new Topology();
-        topology.addSource("spans", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), settings.spansTopic());
+        Inserts inserts = new Inserts(topology, service, shared, slots);
         SpanTable spans = new SpanTable(settings.database());
-        topology.addProcessor("insert-spans", () -> new InsertProcessor<SpanRow>("insert-spans", settings.spansTopic(), service,
-                shared, spans::insert, value -> SpanRows.of(OtlpDecoder.traces(value, settings.spansEncoding())), slots), "spans");
+        RowTables rows = new RowTables(settings.database());
+        inserts.add("spans", "insert-spans", settings.spansTopic(), spans::insert,
+                value -> SpanRows.of(OtlpDecoder.traces(value, settings.spansEncoding())));
         if (settings.metricsEnabled()) {
-            topology.addSource("metrics", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), settings.metricsTopic());
-            RowTables metrics = new RowTables(settings.database());
-            topology.addProcessor("insert-metrics", () -> new InsertProcessor<TableRow>("insert-metrics", settings.metricsTopic(),
-                    service, shared, metrics::insert, value -> MetricRows.of(OtlpDecoder.metrics(value, settings.metricsEncoding())),
-                    slots), "metrics");
+            inserts.add("metrics", "insert-metrics", settings.metricsTopic(), rows::insert,
+                    value -> MetricRows.of(OtlpDecoder.metrics(value, settings.metricsEncoding())));
+        }
+        if (settings.logsEnabled()) {
+            inserts.add("logs", "insert-logs", settings.logsTopic(), rows::insert,
+                    value -> LogRows.of(OtlpDecoder.logs(value, settings.logsEncoding())));
         }
         if (settings.lineageEnabled()) {
-            topology.addSource("lineage", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), settings.lineageTopic());
-            RowTables runs = new RowTables(settings.database());
-            topology.addProcessor("insert-lineage-runs", () -> new InsertProcessor<TableRow>("insert-lineage-runs",
-                    settings.lineageTopic(), service, shared, runs::insert, LineageRunRows::of, slots), "lineage");
+            inserts.add("lineage", "insert-lineage-runs", settings.lineageTopic(), rows::insert, LineageRunRows::of);
         }
         return topology;
+    }
+
+    /** Adds a topic read into its tables, each partition through its own {@link InsertProcessor}. */
+    private record Inserts(Topology topology, DeliveryService<BatchInserter.Queued> service, BatchInserter.Shared shared, int slots) {
+
+        <R> void add(String source, String processor, String topic, BatchInserter.Table<R> table, InsertProcessor.Decoder<R> decoder) {
+            topology.addSource(source, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), topic);
+            topology.addProcessor(processor, () -> new InsertProcessor<>(processor, topic, service, shared, table, decoder, slots), source);
+        }
     }
 }
