@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.otel.schema.OtelSchema;
 import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
+import dev.lineagehub.otel.testing.LogRequests;
 import dev.lineagehub.otel.testing.MetricRequests;
 import dev.lineagehub.otel.testing.SpanRequests;
 import dev.lineagehub.testing.Await;
@@ -28,7 +29,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Exactly once through crashes: two otel-consumer processes, one of them killed with {@code kill -9}
  * at a random moment while batches are being inserted, five times, and started again each time with
- * another {@code CLICKHOUSE_BATCH_ROWS}. Every span and every metric data point carries its own id;
+ * another {@code CLICKHOUSE_BATCH_ROWS}. Every span, metric data point and log record carries its own id;
  * every table must hold each exactly once.
  */
 @ExtendWith(RealKafka.class)
@@ -37,6 +38,7 @@ class OtelConsumerCrashTest {
     private static final int SPAN_RECORDS = 3_000;
     private static final int SPANS_PER_RECORD = 10;
     private static final int METRIC_RECORDS = 600;
+    private static final int LOG_RECORDS = 1_500;
     private static final int KILLS = 5;
     private static final List<String> BATCH_ROWS = List.of("2000", "300", "5000", "700", "1000", "150");
 
@@ -60,10 +62,11 @@ class OtelConsumerCrashTest {
     void killedFiveTimesDuringInsertsWithTwoInstancesEveryRowIsStoredOnce(TestKafka kafka) throws Exception {
         String spans = kafka.newTopic("otlp_spans", 4);
         String metrics = kafka.newTopic("otlp_metrics", 2);
+        String logs = kafka.newTopic("otlp_logs", 2);
         Map<String, String> env = TestEnv.forConsumer(new OtelConsumer(), kafka, "otel-crash-" + spans);
         env.put("CLICKHOUSE_SPANS_TOPIC", spans);
         env.put("CLICKHOUSE_METRICS_TOPIC", metrics);
-        env.put("CLICKHOUSE_LOGS_TOPIC", "");
+        env.put("CLICKHOUSE_LOGS_TOPIC", logs);
         env.put("CLICKHOUSE_URL", clickhouse.jdbcUrl());
         env.put("CLICKHOUSE_KAFKA_COMMIT_INTERVAL_MS", "1000");
         env.put("CLICKHOUSE_BATCH_MAX_MS", "300");
@@ -76,6 +79,7 @@ class OtelConsumerCrashTest {
             for (int chunk = 0; chunk < 30; chunk++) {
                 SpanRequests.publish(kafka, spans, chunk * (SPAN_RECORDS / 30), SPAN_RECORDS / 30, SPANS_PER_RECORD);
                 MetricRequests.publish(kafka, metrics, chunk * (METRIC_RECORDS / 30), METRIC_RECORDS / 30);
+                LogRequests.publish(kafka, logs, chunk * (LOG_RECORDS / 30), LOG_RECORDS / 30);
                 sleep(1_000);
             }
         });
@@ -93,10 +97,12 @@ class OtelConsumerCrashTest {
 
         long expectedSpans = (long) SPAN_RECORDS * SPANS_PER_RECORD;
         Await.until(Duration.ofSeconds(120), () -> count(OtelSchema.TRACES) >= expectedSpans
-                        && OtelSchema.METRIC_TABLES.stream().allMatch(table -> count(table) >= METRIC_RECORDS),
+                        && OtelSchema.METRIC_TABLES.stream().allMatch(table -> count(table) >= METRIC_RECORDS)
+                        && count(OtelSchema.LOGS) >= LOG_RECORDS,
                 () -> count(OtelSchema.TRACES) + " of " + expectedSpans + " spans stored");
         Await.until(Duration.ofSeconds(60), () -> kafka.lag(env.get("CLICKHOUSE_KAFKA_APPLICATION_ID"), spans) == 0
-                && kafka.lag(env.get("CLICKHOUSE_KAFKA_APPLICATION_ID"), metrics) == 0, () -> "all committed");
+                && kafka.lag(env.get("CLICKHOUSE_KAFKA_APPLICATION_ID"), metrics) == 0
+                && kafka.lag(env.get("CLICKHOUSE_KAFKA_APPLICATION_ID"), logs) == 0, () -> "all committed");
         assertThat(clickhouse.query("SELECT count(), uniqExact(SpanId) FROM otel." + OtelSchema.TRACES))
                 .as("spans: rows and distinct ids").isEqualTo(expectedSpans + "\t" + expectedSpans);
         assertThat(clickhouse.query("SELECT count(), uniqExact(TraceId) FROM otel." + OtelSchema.TRACE_ID_TS))
@@ -105,6 +111,10 @@ class OtelConsumerCrashTest {
             assertThat(clickhouse.query("SELECT count(), uniqExact(Attributes['" + MetricRequests.RECORD + "']) FROM otel." + table))
                     .as(table + ": rows and distinct data points").isEqualTo(METRIC_RECORDS + "\t" + METRIC_RECORDS);
         }
+        assertThat(clickhouse.query("SELECT count(), uniqExact(LogAttributes['" + LogRequests.RECORD + "']) FROM otel." + OtelSchema.LOGS))
+                .as("logs: rows and distinct records").isEqualTo(LOG_RECORDS + "\t" + LOG_RECORDS);
+        assertThat(clickhouse.query("SELECT count() FROM otel." + OtelSchema.LOGS + " l JOIN otel." + OtelSchema.TRACE_ID_TS
+                + " t ON l.TraceId = t.TraceId")).as("every log joins its trace").isEqualTo(String.valueOf(LOG_RECORDS));
         assertThat(kafka.read(spans + "-otel-dlq", 1, Duration.ofSeconds(1))).as("nothing dead-lettered").isEmpty();
     }
 

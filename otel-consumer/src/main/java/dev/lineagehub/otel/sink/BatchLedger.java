@@ -37,7 +37,8 @@ public final class BatchLedger {
     /** Writes down a batch's range, before it is inserted; writing the same range again changes nothing. */
     public void record(Connection connection, String topic, int partition, long first, long last) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("INSERT INTO " + table + " (Topic, Partition, First, Last) VALUES ('"
+            // Synchronous, so that the range is stored before the batch's insert starts.
+            statement.execute("INSERT INTO " + table + " (Topic, Partition, First, Last) SETTINGS async_insert = 0 VALUES ('"
                     + topic.replace("'", "") + "', " + partition + ", " + first + ", " + last + ")");
         }
     }

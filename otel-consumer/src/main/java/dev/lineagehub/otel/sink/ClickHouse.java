@@ -58,6 +58,19 @@ public final class ClickHouse {
     }
 
     /** True when retrying the same rows can succeed: ClickHouse unreachable, overloaded, or any error not about the data. */
+    /**
+     * The SETTINGS clause of every batch insert: the batch's deduplication token, and a synchronous
+     * insert whatever the user's profile says. Exactly once rests on a synchronous insert that is
+     * acknowledged once its block is stored and deduplicated by its token; an asynchronous one
+     * (async_insert = 1, chDB's default and a common profile setting) is buffered with others and
+     * deduplicated only under async_insert_deduplicate. Once, in the crash test, chDB also refused a
+     * metrics batch as an asynchronous insert with "inlined and external data" (NOT_IMPLEMENTED, retried
+     * for ever); not reproduced in isolation, and gone with synchronous inserts.
+     */
+    static String insertSettings(String deduplicationToken) {
+        return "SETTINGS async_insert = 0, insert_deduplication_token = '" + deduplicationToken.replace("'", "") + "'";
+    }
+
     public static boolean isRetryable(SQLException e) {
         return !DATA_ERRORS.contains(e.getErrorCode());
     }

@@ -30,7 +30,7 @@ public final class RowTables {
         for (Map.Entry<String, List<TableRow>> table : byTable.entrySet()) {
             List<String> columns = List.copyOf(table.getValue().get(0).columns().keySet());
             String sql = "INSERT INTO " + database + "." + table.getKey() + " (`" + String.join("`, `", columns)
-                    + "`) SETTINGS insert_deduplication_token = '" + deduplicationToken.replace("'", "") + "' VALUES ("
+                    + "`) " + ClickHouse.insertSettings(deduplicationToken) + " VALUES ("
                     + "?, ".repeat(columns.size() - 1) + "?)";
             try (PreparedStatement insert = connection.prepareStatement(sql)) {
                 for (TableRow row : table.getValue()) {

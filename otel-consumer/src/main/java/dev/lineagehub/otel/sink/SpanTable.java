@@ -29,8 +29,8 @@ public final class SpanTable {
      * the same batch again with the same token stores it once.
      */
     public void insert(Connection connection, List<SpanRow> rows, String deduplicationToken) throws SQLException {
-        String sql = "INSERT INTO " + table + " (" + COLUMNS + ") SETTINGS insert_deduplication_token = '"
-                + deduplicationToken.replace("'", "") + "' VALUES (" + "?, ".repeat(COLUMN_COUNT - 1) + "?)";
+        String sql = "INSERT INTO " + table + " (" + COLUMNS + ") " + ClickHouse.insertSettings(deduplicationToken)
+                + " VALUES (" + "?, ".repeat(COLUMN_COUNT - 1) + "?)";
         try (PreparedStatement insert = connection.prepareStatement(sql)) {
             for (SpanRow row : rows) {
                 int c = 1;
