@@ -61,7 +61,7 @@ public final class OtlpDecoder {
         }
         try {
             if (encoding == Encoding.OTLP_PROTO) {
-                into.mergeFrom(value);
+                mergeProto(value, into);
             } else {
                 JsonNode tree = JSON.readTree(value);
                 if (tree == null || !tree.isObject()) {
@@ -75,6 +75,18 @@ public final class OtlpDecoder {
                     + ": " + e.getMessage(), e);
         } catch (IOException | IllegalArgumentException e) {
             throw new UndecodableRecordException("not valid OTLP/JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static void mergeProto(byte[] value, Message.Builder into) throws IOException {
+        try {
+            into.mergeFrom(value);
+        } catch (InvalidProtocolBufferException e) {
+            if (!String.valueOf(e.getMessage()).contains("invalid UTF-8")) {
+                throw e;
+            }
+            into.clear();
+            into.mergeFrom(Utf8Repair.repair(value, into.getDescriptorForType()));
         }
     }
 
