@@ -110,9 +110,12 @@ class DataHubConsumerFaultTest {
         gms.refuseProposalsFor("always_500", 500);
         ConsumerRuntime consumer = start(kafka, topic, Map.of());
         List<UUID> runs = publish(kafka, topic, 20);
-        // An unbalanced parenthesis in a name: the DataHub client's URN parsing throws a checked URISyntaxException.
+        // An unbalanced parenthesis in a name is encoded (it used to make the client's URN parsing throw).
         send(kafka, topic, SampleEvents.run(EventType.COMPLETE, UUID.randomUUID(), "airflow-prod", "dag.load(orders",
                 List.of(), List.<String[]>of(new String[] {"s3://lake", "orders(2024"})));
+        // A name no DataHub URN can hold: longer than GMS accepts.
+        send(kafka, topic, SampleEvents.run(EventType.COMPLETE, UUID.randomUUID(), "airflow-prod", "dag.overlong",
+                List.of(), List.<String[]>of(new String[] {"s3://lake", "part/".repeat(120)})));
         // GMS answers 500 for this dataset on every try while it stores everything else.
         send(kafka, topic, SampleEvents.run(EventType.COMPLETE, UUID.randomUUID(), "airflow-prod", "dag.poison",
                 List.of(), List.<String[]>of(new String[] {"s3://lake", "always_500"})));
@@ -122,8 +125,11 @@ class DataHubConsumerFaultTest {
 
         List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(topic + "-datahub-dlq", 3, Duration.ofSeconds(90));
         assertThat(dead).extracting(r -> TestKafka.header(r, DeadLetters.HEADER_REASON) + " " + job(r)).containsExactlyInAnyOrder(
-                "PROCESSING_ERROR dag.load(orders", PermanentDeliveryException.SINK_POISON + " dag.poison",
+                "INVALID_URN dag.overlong", PermanentDeliveryException.SINK_POISON + " dag.poison",
                 DeadLetters.RECORD_TOO_LARGE + " -");
+        Await.until(Duration.ofSeconds(30), () -> gms.accepted().stream().anyMatch(proposal ->
+                proposal.entityUrn().equals("urn:li:dataset:(urn:li:dataPlatform:s3,lake/orders%282024,PROD)")),
+                () -> "the dataset with an encoded parenthesis stored");
         Await.until(Duration.ofSeconds(60), () -> runEvents(gms.accepted()).containsAll(expected(runs)),
                 () -> "every healthy event delivered");
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), topic) == 0, () -> "all committed");
@@ -133,7 +139,7 @@ class DataHubConsumerFaultTest {
     /** The job named in a dead letter's event, "-" when it holds no event. */
     private static String job(ConsumerRecord<byte[], byte[]> deadLetter) {
         String value = new String(deadLetter.value(), StandardCharsets.UTF_8);
-        return value.contains("dag.load(orders") ? "dag.load(orders" : value.contains("dag.poison") ? "dag.poison" : "-";
+        return value.contains("dag.overlong") ? "dag.overlong" : value.contains("dag.poison") ? "dag.poison" : "-";
     }
 
     private ConsumerRuntime start(TestKafka kafka, String topic, Map<String, String> extra) {

@@ -124,11 +124,18 @@ class DataHubSinkTest {
     }
 
     @Test
-    void nonRunEventsAreRefusedWithAReasonNotDropped() throws Exception {
+    void datasetAndJobEventsAreMappedAsDataHubsEndpointMapsThem() throws Exception {
         sink = sink(Duration.ZERO, null);
-        OpenLineageEvent datasetEvent = OpenLineageEvent.parse(SampleEvents.json(SampleEvents.datasetEvent()));
-        assertThatThrownBy(() -> sink.deliver(datasetEvent).toCompletableFuture().get(10, TimeUnit.SECONDS))
-                .cause().isInstanceOf(PermanentDeliveryException.class).hasMessageContaining("DATASET");
+        sink.deliver(OpenLineageEvent.parse(SampleEvents.json(SampleEvents.datasetEvent()))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(gms.accepted()).extracting(GmsDouble.Proposal::entityUrn, GmsDouble.Proposal::aspectName).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("urn:li:dataset:(urn:li:dataPlatform:postgres,shop.public.customers,PROD)", "status"),
+                org.assertj.core.groups.Tuple.tuple("urn:li:dataset:(urn:li:dataPlatform:postgres,shop.public.customers,PROD)", "datasetProperties"),
+                org.assertj.core.groups.Tuple.tuple("urn:li:dataset:(urn:li:dataPlatform:postgres,shop.public.customers,PROD)", "schemaMetadata"));
+
+        sink.deliver(OpenLineageEvent.parse(SampleEvents.json(SampleEvents.jobEvent()))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(gms.accepted()).extracting(GmsDouble.Proposal::entityType, GmsDouble.Proposal::aspectName).contains(
+                org.assertj.core.groups.Tuple.tuple("dataFlow", "dataFlowInfo"), org.assertj.core.groups.Tuple.tuple("dataJob", "dataJobInfo"));
+        assertThat(gms.accepted()).extracting(GmsDouble.Proposal::entityType).doesNotContain("dataProcessInstance");
     }
 
     @Test

@@ -103,7 +103,7 @@ class RunEventMapperTest {
         assertThat(runEvent(EventType.FAIL).getStatus()).isEqualTo(DataProcessRunStatus.COMPLETE);
         assertThat(runEvent(EventType.FAIL).getResult().getType()).isEqualTo(RunResultType.FAILURE);
         assertThat(runEvent(EventType.FAIL).getResult().getNativeResultType()).isEqualTo("FAIL");
-        assertThat(runEvent(EventType.ABORT).getResult().getType()).isEqualTo(RunResultType.SKIPPED);
+        assertThat(runEvent(EventType.ABORT).getResult().getType()).as("as DataHub's converter maps ABORT").isEqualTo(RunResultType.FAILURE);
     }
 
     @Test
@@ -121,7 +121,7 @@ class RunEventMapperTest {
         assertThat(io.getFineGrainedLineages()).hasSize(2);
         assertThat(io.getFineGrainedLineages()).anySatisfy(lineage -> {
             assertThat(lineage.getDownstreams().get(0).toString()).isEqualTo(
-                    "urn:li:schemaField:(urn:li:dataset:(urn:li:dataPlatform:hdfs,warehouse/clicks_by_user,PROD),clicks)");
+                    "urn:li:schemaField:(urn:li:dataset:(urn:li:dataPlatform:hdfs,/warehouse/clicks_by_user,PROD),clicks)");
             assertThat(lineage.getUpstreams().get(0).toString()).isEqualTo(
                     "urn:li:schemaField:(urn:li:dataset:(urn:li:dataPlatform:s3,raw-events/clicks/2026/11/20,PROD),url)");
         });
@@ -156,6 +156,66 @@ class RunEventMapperTest {
 
     private DataProcessInstanceRunEvent runEvent(EventType type) {
         return aspect(mapper.map(SampleEvents.airflowTask(type, RUN, DAG_RUN, "d", "t")).instance(), DataProcessInstanceRunEvent.class);
+    }
+
+    /** A sample event rewritten as JSON: the event type, or any text, replaced. */
+    private static OpenLineage.RunEvent rewritten(OpenLineage.RunEvent event, String from, String to) {
+        String json = io.openlineage.client.OpenLineageClientUtils.toJson(event);
+        assertThat(json).contains(from);
+        return io.openlineage.client.OpenLineageClientUtils.runEventFromJson(json.replace(from, to));
+    }
+
+    @Test
+    void aCompleteWithAnErrorMessageFailed() {
+        OpenLineage.RunEvent complete = rewritten(SampleEvents.airflowTask(EventType.FAIL, RUN, DAG_RUN, "d", "t"),
+                "\"eventType\":\"FAIL\"", "\"eventType\":\"COMPLETE\"");
+        DataProcessInstanceRunEvent runEvent = aspect(mapper.map(complete).instance(), DataProcessInstanceRunEvent.class);
+        assertThat(runEvent.getResult().getType()).isEqualTo(RunResultType.FAILURE);
+        assertThat(runEvent.getResult().getNativeResultType()).isEqualTo("COMPLETE");
+    }
+
+    @Test
+    void streamingJobsAreNotBatch() {
+        OpenLineage.RunEvent streaming = rewritten(SampleEvents.sparkJob(EventType.START, RUN, "clicks"),
+                "\"processingType\":\"BATCH\"", "\"processingType\":\"STREAMING\"");
+        MappedEvent mapped = mapper.map(streaming);
+        assertThat(aspect(mapped.instance(), DataProcessInstanceProperties.class).getType())
+                .isEqualTo(com.linkedin.dataprocess.DataProcessType.STREAMING);
+        assertThat(aspect(mapped.jobs(), com.linkedin.datajob.DataJobInfo.class).getType().getString()).isEqualTo("STREAMING");
+
+        OpenLineage.RunEvent flink = SampleEvents.run(EventType.START, RUN, "flink-jobs", "orders-enrichment",
+                List.<String[]>of(new String[] {"kafka://broker:9092", "orders"}), List.<String[]>of(new String[] {"kafka://broker:9092", "orders_enriched"}));
+        flink = rewritten(flink, "\"producer\":\"", "\"producer\":\"https://github.com/OpenLineage/OpenLineage/tree/1.30.0/integration/flink#");
+        assertThat(aspect(mapper.map(flink).jobs(), com.linkedin.datajob.DataJobInfo.class).getType().getString())
+                .as("Flink without a jobType facet").isEqualTo("STREAMING");
+    }
+
+    @Test
+    void theDataFlowIsItsOwnStageBeforeTheDataJob() {
+        MappedEvent mapped = mapper.map(SampleEvents.airflowTask(EventType.START, RUN, DAG_RUN, "orders_daily", "load"));
+        assertThat(mapped.flows()).extracting(MetadataChangeProposalWrapper::getEntityType).containsOnly("dataFlow");
+        assertThat(mapped.jobs()).extracting(MetadataChangeProposalWrapper::getEntityType).containsOnly("dataJob");
+    }
+
+    @Test
+    void urnDelimitersInNamesAreEncodedAndAnOverlongNameIsAnInvalidUrn() throws Exception {
+        OpenLineage.RunEvent event = SampleEvents.run(EventType.START, RUN, "etl", "load(orders, eu)",
+                List.<String[]>of(new String[] {"postgres://db:5432", "shop.public.orders,eu"}), List.<String[]>of(new String[] {"hdfs://nn:8020", "/out/(unbalanced"}));
+        MappedEvent mapped = mapper.map(event);
+        assertThat(all(mapped)).extracting(p -> p.getEntityUrn().toString()).contains(
+                "urn:li:dataset:(urn:li:dataPlatform:postgres,shop.public.orders%2Ceu,PROD)",
+                "urn:li:dataset:(urn:li:dataPlatform:hdfs,/out/%28unbalanced,PROD)",
+                "urn:li:dataJob:(urn:li:dataFlow:(airflow,load%28orders%2C eu%29,etl),load%28orders%2C eu%29)");
+        for (MetadataChangeProposalWrapper<?> proposal : all(mapped)) {
+            assertThat(com.linkedin.common.urn.Urn.createFromString(proposal.getEntityUrn().toString()).toString())
+                    .as("parses back").isEqualTo(proposal.getEntityUrn().toString());
+        }
+
+        OpenLineage.RunEvent overlong = SampleEvents.run(EventType.START, RUN, "etl", "load",
+                List.<String[]>of(new String[] {"s3://bucket", "x/".repeat(300)}), List.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> mapper.map(overlong))
+                .isInstanceOf(dev.lineagehub.datahub.mapping.InvalidUrnException.class)
+                .satisfies(e -> assertThat(dev.lineagehub.delivery.DeadLetters.reasonOf(e)).isEqualTo("INVALID_URN"));
     }
 
     private static String flowOf(MappedEvent mapped) {

@@ -94,17 +94,31 @@ public final class OpenLineageEvent {
     }
 
     /**
-     * Binds the event to the OpenLineage client's typed model (generated from the OpenLineage JSON
+     * Binds a run event to the OpenLineage client's typed model (generated from the OpenLineage JSON
      * schema), which checks the shape of known facets too.
      *
      * @throws InvalidEventException with {@link InvalidEventException.Reason#WRONG_TYPE} when it does not bind
      */
     public OpenLineage.RunEvent runEvent() {
-        if (kind != EventKind.RUN) {
-            throw new IllegalStateException("not a run event: " + kind);
+        return bind(EventKind.RUN, OpenLineage.RunEvent.class);
+    }
+
+    /** A job event bound to the typed model, as {@link #runEvent()}. */
+    public OpenLineage.JobEvent jobEvent() {
+        return bind(EventKind.JOB, OpenLineage.JobEvent.class);
+    }
+
+    /** A dataset event bound to the typed model, as {@link #runEvent()}. */
+    public OpenLineage.DatasetEvent datasetEvent() {
+        return bind(EventKind.DATASET, OpenLineage.DatasetEvent.class);
+    }
+
+    private <T> T bind(EventKind expected, Class<T> type) {
+        if (kind != expected) {
+            throw new IllegalStateException("not a " + expected + " event: " + kind);
         }
         try {
-            return MODEL_MAPPER.readValue(bytes, OpenLineage.RunEvent.class);
+            return MODEL_MAPPER.readValue(bytes, type);
         } catch (JsonProcessingException e) {
             throw new InvalidEventException(InvalidEventException.Reason.WRONG_TYPE,
                     "event does not match the OpenLineage model: " + e.getOriginalMessage(), e);

@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * OpenLineage dataset (namespace, name) to a DataHub dataset URN, following DataHub's own
  * OpenLineage converter so both produce the same URNs: the namespace scheme names the platform, and
- * for object stores the bucket becomes part of the name.
+ * for object stores the bucket becomes part of the name. Characters that delimit URN parts are
+ * percent-encoded ({@link UrnParts}); a URN longer than GMS takes is an {@link InvalidUrnException}.
  */
 public final class DatasetUrns {
 
@@ -20,7 +21,7 @@ public final class DatasetUrns {
             Map.entry("abfs", "abs"), Map.entry("abfss", "abs"), Map.entry("wasb", "abs"), Map.entry("wasbs", "abs"));
     /** Object stores: the authority (bucket, container) is part of the dataset's name. */
     private static final Set<String> BUCKET_PLATFORMS = Set.of("s3", "gcs", "abs");
-    /** File systems: the name is the path; the authority (namenode, host) is not part of it. */
+    /** File systems: the name is the path, leading slash included; the authority (namenode, host) is not part of it. */
     private static final Set<String> PATH_PLATFORMS = Set.of("hdfs", "file", "dbfs");
 
     private final MappingOptions options;
@@ -35,14 +36,14 @@ public final class DatasetUrns {
         int separator = namespace.indexOf("://");
         if (separator < 0) {
             platform = alias(namespace);
-            datasetName = name;
+            datasetName = PATH_PLATFORMS.contains(platform) ? trimTrailingSlashes(name) : name;
         } else {
             platform = alias(namespace.substring(0, separator));
             String authority = namespace.substring(separator + 3);
             if (BUCKET_PLATFORMS.contains(platform)) {
                 datasetName = join(authority, name);
             } else if (PATH_PLATFORMS.contains(platform)) {
-                datasetName = trimSlashes(name);
+                datasetName = trimTrailingSlashes(name);
             } else {
                 datasetName = name;
             }
@@ -53,7 +54,16 @@ public final class DatasetUrns {
         if (options.hasPlatformInstance()) {
             datasetName = options.platformInstance() + "." + datasetName;
         }
-        return new DatasetUrn(new DataPlatformUrn(platform), datasetName, options.env());
+        return UrnParts.checked(new DatasetUrn(new DataPlatformUrn(platform), UrnParts.encode(datasetName), options.env()));
+    }
+
+    /** A path keeps its leading {@code /}, as DataHub's converter names file-system datasets. */
+    private static String trimTrailingSlashes(String path) {
+        int end = path.length();
+        while (end > 1 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        return path.substring(0, end);
     }
 
     private static String alias(String scheme) {

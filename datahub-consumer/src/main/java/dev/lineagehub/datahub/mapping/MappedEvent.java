@@ -2,13 +2,22 @@ package dev.lineagehub.datahub.mapping;
 
 import datahub.event.MetadataChangeProposalWrapper;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The proposals for one OpenLineage event, in the order they must reach GMS: every dataset before
- * the templates and the run that reference it, the templates before the run.
+ * anything that references it, the DataFlow before its DataJob, and the job before the run.
  */
 public record MappedEvent(List<MetadataChangeProposalWrapper<?>> datasets,
-                          List<MetadataChangeProposalWrapper<?>> templates,
+                          List<MetadataChangeProposalWrapper<?>> flows,
+                          List<MetadataChangeProposalWrapper<?>> jobs,
                           List<MetadataChangeProposalWrapper<?>> instance) {
+
+    /** The DataFlow's and the DataJob's proposals, in that order. */
+    public List<MetadataChangeProposalWrapper<?>> templates() {
+        List<MetadataChangeProposalWrapper<?>> templates = new ArrayList<>(flows);
+        templates.addAll(jobs);
+        return templates;
+    }
 }

@@ -40,8 +40,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One OpenLineage run event to the DataHub proposals that describe it, in three stages that must be
- * written in order: the datasets it reads and writes, the DataFlow/DataJob templates, then the
+ * One OpenLineage run event to the DataHub proposals that describe it, in four stages that must be
+ * written in order: the datasets it reads and writes, the DataFlow, the DataJob, then the
  * DataProcessInstance of the run. Pure: no I/O, no clock.
  */
 public final class RunEventMapper {
@@ -59,43 +59,70 @@ public final class RunEventMapper {
     }
 
     public MappedEvent map(OpenLineage.RunEvent event) {
+        JobSide side = new JobSide(event.getJob(), event.getProducer(), event.getRun().getFacets(), event.getInputs(), event.getOutputs());
+        Templates templates = templates(side);
+        Urn instance = instanceUrn(event.getRun().getRunId().toString());
+        List<MetadataChangeProposalWrapper<?>> run = new ArrayList<>();
+        run.add(proposal("dataProcessInstance", instance, instanceProperties(event, streaming(side))));
+        run.add(proposal("dataProcessInstance", instance, relationships(event, templates.job())));
+        if (!templates.inputs().isEmpty()) {
+            run.add(proposal("dataProcessInstance", instance, new DataProcessInstanceInput().setInputs(urns(templates.inputs()))));
+        }
+        if (!templates.outputs().isEmpty()) {
+            run.add(proposal("dataProcessInstance", instance, new DataProcessInstanceOutput().setOutputs(urns(templates.outputs()))));
+        }
+        runEvent(event).ifPresent(runEvent -> run.add(proposal("dataProcessInstance", instance, runEvent)));
+        return new MappedEvent(templates.datasets(), templates.flows(), templates.jobs(), run);
+    }
+
+    /** A job event (a job's definition without a run): its datasets, DataFlow and DataJob, as for a run of it. */
+    public MappedEvent map(OpenLineage.JobEvent event) {
+        Templates templates = templates(new JobSide(event.getJob(), event.getProducer(), null, event.getInputs(), event.getOutputs()));
+        return new MappedEvent(templates.datasets(), templates.flows(), templates.jobs(), List.of());
+    }
+
+    /** A dataset event (a dataset's metadata changed, no job involved): its dataset aspects. */
+    public MappedEvent map(OpenLineage.DatasetEvent event) {
+        List<MetadataChangeProposalWrapper<?>> datasets = new ArrayList<>();
+        dataset(event.getDataset(), datasets);
+        return new MappedEvent(datasets, List.of(), List.of(), List.of());
+    }
+
+    /** What a run event and a job event say about the job: the job, who produced it, run facets (none for a job event), datasets. */
+    private record JobSide(OpenLineage.Job job, java.net.URI producer, OpenLineage.RunFacets runFacets,
+                           List<OpenLineage.InputDataset> inputs, List<OpenLineage.OutputDataset> outputs) {
+    }
+
+    private record Templates(List<MetadataChangeProposalWrapper<?>> datasets, List<MetadataChangeProposalWrapper<?>> flows,
+                             List<MetadataChangeProposalWrapper<?>> jobs, DataJobUrn job, List<DatasetUrn> inputs,
+                             List<DatasetUrn> outputs) {
+    }
+
+    private Templates templates(JobSide side) {
         List<MetadataChangeProposalWrapper<?>> datasets = new ArrayList<>();
         List<DatasetUrn> inputs = new ArrayList<>();
         List<DatasetUrn> outputs = new ArrayList<>();
-        for (OpenLineage.InputDataset input : nullSafe(event.getInputs())) {
+        for (OpenLineage.InputDataset input : nullSafe(side.inputs())) {
             inputs.add(dataset(input, datasets));
         }
-        for (OpenLineage.OutputDataset output : nullSafe(event.getOutputs())) {
+        for (OpenLineage.OutputDataset output : nullSafe(side.outputs())) {
             outputs.add(dataset(output, datasets));
         }
-
-        OpenLineage.Job job = event.getJob();
-        DataFlowUrn flow = flowUrn(event);
-        DataJobUrn jobUrn = new DataJobUrn(flow, job.getName());
-        List<MetadataChangeProposalWrapper<?>> templates = new ArrayList<>();
-        templates.add(proposal("dataFlow", flow, new DataFlowInfo().setName(flow.getFlowIdEntity())
-                .setCustomProperties(new StringMap(Map.of("namespace", job.getNamespace())))));
-        templates.add(proposal("dataJob", jobUrn, jobInfo(job, flow)));
+        OpenLineage.Job job = side.job();
+        DataFlowUrn flow = flowUrn(side);
+        DataJobUrn jobUrn = UrnParts.checked(new DataJobUrn(flow, UrnParts.encode(job.getName())));
+        List<MetadataChangeProposalWrapper<?>> flows = List.of(proposal("dataFlow", flow, new DataFlowInfo()
+                .setName(flow.getFlowIdEntity()).setCustomProperties(new StringMap(Map.of("namespace", job.getNamespace())))));
+        List<MetadataChangeProposalWrapper<?>> jobs = new ArrayList<>();
+        jobs.add(proposal("dataJob", jobUrn, jobInfo(side, flow)));
         if (!inputs.isEmpty() || !outputs.isEmpty()) {
             // An event without datasets (e.g. a START before planning) must not wipe the job's lineage.
-            templates.add(proposal("dataJob", jobUrn, new DataJobInputOutput()
+            jobs.add(proposal("dataJob", jobUrn, new DataJobInputOutput()
                     .setInputDatasets(new DatasetUrnArray(inputs))
                     .setOutputDatasets(new DatasetUrnArray(outputs))
-                    .setFineGrainedLineages(columnLineage(event))));
+                    .setFineGrainedLineages(columnLineage(side.outputs()))));
         }
-
-        Urn instance = instanceUrn(event.getRun().getRunId().toString());
-        List<MetadataChangeProposalWrapper<?>> run = new ArrayList<>();
-        run.add(proposal("dataProcessInstance", instance, instanceProperties(event)));
-        run.add(proposal("dataProcessInstance", instance, relationships(event, jobUrn)));
-        if (!inputs.isEmpty()) {
-            run.add(proposal("dataProcessInstance", instance, new DataProcessInstanceInput().setInputs(urns(inputs))));
-        }
-        if (!outputs.isEmpty()) {
-            run.add(proposal("dataProcessInstance", instance, new DataProcessInstanceOutput().setOutputs(urns(outputs))));
-        }
-        runEvent(event).ifPresent(runEvent -> run.add(proposal("dataProcessInstance", instance, runEvent)));
-        return new MappedEvent(datasets, templates, run);
+        return new Templates(datasets, flows, jobs, jobUrn, inputs, outputs);
     }
 
     /** Stable across START, RUNNING and COMPLETE of one run, as DataHub's own converter names it. */
@@ -118,35 +145,51 @@ public final class RunEventMapper {
         return urn;
     }
 
-    private DataFlowUrn flowUrn(OpenLineage.RunEvent event) {
-        String name = event.getJob().getName();
+    private DataFlowUrn flowUrn(JobSide side) {
+        String name = side.job().getName();
         int dot = name.indexOf('.');
         String flowId = dot > 0 ? name.substring(0, dot) : name;
-        String cluster = options.hasPlatformInstance() ? options.platformInstance() : event.getJob().getNamespace();
-        return new DataFlowUrn(orchestrator(event), flowId, cluster);
+        String cluster = options.hasPlatformInstance() ? options.platformInstance() : side.job().getNamespace();
+        return UrnParts.checked(new DataFlowUrn(orchestrator(side), UrnParts.encode(flowId), UrnParts.encode(cluster)));
     }
 
     /** Configured, else jobType facet integration, else processing_engine facet, else the producer URL, else the default. */
-    String orchestrator(OpenLineage.RunEvent event) {
+    private String orchestrator(JobSide side) {
         if (!options.orchestrator().isEmpty()) {
             return options.orchestrator();
         }
-        OpenLineage.JobFacets jobFacets = event.getJob().getFacets();
+        OpenLineage.JobFacets jobFacets = side.job().getFacets();
         if (jobFacets != null && jobFacets.getJobType() != null && notBlank(jobFacets.getJobType().getIntegration())) {
             return jobFacets.getJobType().getIntegration().toLowerCase(Locale.ROOT);
         }
-        OpenLineage.RunFacets runFacets = event.getRun().getFacets();
+        OpenLineage.RunFacets runFacets = side.runFacets();
         if (runFacets != null && runFacets.getProcessing_engine() != null && notBlank(runFacets.getProcessing_engine().getName())) {
             return runFacets.getProcessing_engine().getName().toLowerCase(Locale.ROOT);
         }
-        String producer = event.getProducer() == null ? "" : event.getProducer().toString().toLowerCase(Locale.ROOT);
+        String producer = producer(side.producer());
         return KNOWN_ORCHESTRATORS.stream().filter(producer::contains).findFirst().orElse(options.defaultOrchestrator());
     }
 
-    private static DataJobInfo jobInfo(OpenLineage.Job job, DataFlowUrn flow) {
+    /** The jobType facet's processing type when there is one; else streaming for Flink, whose jobs mostly are. */
+    private static boolean streaming(JobSide side) {
+        OpenLineage.JobFacets facets = side.job().getFacets();
+        if (facets != null && facets.getJobType() != null && notBlank(facets.getJobType().getProcessingType())) {
+            return "STREAMING".equalsIgnoreCase(facets.getJobType().getProcessingType());
+        }
+        OpenLineage.RunFacets run = side.runFacets();
+        String engine = run != null && run.getProcessing_engine() != null ? run.getProcessing_engine().getName() : null;
+        return "flink".equalsIgnoreCase(engine) || producer(side.producer()).contains("flink");
+    }
+
+    private static String producer(java.net.URI producer) {
+        return producer == null ? "" : producer.toString().toLowerCase(Locale.ROOT);
+    }
+
+    private static DataJobInfo jobInfo(JobSide side, DataFlowUrn flow) {
+        OpenLineage.Job job = side.job();
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("namespace", job.getNamespace());
-        String type = "BATCH";
+        String type = streaming(side) ? "STREAMING" : "BATCH";
         OpenLineage.JobFacets facets = job.getFacets();
         if (facets != null) {
             if (facets.getSql() != null && facets.getSql().getQuery() != null) {
@@ -168,9 +211,9 @@ public final class RunEventMapper {
         return info;
     }
 
-    private FineGrainedLineageArray columnLineage(OpenLineage.RunEvent event) {
+    private FineGrainedLineageArray columnLineage(List<OpenLineage.OutputDataset> outputs) {
         FineGrainedLineageArray lineages = new FineGrainedLineageArray();
-        for (OpenLineage.OutputDataset output : nullSafe(event.getOutputs())) {
+        for (OpenLineage.OutputDataset output : nullSafe(outputs)) {
             OpenLineage.DatasetFacets facets = output.getFacets();
             if (facets == null || facets.getColumnLineage() == null || facets.getColumnLineage().getFields() == null) {
                 continue;
@@ -198,7 +241,7 @@ public final class RunEventMapper {
         return Urn.createFromTuple("schemaField", dataset.toString(), field);
     }
 
-    private static DataProcessInstanceProperties instanceProperties(OpenLineage.RunEvent event) {
+    private static DataProcessInstanceProperties instanceProperties(OpenLineage.RunEvent event, boolean streaming) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("runId", event.getRun().getRunId().toString());
         properties.put("eventType", String.valueOf(event.getEventType()));
@@ -216,7 +259,7 @@ public final class RunEventMapper {
                 : event.getEventTime().toInstant().toEpochMilli();
         return new DataProcessInstanceProperties()
                 .setName(event.getRun().getRunId().toString())
-                .setType(DataProcessType.BATCH_SCHEDULED)
+                .setType(streaming ? DataProcessType.STREAMING : DataProcessType.BATCH_SCHEDULED)
                 .setCreated(new AuditStamp().setTime(created).setActor(ACTOR))
                 .setCustomProperties(new StringMap(properties));
     }
@@ -234,7 +277,10 @@ public final class RunEventMapper {
         return relationships;
     }
 
-    /** DataHub has STARTED and COMPLETE only; how a run ended is the result. OTHER events carry no state. */
+    /**
+     * DataHub has STARTED and COMPLETE only; how a run ended is the result: SUCCESS for a COMPLETE
+     * without an error facet, FAILURE for FAIL, ABORT and a COMPLETE with one. OTHER events carry no state.
+     */
     static Optional<DataProcessInstanceRunEvent> runEvent(OpenLineage.RunEvent event) {
         EventType type = event.getEventType();
         if (type == null || type == EventType.OTHER) {
@@ -245,12 +291,17 @@ public final class RunEventMapper {
                 .setAttempt(1);
         switch (type) {
             case START, RUNNING -> runEvent.setStatus(DataProcessRunStatus.STARTED);
-            case COMPLETE -> runEvent.setStatus(DataProcessRunStatus.COMPLETE).setResult(result(RunResultType.SUCCESS, type));
-            case FAIL -> runEvent.setStatus(DataProcessRunStatus.COMPLETE).setResult(result(RunResultType.FAILURE, type));
-            case ABORT -> runEvent.setStatus(DataProcessRunStatus.COMPLETE).setResult(result(RunResultType.SKIPPED, type));
+            // A COMPLETE carrying an errorMessage facet did not succeed; ABORT is a failure too, as DataHub's converter maps it.
+            case COMPLETE -> runEvent.setStatus(DataProcessRunStatus.COMPLETE)
+                    .setResult(result(hasError(event) ? RunResultType.FAILURE : RunResultType.SUCCESS, type));
+            case FAIL, ABORT -> runEvent.setStatus(DataProcessRunStatus.COMPLETE).setResult(result(RunResultType.FAILURE, type));
             default -> throw new IllegalStateException("unhandled event type " + type);
         }
         return Optional.of(runEvent);
+    }
+
+    private static boolean hasError(OpenLineage.RunEvent event) {
+        return event.getRun().getFacets() != null && event.getRun().getFacets().getErrorMessage() != null;
     }
 
     private static DataProcessInstanceRunResult result(RunResultType type, EventType nativeType) {

@@ -4,10 +4,8 @@ import dev.lineagehub.datahub.config.DataHubSettings;
 import dev.lineagehub.datahub.mapping.MappedEvent;
 import dev.lineagehub.datahub.mapping.RunEventMapper;
 import dev.lineagehub.delivery.HttpFailures;
-import dev.lineagehub.delivery.PermanentDeliveryException;
 import dev.lineagehub.delivery.RetryableDeliveryException;
 import dev.lineagehub.delivery.Sink;
-import dev.lineagehub.openlineage.EventKind;
 import dev.lineagehub.openlineage.OpenLineageEvent;
 
 import datahub.client.Callback;
@@ -65,14 +63,16 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
 
     @Override
     public CompletionStage<Void> deliver(OpenLineageEvent event) {
-        if (event.kind() != EventKind.RUN) {
-            return CompletableFuture.failedFuture(new PermanentDeliveryException(
-                    "datahub-consumer maps run events only; this is a " + event.kind() + " event", "not sent"));
-        }
-        MappedEvent mapped = mapper.map(event.runEvent());
-        // Datasets and templates rarely change and may be cached; the run's own aspects are always sent.
+        MappedEvent mapped = switch (event.kind()) {
+            case RUN -> mapper.map(event.runEvent());
+            case JOB -> mapper.map(event.jobEvent());
+            case DATASET -> mapper.map(event.datasetEvent());
+        };
+        // Datasets, flows and jobs rarely change and may be cached; the run's own aspects are always sent.
+        // Each stage is acknowledged before the next references it, as GMS creates what it has not seen yet.
         return emitAll(mapped.datasets(), true)
-                .thenComposeAsync(ignored -> emitAll(mapped.templates(), true), executor)
+                .thenComposeAsync(ignored -> emitAll(mapped.flows(), true), executor)
+                .thenComposeAsync(ignored -> emitAll(mapped.jobs(), true), executor)
                 .thenComposeAsync(ignored -> emitAll(mapped.instance(), false), executor);
     }
 
