@@ -54,10 +54,11 @@ class DataHubSinkTest {
         deliver(SampleEvents.airflowTask(EventType.COMPLETE, UUID.randomUUID(), UUID.randomUUID(), "orders_daily", "load"));
 
         List<GmsDouble.Proposal> accepted = gms.accepted();
-        assertThat(accepted).hasSize(6 + 3 + 5);
+        assertThat(accepted).hasSize(6 + 2 + 3 + 5);
         assertThat(accepted.subList(0, 6)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataset");
-        assertThat(accepted.subList(6, 9)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataFlow", "dataJob");
-        assertThat(accepted.subList(9, 14)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataProcessInstance");
+        assertThat(accepted.subList(6, 8)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataFlow");
+        assertThat(accepted.subList(8, 11)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataJob");
+        assertThat(accepted.subList(11, 16)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataProcessInstance");
         assertThat(accepted).extracting(GmsDouble.Proposal::authorization).containsOnly("Bearer secret-token");
     }
 
@@ -84,7 +85,7 @@ class DataHubSinkTest {
         UUID run = UUID.randomUUID();
         deliver(SampleEvents.sparkJob(EventType.START, run, "clicks"));
         deliver(SampleEvents.sparkJob(EventType.COMPLETE, run, "clicks"));
-        assertThat(gms.accepted()).hasSize(2 * (6 + 3 + 5));
+        assertThat(gms.accepted()).hasSize(2 * (6 + 2 + 3 + 5));
     }
 
     @Test

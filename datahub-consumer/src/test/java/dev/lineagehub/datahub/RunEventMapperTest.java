@@ -68,7 +68,8 @@ class RunEventMapperTest {
         String flow = "urn:li:dataFlow:(airflow,orders_daily,airflow-prod)";
         String job = "urn:li:dataJob:(" + flow + ",orders_daily.load)";
         assertThat(mapped.templates()).extracting(MetadataChangeProposalWrapper::getEntityUrn, MetadataChangeProposalWrapper::getAspectName)
-                .containsExactly(tuple(flow, "dataFlowInfo"), tuple(job, "dataJobInfo"), tuple(job, "dataJobInputOutput"));
+                .containsExactly(tuple(flow, "dataFlowInfo"), tuple(flow, "status"), tuple(job, "dataJobInfo"), tuple(job, "status"),
+                        tuple(job, "dataJobInputOutput"));
         assertThat(mapped.instance()).extracting(MetadataChangeProposalWrapper::getAspectName).containsExactly(
                 "dataProcessInstanceProperties", "dataProcessInstanceRelationships", "dataProcessInstanceInput",
                 "dataProcessInstanceOutput", "dataProcessInstanceRunEvent");
@@ -216,6 +217,49 @@ class RunEventMapperTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> mapper.map(overlong))
                 .isInstanceOf(dev.lineagehub.datahub.mapping.InvalidUrnException.class)
                 .satisfies(e -> assertThat(dev.lineagehub.delivery.DeadLetters.reasonOf(e)).isEqualTo("INVALID_URN"));
+    }
+
+    @Test
+    void metastoreSymlinksNameTheTableOtherCatalogsDoNot() {
+        OpenLineage ol = new OpenLineage(java.net.URI.create("https://github.com/OpenLineage/OpenLineage/tree/1.30.0/integration/spark"));
+        OpenLineage.RunEvent event = ol.newRunEventBuilder().eventType(EventType.COMPLETE).eventTime(java.time.ZonedDateTime.now())
+                .run(ol.newRunBuilder().runId(RUN).build())
+                .job(ol.newJobBuilder().namespace("spark-cluster-a").name("etl.insert").build())
+                .inputs(List.of(
+                        ol.newInputDatasetBuilder().namespace("hdfs://nn:8020").name("/user/hive/warehouse/t1").facets(ol.newDatasetFacetsBuilder()
+                                .symlinks(ol.newSymlinksDatasetFacetBuilder().identifiers(List.of(ol.newSymlinksDatasetFacetIdentifiersBuilder()
+                                        .namespace("hive://metastore:9083").name("default.t1").type("TABLE").build())).build()).build()).build(),
+                        ol.newInputDatasetBuilder().namespace("s3://lake").name("raw/orders").facets(ol.newDatasetFacetsBuilder()
+                                .symlinks(ol.newSymlinksDatasetFacetBuilder().identifiers(List.of(ol.newSymlinksDatasetFacetIdentifiersBuilder()
+                                        .namespace("arn:aws:glue:eu-west-1:123456789012").name("table/shop/orders").type("TABLE").build()))
+                                        .build()).build()).build(),
+                        ol.newInputDatasetBuilder().namespace("kafka://broker:9092").name("clicks").facets(ol.newDatasetFacetsBuilder()
+                                .symlinks(ol.newSymlinksDatasetFacetBuilder().identifiers(List.of(ol.newSymlinksDatasetFacetIdentifiersBuilder()
+                                        .namespace("flink-catalog://default").name("default_database.clicks").type("TABLE").build()))
+                                        .build()).build()).build()))
+                .outputs(List.of())
+                .build();
+        assertThat(aspect(mapper.map(event).jobs(), DataJobInputOutput.class).getInputDatasets()).extracting(Object::toString).containsExactly(
+                "urn:li:dataset:(urn:li:dataPlatform:hive,default.t1,PROD)",
+                "urn:li:dataset:(urn:li:dataPlatform:glue,shop.orders,PROD)",
+                "urn:li:dataset:(urn:li:dataPlatform:kafka,clicks,PROD)");
+    }
+
+    @Test
+    void theOwnershipFacetNamesUsersAndGroupsOnTheFlowAndTheJob() {
+        OpenLineage ol = new OpenLineage(java.net.URI.create("https://github.com/OpenLineage/OpenLineage/tree/1.30.0/integration/airflow"));
+        OpenLineage.RunEvent event = ol.newRunEventBuilder().eventType(EventType.START).eventTime(java.time.ZonedDateTime.now())
+                .run(ol.newRunBuilder().runId(RUN).build())
+                .job(ol.newJobBuilder().namespace("airflow-prod").name("orders_daily.load").facets(ol.newJobFacetsBuilder()
+                        .ownership(ol.newOwnershipJobFacetBuilder().owners(List.of(
+                                ol.newOwnershipJobFacetOwnersBuilder().name("user:alice").type("DATAOWNER").build(),
+                                ol.newOwnershipJobFacetOwnersBuilder().name("team:data-platform").build())).build()).build()).build())
+                .build();
+        MappedEvent mapped = mapper.map(event);
+        com.linkedin.common.Ownership ownership = aspect(mapped.jobs(), com.linkedin.common.Ownership.class);
+        assertThat(ownership.getOwners()).extracting(owner -> owner.getOwner().toString() + " " + owner.getType())
+                .containsExactly("urn:li:corpuser:alice DATAOWNER", "urn:li:corpGroup:data-platform TECHNICAL_OWNER");
+        assertThat(aspect(mapped.flows(), com.linkedin.common.Ownership.class)).isEqualTo(ownership);
     }
 
     private static String flowOf(MappedEvent mapped) {

@@ -30,6 +30,42 @@ public final class DatasetUrns {
         this.options = options;
     }
 
+    /**
+     * The URN of a dataset as DataHub's catalog names it: the metastore table its symlinks facet
+     * names, when that is a Hive metastore or AWS Glue table (Spark, Hive and Glue jobs read and write
+     * files that are tables there); else its own namespace and name. Other catalogs in symlinks (a
+     * Flink catalog's Kafka table, say) are not metastores: the dataset keeps its own name, where
+     * DataHub's converter would make up a Hive table of it.
+     */
+    public DatasetUrn urn(io.openlineage.client.OpenLineage.Dataset dataset) {
+        io.openlineage.client.OpenLineage.DatasetFacets facets = dataset.getFacets();
+        if (facets != null && facets.getSymlinks() != null && facets.getSymlinks().getIdentifiers() != null) {
+            for (io.openlineage.client.OpenLineage.SymlinksDatasetFacetIdentifiers symlink : facets.getSymlinks().getIdentifiers()) {
+                if (!"TABLE".equalsIgnoreCase(symlink.getType()) || symlink.getNamespace() == null || symlink.getName() == null) {
+                    continue;
+                }
+                String namespace = symlink.getNamespace().toLowerCase(Locale.ROOT);
+                if (namespace.startsWith("hive://") || namespace.equals("hive")) {
+                    return table("hive", symlink.getName());
+                }
+                if (namespace.startsWith("arn:aws:glue:")) {
+                    // OpenLineage names Glue tables table/<database>/<table>; DataHub names them <database>.<table>.
+                    String name = symlink.getName().startsWith("table/") ? symlink.getName().substring(6) : symlink.getName();
+                    return table("glue", name.replace('/', '.'));
+                }
+            }
+        }
+        return urn(dataset.getNamespace(), dataset.getName());
+    }
+
+    private DatasetUrn table(String platform, String name) {
+        String datasetName = options.lowercase() ? name.toLowerCase(Locale.ROOT) : name;
+        if (options.hasPlatformInstance()) {
+            datasetName = options.platformInstance() + "." + datasetName;
+        }
+        return UrnParts.checked(new DatasetUrn(new DataPlatformUrn(platform), UrnParts.encode(datasetName), options.env()));
+    }
+
     public DatasetUrn urn(String namespace, String name) {
         String platform;
         String datasetName;
@@ -48,13 +84,7 @@ public final class DatasetUrns {
                 datasetName = name;
             }
         }
-        if (options.lowercase()) {
-            datasetName = datasetName.toLowerCase(Locale.ROOT);
-        }
-        if (options.hasPlatformInstance()) {
-            datasetName = options.platformInstance() + "." + datasetName;
-        }
-        return UrnParts.checked(new DatasetUrn(new DataPlatformUrn(platform), UrnParts.encode(datasetName), options.env()));
+        return table(platform, datasetName);
     }
 
     /** A path keeps its leading {@code /}, as DataHub's converter names file-system datasets. */

@@ -2,6 +2,10 @@ package dev.lineagehub.datahub.mapping;
 
 import com.linkedin.common.AuditStamp;
 import com.linkedin.common.DatasetUrnArray;
+import com.linkedin.common.Owner;
+import com.linkedin.common.OwnerArray;
+import com.linkedin.common.Ownership;
+import com.linkedin.common.OwnershipType;
 import com.linkedin.common.Status;
 import com.linkedin.common.UrnArray;
 import com.linkedin.common.urn.DataFlowUrn;
@@ -111,18 +115,55 @@ public final class RunEventMapper {
         OpenLineage.Job job = side.job();
         DataFlowUrn flow = flowUrn(side);
         DataJobUrn jobUrn = UrnParts.checked(new DataJobUrn(flow, UrnParts.encode(job.getName())));
-        List<MetadataChangeProposalWrapper<?>> flows = List.of(proposal("dataFlow", flow, new DataFlowInfo()
+        List<MetadataChangeProposalWrapper<?>> flows = new ArrayList<>();
+        flows.add(proposal("dataFlow", flow, new DataFlowInfo()
                 .setName(flow.getFlowIdEntity()).setCustomProperties(new StringMap(Map.of("namespace", job.getNamespace())))));
+        flows.add(proposal("dataFlow", flow, new Status().setRemoved(false)));
         List<MetadataChangeProposalWrapper<?>> jobs = new ArrayList<>();
         jobs.add(proposal("dataJob", jobUrn, jobInfo(side, flow)));
+        jobs.add(proposal("dataJob", jobUrn, new Status().setRemoved(false)));
+        ownership(job).ifPresent(ownership -> {
+            flows.add(proposal("dataFlow", flow, ownership));
+            jobs.add(proposal("dataJob", jobUrn, ownership));
+        });
         if (!inputs.isEmpty() || !outputs.isEmpty()) {
             // An event without datasets (e.g. a START before planning) must not wipe the job's lineage.
             jobs.add(proposal("dataJob", jobUrn, new DataJobInputOutput()
                     .setInputDatasets(new DatasetUrnArray(inputs))
                     .setOutputDatasets(new DatasetUrnArray(outputs))
-                    .setFineGrainedLineages(columnLineage(side.outputs()))));
+                    .setFineGrainedLineages(columnLineage(side))));
         }
         return new Templates(datasets, flows, jobs, jobUrn, inputs, outputs);
+    }
+
+    /**
+     * The ownership job facet as DataHub owners: {@code user:x} (or a bare name) a user, {@code team:x}
+     * and {@code group:x} a group; the facet's type when DataHub has it, else technical owner.
+     */
+    private static Optional<Ownership> ownership(OpenLineage.Job job) {
+        OpenLineage.JobFacets facets = job.getFacets();
+        if (facets == null || facets.getOwnership() == null || facets.getOwnership().getOwners() == null) {
+            return Optional.empty();
+        }
+        OwnerArray owners = new OwnerArray();
+        for (OpenLineage.OwnershipJobFacetOwners owner : facets.getOwnership().getOwners()) {
+            if (!notBlank(owner.getName())) {
+                continue;
+            }
+            String name = owner.getName();
+            int colon = name.indexOf(':');
+            String kind = colon > 0 ? name.substring(0, colon).toLowerCase(Locale.ROOT) : "user";
+            String id = colon > 0 ? name.substring(colon + 1) : name;
+            Urn urn = Urn.createFromTuple(kind.equals("team") || kind.equals("group") ? "corpGroup" : "corpuser", UrnParts.encode(id));
+            OwnershipType type = OwnershipType.TECHNICAL_OWNER;
+            if (notBlank(owner.getType())) {
+                OwnershipType named = OwnershipType.valueOf(owner.getType().toUpperCase(Locale.ROOT));
+                type = named == OwnershipType.$UNKNOWN ? type : named;
+            }
+            owners.add(new Owner().setOwner(urn).setType(type));
+        }
+        return owners.isEmpty() ? Optional.empty()
+                : Optional.of(new Ownership().setOwners(owners).setLastModified(new AuditStamp().setTime(0).setActor(ACTOR)));
     }
 
     /** Stable across START, RUNNING and COMPLETE of one run, as DataHub's own converter names it. */
@@ -131,7 +172,7 @@ public final class RunEventMapper {
     }
 
     private DatasetUrn dataset(OpenLineage.Dataset dataset, List<MetadataChangeProposalWrapper<?>> proposals) {
-        DatasetUrn urn = datasetUrns.urn(dataset.getNamespace(), dataset.getName());
+        DatasetUrn urn = datasetUrns.urn(dataset);
         // Entities without aspects are hidden from the lineage graph: always send at least the status.
         proposals.add(proposal("dataset", urn, new Status().setRemoved(false)));
         proposals.add(proposal("dataset", urn, new DatasetProperties()
@@ -211,18 +252,25 @@ public final class RunEventMapper {
         return info;
     }
 
-    private FineGrainedLineageArray columnLineage(List<OpenLineage.OutputDataset> outputs) {
+    /** Column lineage between the event's datasets, each named as its dataset is (symlinks included). */
+    private FineGrainedLineageArray columnLineage(JobSide side) {
+        Map<String, DatasetUrn> named = new java.util.HashMap<>();
+        for (OpenLineage.Dataset dataset : concat(nullSafe(side.inputs()), nullSafe(side.outputs()))) {
+            named.put(dataset.getNamespace() + '\n' + dataset.getName(), datasetUrns.urn(dataset));
+        }
         FineGrainedLineageArray lineages = new FineGrainedLineageArray();
-        for (OpenLineage.OutputDataset output : nullSafe(outputs)) {
+        for (OpenLineage.OutputDataset output : nullSafe(side.outputs())) {
             OpenLineage.DatasetFacets facets = output.getFacets();
             if (facets == null || facets.getColumnLineage() == null || facets.getColumnLineage().getFields() == null) {
                 continue;
             }
-            DatasetUrn downstream = datasetUrns.urn(output.getNamespace(), output.getName());
+            DatasetUrn downstream = datasetUrns.urn(output);
             facets.getColumnLineage().getFields().getAdditionalProperties().forEach((field, lineage) -> {
                 UrnArray upstreams = new UrnArray();
                 for (OpenLineage.InputField input : nullSafe(lineage.getInputFields())) {
-                    upstreams.add(schemaField(datasetUrns.urn(input.getNamespace(), input.getName()), input.getField()));
+                    DatasetUrn upstream = named.computeIfAbsent(input.getNamespace() + '\n' + input.getName(),
+                            key -> datasetUrns.urn(input.getNamespace(), input.getName()));
+                    upstreams.add(schemaField(upstream, input.getField()));
                 }
                 FineGrainedLineage fine = new FineGrainedLineage()
                         .setUpstreamType(FineGrainedLineageUpstreamType.FIELD_SET).setUpstreams(upstreams)
@@ -330,6 +378,12 @@ public final class RunEventMapper {
 
     private static boolean notBlank(String value) {
         return value != null && !value.isBlank();
+    }
+
+    private static List<OpenLineage.Dataset> concat(List<? extends OpenLineage.Dataset> first, List<? extends OpenLineage.Dataset> second) {
+        List<OpenLineage.Dataset> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     private static <T> List<T> nullSafe(List<T> list) {
