@@ -85,7 +85,8 @@ class DataHubSinkTest {
         UUID run = UUID.randomUUID();
         deliver(SampleEvents.sparkJob(EventType.START, run, "clicks"));
         deliver(SampleEvents.sparkJob(EventType.COMPLETE, run, "clicks"));
-        assertThat(gms.accepted()).hasSize(2 * (6 + 2 + 3 + 5));
+        // Datasets, flow, job, the job's edge patch and the output's column lineage patch, the run.
+        assertThat(gms.accepted()).hasSize(2 * (6 + 2 + 2 + 2 + 5));
     }
 
     @Test
@@ -140,6 +141,26 @@ class DataHubSinkTest {
     }
 
     @Test
+    void aJobsLineageAccumulatesAcrossRunsAndEventsInsteadOfBeingReplaced() throws Exception {
+        sink = sink(Duration.ofHours(1), null);
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        // One job, each run reading another chunk; a START that knows only its input, a COMPLETE only its output.
+        deliver(SampleEvents.run(EventType.START, first, "etl", "fan_out.load", List.<String[]>of(new String[] {"s3://lake", "chunk-1"}), List.of()));
+        deliver(SampleEvents.run(EventType.COMPLETE, first, "etl", "fan_out.load", List.of(),
+                List.<String[]>of(new String[] {"postgres://db:5432", "shop.public.orders"})));
+        deliver(SampleEvents.run(EventType.COMPLETE, second, "etl", "fan_out.load", List.<String[]>of(new String[] {"s3://lake", "chunk-2"}),
+                List.<String[]>of(new String[] {"postgres://db:5432", "shop.public.orders"})));
+        String job = "urn:li:dataJob:(urn:li:dataFlow:(airflow,fan_out,etl),fan_out.load)";
+        assertThat(gms.patched(job, "dataJobInputOutput", "inputDatasetEdges")).containsExactlyInAnyOrder(
+                "urn:li:dataset:(urn:li:dataPlatform:s3,lake/chunk-1,PROD)", "urn:li:dataset:(urn:li:dataPlatform:s3,lake/chunk-2,PROD)");
+        assertThat(gms.patched(job, "dataJobInputOutput", "outputDatasetEdges"))
+                .containsExactly("urn:li:dataset:(urn:li:dataPlatform:postgres,shop.public.orders,PROD)");
+        assertThat(gms.accepted()).filteredOn(p -> p.aspectName().equals("dataJobInputOutput")).as("patches only, never a replacing upsert")
+                .allSatisfy(p -> assertThat(p.value().isArray()).isTrue());
+    }
+
+    @Test
     void withAnOutputFileProposalsGoToAnMcpFileThatValidatesAgainstTheAspectSchemas(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("datahub/mcps.json");
         UUID run = UUID.randomUUID();
@@ -156,11 +177,14 @@ class DataHubSinkTest {
         for (JsonNode proposal : proposals) {
             entityTypes.add(proposal.path("entityType").asText());
             runEvents += "dataProcessInstanceRunEvent".equals(proposal.path("aspectName").asText()) ? 1 : 0;
-            assertThat(proposal.path("changeType").asText()).isEqualTo("UPSERT");
+            assertThat(proposal.path("changeType").asText()).isIn("UPSERT", "PATCH");
             assertThat(proposal.path("aspect").path("contentType").asText()).isEqualTo("application/json");
             String aspect = proposal.path("aspect").path("value").asText();
-            assertThat(GmsDouble.violation(proposal.path("entityType").asText(), proposal.path("entityUrn").asText(),
-                    proposal.path("aspectName").asText(), aspect)).as(proposal.toString()).isNull();
+            String entityType = proposal.path("entityType").asText();
+            String urn = proposal.path("entityUrn").asText();
+            String aspectName = proposal.path("aspectName").asText();
+            assertThat(proposal.path("changeType").asText().equals("PATCH") ? GmsDouble.patchViolation(entityType, urn, aspectName, aspect)
+                    : GmsDouble.violation(entityType, urn, aspectName, aspect)).as(proposal.toString()).isNull();
         }
         assertThat(entityTypes).containsExactly("dataFlow", "dataJob", "dataProcessInstance", "dataset");
         assertThat(runEvents).isEqualTo(2);

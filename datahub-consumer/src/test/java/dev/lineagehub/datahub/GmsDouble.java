@@ -15,6 +15,8 @@ import com.linkedin.data.schema.validation.UnrecognizedFieldMode;
 import com.linkedin.data.schema.validation.ValidateDataAgainstSchema;
 import com.linkedin.data.schema.validation.ValidationOptions;
 import com.linkedin.data.schema.validation.ValidationResult;
+import com.linkedin.data.schema.ArrayDataSchema;
+import com.linkedin.data.schema.RecordDataSchema;
 import com.linkedin.metadata.aspect.plugins.PluginFactory;
 import com.linkedin.metadata.models.AspectSpec;
 import com.linkedin.metadata.models.EntitySpec;
@@ -37,7 +39,8 @@ import java.util.stream.Collectors;
  * every proposal the way GMS does: against DataHub's own entity registry and Pegasus aspect schemas,
  * shipped inside the client jar. Unknown entity or aspect, a URN of the wrong entity type, or an
  * aspect that breaks its schema (a missing required field, an enum symbol that does not exist) is
- * answered 422 with GMS's message shape. Accepted proposals are recorded in arrival order.
+ * answered 422 with GMS's message shape. Accepted proposals are recorded in arrival order, and
+ * patches are applied to the fields they add to, so a test can see what accumulated.
  */
 public final class GmsDouble extends HttpDouble<GmsDouble> {
 
@@ -52,6 +55,8 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
     private static final EntityRegistry REGISTRY = registry();
 
     private final List<Proposal> accepted = new ArrayList<>();
+    /** Patched array fields, by URN, aspect and field: key to value (guarded by {@code accepted}). */
+    private final Map<String, Map<String, JsonNode>> patches = new java.util.HashMap<>();
     private volatile String refusedUrnFragment;
     private volatile int refusalStatus = 422;
 
@@ -81,6 +86,27 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
      * the double's own tests can check it against hand-made proposals.
      */
     public static String violation(String entityType, String entityUrn, String aspectName, String aspectJson) {
+        Object target = target(entityType, entityUrn, aspectName);
+        if (target instanceof String problem) {
+            return problem;
+        }
+        AspectSpec aspect = (AspectSpec) target;
+        DataMap data;
+        try {
+            data = CODEC.stringToMap(aspectJson);
+        } catch (IOException e) {
+            return "Aspect value is not a JSON object: " + e.getMessage();
+        }
+        ValidationResult result = ValidateDataAgainstSchema.validate(data, aspect.getPegasusSchema(), GMS_VALIDATION,
+                new UrnValidator());
+        if (result.isValid()) {
+            return null;
+        }
+        return result.getMessages().stream().map(Message::toString).collect(Collectors.joining("\n"));
+    }
+
+    /** The aspect's spec, or what GMS says when the entity, the aspect or the URN is wrong. */
+    private static Object target(String entityType, String entityUrn, String aspectName) {
         EntitySpec entity;
         try {
             entity = REGISTRY.getEntitySpec(entityType);
@@ -99,18 +125,98 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
         } catch (java.net.URISyntaxException e) {
             return "Invalid urn " + entityUrn + ": " + e.getMessage();
         }
-        DataMap data;
+        return aspect;
+    }
+
+    /**
+     * What GMS would say about a PATCH: null when every operation is one GMS's patch templates apply.
+     * An {@code add} or {@code remove} of {@code /<field>/<key>} on an array the template keys (dataset
+     * edges by their URN, upstreams by their dataset), the value checked against the array's item
+     * schema; fine-grained lineage as {@code /fineGrainedLineages/<operation>/<downstream>/<query>/<upstream>}
+     * with a confidence score, both ends schema-field URNs.
+     */
+    public static String patchViolation(String entityType, String entityUrn, String aspectName, String opsJson) {
+        Object target = target(entityType, entityUrn, aspectName);
+        if (target instanceof String problem) {
+            return problem;
+        }
+        RecordDataSchema schema = (RecordDataSchema) ((AspectSpec) target).getPegasusSchema();
+        JsonNode ops;
         try {
-            data = CODEC.stringToMap(aspectJson);
+            ops = JSON.readTree(opsJson);
         } catch (IOException e) {
-            return "Aspect value is not a JSON object: " + e.getMessage();
+            return "Patch is not JSON: " + e.getMessage();
         }
-        ValidationResult result = ValidateDataAgainstSchema.validate(data, aspect.getPegasusSchema(), GMS_VALIDATION,
-                new UrnValidator());
-        if (result.isValid()) {
-            return null;
+        if (!ops.isArray() || ops.isEmpty()) {
+            return "Patch must be a non-empty array of operations";
         }
-        return result.getMessages().stream().map(Message::toString).collect(Collectors.joining("\n"));
+        for (JsonNode op : ops) {
+            String verb = op.path("op").asText();
+            List<String> path = pointer(op.path("path").asText());
+            if (!verb.equals("add") && !verb.equals("remove")) {
+                return "Unsupported patch operation " + verb;
+            }
+            RecordDataSchema.Field field = path.isEmpty() ? null : schema.getField(path.get(0));
+            if (field == null || !(field.getType().getDereferencedDataSchema() instanceof ArrayDataSchema array)) {
+                return "Path " + op.path("path").asText() + " names no array of " + aspectName;
+            }
+            if (field.getName().equals("fineGrainedLineages")) {
+                if (path.size() != 5 || !path.get(2).startsWith("urn:li:schemaField:") || !path.get(4).startsWith("urn:li:schemaField:")
+                        || verb.equals("add") && !op.path("value").path("confidenceScore").isNumber()) {
+                    return "Fine-grained lineage patch must be /fineGrainedLineages/<op>/<downstream field>/<query>/<upstream field> "
+                            + "with a confidenceScore: " + op;
+                }
+                continue;
+            }
+            if (path.size() != 2) {
+                return "Path " + op.path("path").asText() + " must be /" + field.getName() + "/<key>";
+            }
+            if (verb.equals("add")) {
+                try {
+                    ValidationResult item = ValidateDataAgainstSchema.validate(CODEC.stringToMap(op.path("value").toString()),
+                            array.getItems().getDereferencedDataSchema(), GMS_VALIDATION, new UrnValidator());
+                    if (!item.isValid()) {
+                        return item.getMessages().stream().map(Message::toString).collect(Collectors.joining("\n"));
+                    }
+                } catch (IOException e) {
+                    return "Value of " + op.path("path").asText() + " is not a JSON object";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A JSON Pointer's segments, unescaped (RFC 6901). */
+    private static List<String> pointer(String path) {
+        if (!path.startsWith("/")) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(path.substring(1).split("/", -1))
+                .map(segment -> segment.replace("~1", "/").replace("~0", "~")).toList();
+    }
+
+    /**
+     * What the patches applied so far hold under an aspect's field: the keys added and not removed
+     * (for fine-grained lineage, {@code <operation>/<downstream>/<query>/<upstream>}).
+     */
+    public java.util.Set<String> patched(String entityUrn, String aspectName, String field) {
+        synchronized (accepted) {
+            return java.util.Set.copyOf(patches.getOrDefault(entityUrn + '|' + aspectName + '|' + field, java.util.Map.of()).keySet());
+        }
+    }
+
+    private void apply(String entityUrn, String aspectName, JsonNode ops) {
+        for (JsonNode op : ops) {
+            List<String> path = pointer(op.path("path").asText());
+            Map<String, JsonNode> values = patches.computeIfAbsent(entityUrn + '|' + aspectName + '|' + path.get(0),
+                    key -> new java.util.LinkedHashMap<>());
+            String key = String.join("/", path.subList(1, path.size()));
+            if (op.path("op").asText().equals("add")) {
+                values.put(key, op.path("value"));
+            } else {
+                values.remove(key);
+            }
+        }
     }
 
     @Override
@@ -146,9 +252,10 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
             String entityUrn = proposal.path("entityUrn").asText();
             String aspectName = proposal.path("aspectName").asText();
             JsonNode aspect = proposal.path("aspect");
-            if (!"UPSERT".equals(proposal.path("changeType").asText())
+            String changeType = proposal.path("changeType").asText();
+            if (!("UPSERT".equals(changeType) || "PATCH".equals(changeType))
                     || !"application/json".equals(aspect.path("contentType").asText()) || !aspect.path("value").isTextual()) {
-                answer(exchange, 422, error(422, "proposal must be an UPSERT with a JSON aspect value"));
+                answer(exchange, 422, error(422, "proposal must be an UPSERT or a PATCH with a JSON aspect value"));
                 return;
             }
             String refused = refusedUrnFragment;
@@ -156,14 +263,19 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
                 answer(exchange, refusalStatus, error(refusalStatus, "[ERROR :: /name :: refused by the test for " + entityUrn + "]"));
                 return;
             }
-            String violation = violation(entityType, entityUrn, aspectName, aspect.path("value").asText());
+            boolean patch = "PATCH".equals(changeType);
+            String violation = patch ? patchViolation(entityType, entityUrn, aspectName, aspect.path("value").asText())
+                    : violation(entityType, entityUrn, aspectName, aspect.path("value").asText());
             if (violation != null) {
                 answer(exchange, 422, error(422, violation));
                 return;
             }
+            JsonNode value = JSON.readTree(aspect.path("value").asText());
             synchronized (accepted) {
-                accepted.add(new Proposal(entityType, entityUrn, aspectName, JSON.readTree(aspect.path("value").asText()),
-                        exchange.getRequestHeaders().getFirst("Authorization")));
+                accepted.add(new Proposal(entityType, entityUrn, aspectName, value, exchange.getRequestHeaders().getFirst("Authorization")));
+                if (patch) {
+                    apply(entityUrn, aspectName, value);
+                }
             }
             answer(exchange, 200, JSON.writeValueAsString(Map.of("value", entityUrn)));
         } catch (IOException | RuntimeException e) {

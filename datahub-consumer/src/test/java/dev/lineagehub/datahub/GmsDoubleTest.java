@@ -53,4 +53,21 @@ class GmsDoubleTest {
         assertThat(GmsDouble.violation("dataProcessInstance", DPI, "dataProcessInstanceInput", "{\"inputs\":[\"not-a-urn\"]}"))
                 .isNotNull();
     }
+
+    @Test
+    void patchesAreCheckedLikeGmsPatchTemplatesApplyThem() {
+        String job = "urn:li:dataJob:(urn:li:dataFlow:(airflow,dag,prod),dag.task)";
+        String edge = "[{\"op\":\"add\",\"path\":\"/inputDatasetEdges/urn:li:dataset:(urn:li:dataPlatform:s3,a~1b,PROD)\","
+                + "\"value\":{\"destinationUrn\":\"urn:li:dataset:(urn:li:dataPlatform:s3,a/b,PROD)\"}}]";
+        assertThat(GmsDouble.patchViolation("dataJob", job, "dataJobInputOutput", edge)).isNull();
+        assertThat(GmsDouble.patchViolation("dataJob", job, "dataJobInputOutput", edge.replace("inputDatasetEdges", "noSuchField")))
+                .contains("names no array");
+        assertThat(GmsDouble.patchViolation("dataJob", job, "dataJobInputOutput", edge.replace("destinationUrn", "target")))
+                .as("an edge without its required destination").isNotNull();
+        assertThat(GmsDouble.patchViolation("dataJob", job, "dataJobInputOutput", edge.replace("\"add\"", "\"move\"")))
+                .contains("Unsupported");
+        String fine = "[{\"op\":\"add\",\"path\":\"/fineGrainedLineages/TRANSFORM/urn:li:schemaField:(x,y)/NONE\",\"value\":{\"confidenceScore\":1.0}}]";
+        assertThat(GmsDouble.patchViolation("dataset", "urn:li:dataset:(urn:li:dataPlatform:s3,a,PROD)", "upstreamLineage", fine))
+                .as("a fine-grained path without its upstream").contains("Fine-grained");
+    }
 }

@@ -50,6 +50,11 @@ class RunEventMapperTest {
                         .as("%s of %s from %s", proposal.getAspectName(), proposal.getEntityUrn(), event.getProducer())
                         .isNull();
             }
+            for (com.linkedin.mxe.MetadataChangeProposal patch : mapped.patches()) {
+                assertThat(GmsDouble.patchViolation(patch.getEntityType(), patch.getEntityUrn().toString(), patch.getAspectName(),
+                        patch.getAspect().getValue().asString(java.nio.charset.StandardCharsets.UTF_8)))
+                        .as("%s of %s from %s", patch.getAspectName(), patch.getEntityUrn(), event.getProducer()).isNull();
+            }
         }
     }
 
@@ -68,8 +73,9 @@ class RunEventMapperTest {
         String flow = "urn:li:dataFlow:(airflow,orders_daily,airflow-prod)";
         String job = "urn:li:dataJob:(" + flow + ",orders_daily.load)";
         assertThat(mapped.templates()).extracting(MetadataChangeProposalWrapper::getEntityUrn, MetadataChangeProposalWrapper::getAspectName)
-                .containsExactly(tuple(flow, "dataFlowInfo"), tuple(flow, "status"), tuple(job, "dataJobInfo"), tuple(job, "status"),
-                        tuple(job, "dataJobInputOutput"));
+                .containsExactly(tuple(flow, "dataFlowInfo"), tuple(flow, "status"), tuple(job, "dataJobInfo"), tuple(job, "status"));
+        assertThat(mapped.patches()).extracting(p -> p.getEntityUrn().toString(), com.linkedin.mxe.MetadataChangeProposal::getAspectName)
+                .containsExactly(tuple(job, "dataJobInputOutput"));
         assertThat(mapped.instance()).extracting(MetadataChangeProposalWrapper::getAspectName).containsExactly(
                 "dataProcessInstanceProperties", "dataProcessInstanceRelationships", "dataProcessInstanceInput",
                 "dataProcessInstanceOutput", "dataProcessInstanceRunEvent");
@@ -116,16 +122,21 @@ class RunEventMapperTest {
     }
 
     @Test
-    void columnLineageBecomesFineGrainedLineageBetweenSchemaFields() {
+    void columnLineageBecomesFineGrainedLineageBetweenSchemaFields() throws IOException {
         MappedEvent mapped = mapper.map(SampleEvents.sparkJob(EventType.COMPLETE, RUN, "clicks"));
-        DataJobInputOutput io = aspect(mapped.templates(), DataJobInputOutput.class);
-        assertThat(io.getFineGrainedLineages()).hasSize(2);
-        assertThat(io.getFineGrainedLineages()).anySatisfy(lineage -> {
-            assertThat(lineage.getDownstreams().get(0).toString()).isEqualTo(
-                    "urn:li:schemaField:(urn:li:dataset:(urn:li:dataPlatform:hdfs,/warehouse/clicks_by_user,PROD),clicks)");
-            assertThat(lineage.getUpstreams().get(0).toString()).isEqualTo(
-                    "urn:li:schemaField:(urn:li:dataset:(urn:li:dataPlatform:s3,raw-events/clicks/2026/11/20,PROD),url)");
-        });
+        String output = "urn:li:dataset:(urn:li:dataPlatform:hdfs,/warehouse/clicks_by_user,PROD)";
+        String input = "urn:li:dataset:(urn:li:dataPlatform:s3,raw-events/clicks/2026/11/20,PROD)";
+        com.linkedin.mxe.MetadataChangeProposal upstreams = mapped.patches().stream()
+                .filter(p -> p.getAspectName().equals("upstreamLineage")).findFirst().orElseThrow();
+        assertThat(upstreams.getEntityUrn().toString()).isEqualTo(output);
+        com.fasterxml.jackson.databind.JsonNode ops = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(upstreams.getAspect().getValue().asString(java.nio.charset.StandardCharsets.UTF_8));
+        List<String> paths = new ArrayList<>();
+        ops.forEach(op -> paths.add(op.path("path").asText()));
+        assertThat(paths).contains("/upstreams/" + esc(input),
+                "/fineGrainedLineages/TRANSFORM/" + esc("urn:li:schemaField:(" + output + ",clicks)") + "/NONE/"
+                        + esc("urn:li:schemaField:(" + input + ",url)"));
+        assertThat(paths).hasSize(1 + 2);
         SchemaMetadata schema = aspect(mapped.datasets(), SchemaMetadata.class);
         assertThat(schema.getFields()).extracting(f -> f.getFieldPath()).containsExactly("user_id", "url", "ts");
     }
@@ -239,10 +250,10 @@ class RunEventMapperTest {
                                         .build()).build()).build()))
                 .outputs(List.of())
                 .build();
-        assertThat(aspect(mapper.map(event).jobs(), DataJobInputOutput.class).getInputDatasets()).extracting(Object::toString).containsExactly(
-                "urn:li:dataset:(urn:li:dataPlatform:hive,default.t1,PROD)",
-                "urn:li:dataset:(urn:li:dataPlatform:glue,shop.orders,PROD)",
-                "urn:li:dataset:(urn:li:dataPlatform:kafka,clicks,PROD)");
+        String edges = mapper.map(event).patches().get(0).getAspect().getValue().asString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(edges).contains("\"destinationUrn\":\"urn:li:dataset:(urn:li:dataPlatform:hive,default.t1,PROD)\"",
+                "\"destinationUrn\":\"urn:li:dataset:(urn:li:dataPlatform:glue,shop.orders,PROD)\"",
+                "\"destinationUrn\":\"urn:li:dataset:(urn:li:dataPlatform:kafka,clicks,PROD)\"");
     }
 
     @Test
@@ -260,6 +271,10 @@ class RunEventMapperTest {
         assertThat(ownership.getOwners()).extracting(owner -> owner.getOwner().toString() + " " + owner.getType())
                 .containsExactly("urn:li:corpuser:alice DATAOWNER", "urn:li:corpGroup:data-platform TECHNICAL_OWNER");
         assertThat(aspect(mapped.flows(), com.linkedin.common.Ownership.class)).isEqualTo(ownership);
+    }
+
+    private static String esc(String segment) {
+        return segment.replace("~", "~0").replace("/", "~1");
     }
 
     private static String flowOf(MappedEvent mapped) {

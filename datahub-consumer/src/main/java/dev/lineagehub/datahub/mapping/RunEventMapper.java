@@ -1,7 +1,6 @@
 package dev.lineagehub.datahub.mapping;
 
 import com.linkedin.common.AuditStamp;
-import com.linkedin.common.DatasetUrnArray;
 import com.linkedin.common.Owner;
 import com.linkedin.common.OwnerArray;
 import com.linkedin.common.Ownership;
@@ -15,7 +14,6 @@ import com.linkedin.common.urn.Urn;
 import com.linkedin.data.template.StringMap;
 import com.linkedin.datajob.DataFlowInfo;
 import com.linkedin.datajob.DataJobInfo;
-import com.linkedin.datajob.DataJobInputOutput;
 import com.linkedin.dataprocess.DataProcessInstanceInput;
 import com.linkedin.dataprocess.DataProcessInstanceOutput;
 import com.linkedin.dataprocess.DataProcessInstanceProperties;
@@ -26,10 +24,8 @@ import com.linkedin.dataprocess.DataProcessRunStatus;
 import com.linkedin.dataprocess.DataProcessType;
 import com.linkedin.dataprocess.RunResultType;
 import com.linkedin.dataset.DatasetProperties;
-import com.linkedin.dataset.FineGrainedLineage;
-import com.linkedin.dataset.FineGrainedLineageArray;
-import com.linkedin.dataset.FineGrainedLineageDownstreamType;
-import com.linkedin.dataset.FineGrainedLineageUpstreamType;
+
+import com.linkedin.mxe.MetadataChangeProposal;
 
 import datahub.event.MetadataChangeProposalWrapper;
 
@@ -63,7 +59,8 @@ public final class RunEventMapper {
     }
 
     public MappedEvent map(OpenLineage.RunEvent event) {
-        JobSide side = new JobSide(event.getJob(), event.getProducer(), event.getRun().getFacets(), event.getInputs(), event.getOutputs());
+        JobSide side = new JobSide(event.getJob(), event.getProducer(), event.getEventTime(), event.getRun().getFacets(),
+                event.getInputs(), event.getOutputs());
         Templates templates = templates(side);
         Urn instance = instanceUrn(event.getRun().getRunId().toString());
         List<MetadataChangeProposalWrapper<?>> run = new ArrayList<>();
@@ -76,30 +73,35 @@ public final class RunEventMapper {
             run.add(proposal("dataProcessInstance", instance, new DataProcessInstanceOutput().setOutputs(urns(templates.outputs()))));
         }
         runEvent(event).ifPresent(runEvent -> run.add(proposal("dataProcessInstance", instance, runEvent)));
-        return new MappedEvent(templates.datasets(), templates.flows(), templates.jobs(), run);
+        return new MappedEvent(templates.datasets(), templates.flows(), templates.jobs(), templates.patches(), run);
     }
 
     /** A job event (a job's definition without a run): its datasets, DataFlow and DataJob, as for a run of it. */
     public MappedEvent map(OpenLineage.JobEvent event) {
-        Templates templates = templates(new JobSide(event.getJob(), event.getProducer(), null, event.getInputs(), event.getOutputs()));
-        return new MappedEvent(templates.datasets(), templates.flows(), templates.jobs(), List.of());
+        Templates templates = templates(new JobSide(event.getJob(), event.getProducer(), event.getEventTime(), null,
+                event.getInputs(), event.getOutputs()));
+        return new MappedEvent(templates.datasets(), templates.flows(), templates.jobs(), templates.patches(), List.of());
     }
 
     /** A dataset event (a dataset's metadata changed, no job involved): its dataset aspects. */
     public MappedEvent map(OpenLineage.DatasetEvent event) {
         List<MetadataChangeProposalWrapper<?>> datasets = new ArrayList<>();
         dataset(event.getDataset(), datasets);
-        return new MappedEvent(datasets, List.of(), List.of(), List.of());
+        return new MappedEvent(datasets, List.of(), List.of(), List.of(), List.of());
     }
 
-    /** What a run event and a job event say about the job: the job, who produced it, run facets (none for a job event), datasets. */
-    private record JobSide(OpenLineage.Job job, java.net.URI producer, OpenLineage.RunFacets runFacets,
-                           List<OpenLineage.InputDataset> inputs, List<OpenLineage.OutputDataset> outputs) {
+    /**
+     * What a run event and a job event say about the job: the job, who produced it and when, run facets
+     * (none for a job event), datasets.
+     */
+    private record JobSide(OpenLineage.Job job, java.net.URI producer, java.time.ZonedDateTime eventTime,
+                           OpenLineage.RunFacets runFacets, List<OpenLineage.InputDataset> inputs,
+                           List<OpenLineage.OutputDataset> outputs) {
     }
 
     private record Templates(List<MetadataChangeProposalWrapper<?>> datasets, List<MetadataChangeProposalWrapper<?>> flows,
-                             List<MetadataChangeProposalWrapper<?>> jobs, DataJobUrn job, List<DatasetUrn> inputs,
-                             List<DatasetUrn> outputs) {
+                             List<MetadataChangeProposalWrapper<?>> jobs, List<MetadataChangeProposal> patches, DataJobUrn job,
+                             List<DatasetUrn> inputs, List<DatasetUrn> outputs) {
     }
 
     private Templates templates(JobSide side) {
@@ -126,14 +128,13 @@ public final class RunEventMapper {
             flows.add(proposal("dataFlow", flow, ownership));
             jobs.add(proposal("dataJob", jobUrn, ownership));
         });
+        List<MetadataChangeProposal> patches = new ArrayList<>();
         if (!inputs.isEmpty() || !outputs.isEmpty()) {
-            // An event without datasets (e.g. a START before planning) must not wipe the job's lineage.
-            jobs.add(proposal("dataJob", jobUrn, new DataJobInputOutput()
-                    .setInputDatasets(new DatasetUrnArray(inputs))
-                    .setOutputDatasets(new DatasetUrnArray(outputs))
-                    .setFineGrainedLineages(columnLineage(side))));
+            patches.add(LineagePatches.jobEdges(jobUrn, inputs, outputs));
         }
-        return new Templates(datasets, flows, jobs, jobUrn, inputs, outputs);
+        long time = side.eventTime() == null ? 0 : side.eventTime().toInstant().toEpochMilli();
+        columnLineage(side).forEach((output, columns) -> patches.add(LineagePatches.upstreams(output, columns, time, ACTOR)));
+        return new Templates(datasets, flows, jobs, patches, jobUrn, inputs, outputs);
     }
 
     /**
@@ -252,37 +253,37 @@ public final class RunEventMapper {
         return info;
     }
 
-    /** Column lineage between the event's datasets, each named as its dataset is (symlinks included). */
-    private FineGrainedLineageArray columnLineage(JobSide side) {
+    /**
+     * Column lineage of each output, between the event's datasets, each named as its dataset is
+     * (symlinks included); the facet's transformation type names the operation, else TRANSFORM.
+     */
+    private Map<DatasetUrn, List<LineagePatches.ColumnLineage>> columnLineage(JobSide side) {
         Map<String, DatasetUrn> named = new java.util.HashMap<>();
         for (OpenLineage.Dataset dataset : concat(nullSafe(side.inputs()), nullSafe(side.outputs()))) {
             named.put(dataset.getNamespace() + '\n' + dataset.getName(), datasetUrns.urn(dataset));
         }
-        FineGrainedLineageArray lineages = new FineGrainedLineageArray();
+        Map<DatasetUrn, List<LineagePatches.ColumnLineage>> lineage = new LinkedHashMap<>();
         for (OpenLineage.OutputDataset output : nullSafe(side.outputs())) {
             OpenLineage.DatasetFacets facets = output.getFacets();
             if (facets == null || facets.getColumnLineage() == null || facets.getColumnLineage().getFields() == null) {
                 continue;
             }
             DatasetUrn downstream = datasetUrns.urn(output);
-            facets.getColumnLineage().getFields().getAdditionalProperties().forEach((field, lineage) -> {
-                UrnArray upstreams = new UrnArray();
-                for (OpenLineage.InputField input : nullSafe(lineage.getInputFields())) {
+            List<LineagePatches.ColumnLineage> columns = new ArrayList<>();
+            facets.getColumnLineage().getFields().getAdditionalProperties().forEach((field, fieldLineage) -> {
+                String operation = notBlank(fieldLineage.getTransformationType()) ? fieldLineage.getTransformationType() : "TRANSFORM";
+                for (OpenLineage.InputField input : nullSafe(fieldLineage.getInputFields())) {
                     DatasetUrn upstream = named.computeIfAbsent(input.getNamespace() + '\n' + input.getName(),
                             key -> datasetUrns.urn(input.getNamespace(), input.getName()));
-                    upstreams.add(schemaField(upstream, input.getField()));
+                    columns.add(new LineagePatches.ColumnLineage(upstream, schemaField(upstream, input.getField()),
+                            schemaField(downstream, field), operation));
                 }
-                FineGrainedLineage fine = new FineGrainedLineage()
-                        .setUpstreamType(FineGrainedLineageUpstreamType.FIELD_SET).setUpstreams(upstreams)
-                        .setDownstreamType(FineGrainedLineageDownstreamType.FIELD)
-                        .setDownstreams(new UrnArray(List.of(schemaField(downstream, field))));
-                if (notBlank(lineage.getTransformationDescription())) {
-                    fine.setTransformOperation(lineage.getTransformationDescription());
-                }
-                lineages.add(fine);
             });
+            if (!columns.isEmpty()) {
+                lineage.put(downstream, columns);
+            }
         }
-        return lineages;
+        return lineage;
     }
 
     private static Urn schemaField(DatasetUrn dataset, String field) {

@@ -8,6 +8,8 @@ import dev.lineagehub.delivery.RetryableDeliveryException;
 import dev.lineagehub.delivery.Sink;
 import dev.lineagehub.openlineage.OpenLineageEvent;
 
+import com.linkedin.mxe.MetadataChangeProposal;
+
 import datahub.client.Callback;
 import datahub.client.Emitter;
 import datahub.client.MetadataWriteResponse;
@@ -72,7 +74,7 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
         // Each stage is acknowledged before the next references it, as GMS creates what it has not seen yet.
         return emitAll(mapped.datasets(), true)
                 .thenComposeAsync(ignored -> emitAll(mapped.flows(), true), executor)
-                .thenComposeAsync(ignored -> emitAll(mapped.jobs(), true), executor)
+                .thenComposeAsync(ignored -> CompletableFuture.allOf(emitAll(mapped.jobs(), true), emitPatches(mapped.patches())), executor)
                 .thenComposeAsync(ignored -> emitAll(mapped.instance(), false), executor);
     }
 
@@ -131,20 +133,39 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
         return CompletableFuture.allOf(calls);
     }
 
+    /** Patches add to what GMS has, so an unchanged one need not go again within the cache's time to live either. */
+    private CompletableFuture<Void> emitPatches(List<MetadataChangeProposal> patches) {
+        return CompletableFuture.allOf(patches.stream()
+                .filter(patch -> !cache.isFresh(patch))
+                .map(patch -> emit(patch.getAspectName(), patch.getEntityUrn().toString(), (emitter, callback) -> emitter.emit(patch, callback))
+                        .thenRun(() -> cache.acknowledged(patch)))
+                .toArray(CompletableFuture[]::new));
+    }
+
     private CompletableFuture<Void> emit(MetadataChangeProposalWrapper<?> proposal) {
+        return emit(proposal.getAspectName(), proposal.getEntityUrn(), (emitter, callback) -> emitter.emit(proposal, callback));
+    }
+
+    /** One emitter call; the DataHub client has one method per proposal type. */
+    @FunctionalInterface
+    private interface EmitCall {
+        void emit(Emitter emitter, Callback callback) throws IOException;
+    }
+
+    private CompletableFuture<Void> emit(String aspectName, String entityUrn, EmitCall call) {
         CompletableFuture<Void> result = new CompletableFuture<>();
         proposalsSent.incrementAndGet();
         try {
             Emitter emitter = emitters.get(Math.floorMod(nextEmitter.getAndIncrement(), emitters.size()));
             // The file emitter writes each proposal in several unsynchronized steps; a REST emit only queues the call.
             synchronized (emitter) {
-                emitter.emit(proposal, new Callback() {
+                call.emit(emitter, new Callback() {
                     @Override
                     public void onCompletion(MetadataWriteResponse response) {
                         if (response.isSuccess()) {
                             result.complete(null);
                         } else {
-                            result.completeExceptionally(failure(proposal, response));
+                            result.completeExceptionally(failure(aspectName, entityUrn, response));
                         }
                     }
 
@@ -166,7 +187,7 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
     }
 
     /** The client reports a non-2xx answer as a completed call with isSuccess() false, not as an exception. */
-    static Exception failure(MetadataChangeProposalWrapper<?> proposal, MetadataWriteResponse response) {
+    static Exception failure(String aspectName, String entityUrn, MetadataWriteResponse response) {
         int status = 0;
         String retryAfter = null;
         if (response.getUnderlyingResponse() instanceof SimpleHttpResponse http) {
@@ -174,7 +195,7 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
             Header header = http.getFirstHeader("Retry-After");
             retryAfter = header == null ? null : header.getValue();
         }
-        String what = "DataHub GMS (" + proposal.getAspectName() + " of " + proposal.getEntityUrn() + ")";
+        String what = "DataHub GMS (" + aspectName + " of " + entityUrn + ")";
         return status == 0
                 ? new RetryableDeliveryException(what + " failed without an HTTP status: " + response.getResponseContent(),
                         "no status")

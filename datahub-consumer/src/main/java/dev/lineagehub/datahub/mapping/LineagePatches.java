@@ -1,0 +1,75 @@
+package dev.lineagehub.datahub.mapping;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linkedin.common.urn.Urn;
+import com.linkedin.data.ByteString;
+import com.linkedin.events.metadata.ChangeType;
+import com.linkedin.mxe.GenericAspect;
+import com.linkedin.mxe.MetadataChangeProposal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Lineage as DataHub patch proposals, which add to what GMS has instead of replacing it: each run of
+ * a job adds its datasets to the job's edges (one run reads chunk 1, the next chunk 2: the job shows
+ * both), and column lineage adds fine-grained upstreams to the output dataset. The same JSON Patch
+ * operations as the DataHub client's patch builders write, without their wall-clock timestamps, so
+ * that mapping stays a pure function of the event (and an unchanged patch can be cached).
+ */
+public final class LineagePatches {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private LineagePatches() {
+    }
+
+    /** The job's input and output dataset edges, added. */
+    static MetadataChangeProposal jobEdges(Urn job, List<? extends Urn> inputs, List<? extends Urn> outputs) {
+        ArrayNode ops = JSON.createArrayNode();
+        inputs.forEach(input -> add(ops, "/inputDatasetEdges/" + escape(input.toString()), edge(input)));
+        outputs.forEach(output -> add(ops, "/outputDatasetEdges/" + escape(output.toString()), edge(output)));
+        return patch("dataJob", job, "dataJobInputOutput", ops);
+    }
+
+    /** One column of an output derived from columns of its upstream datasets. */
+    record ColumnLineage(Urn upstreamDataset, Urn upstreamField, Urn downstreamField, String transformOperation) {
+    }
+
+    /** The output dataset's upstreams and fine-grained lineage, added; {@code time} stamps the upstreams (the event's time). */
+    static MetadataChangeProposal upstreams(Urn output, List<ColumnLineage> columns, long time, Urn actor) {
+        ArrayNode ops = JSON.createArrayNode();
+        columns.stream().map(ColumnLineage::upstreamDataset).distinct().forEach(upstream -> {
+            ObjectNode value = JSON.createObjectNode().put("dataset", upstream.toString()).put("type", "TRANSFORMED");
+            value.putObject("auditStamp").put("time", time).put("actor", actor.toString());
+            add(ops, "/upstreams/" + escape(upstream.toString()), value);
+        });
+        for (ColumnLineage column : columns) {
+            add(ops, "/fineGrainedLineages/" + escape(column.transformOperation()) + "/" + escape(column.downstreamField().toString())
+                    + "/NONE/" + escape(column.upstreamField().toString()), JSON.createObjectNode().put("confidenceScore", 1.0));
+        }
+        return patch("dataset", output, "upstreamLineage", ops);
+    }
+
+    private static ObjectNode edge(Urn destination) {
+        return JSON.createObjectNode().put("destinationUrn", destination.toString());
+    }
+
+    private static void add(ArrayNode ops, String path, ObjectNode value) {
+        ops.addObject().put("op", "add").put("path", path).set("value", value);
+    }
+
+    /** A JSON Pointer segment: {@code ~} and {@code /} escaped (RFC 6901). */
+    static String escape(String segment) {
+        return segment.replace("~", "~0").replace("/", "~1");
+    }
+
+    private static MetadataChangeProposal patch(String entityType, Urn urn, String aspectName, ArrayNode ops) {
+        return new MetadataChangeProposal().setEntityType(entityType).setEntityUrn(urn).setAspectName(aspectName)
+                .setChangeType(ChangeType.PATCH)
+                .setAspect(new GenericAspect().setContentType("application/json")
+                        .setValue(ByteString.copy(ops.toString().getBytes(StandardCharsets.UTF_8))));
+    }
+}
