@@ -194,6 +194,16 @@ class OtelConsumerIntegrationTest {
         }
     }
 
+    @Test
+    void tablesThatCannotTakeTheRowsRefuseTheStartNamingTheColumn(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("otlp_spans", 1);
+        clickhouse.query("CREATE DATABASE IF NOT EXISTS theirs");
+        clickhouse.query("CREATE TABLE theirs.otel_traces (Timestamp DateTime64(9), Duration String) ENGINE = MergeTree ORDER BY Timestamp");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> startConsumer(kafka, topic, Map.of("CLICKHOUSE_DATABASE", "theirs")))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining("CLICKHOUSE_DATABASE").hasMessageContaining("otel_traces.Duration is String");
+    }
+
     private ConsumerRuntime startConsumer(TestKafka kafka, String topic, Map<String, String> extra) throws Exception {
         ConsumerRuntime consumer = ConsumerRuntime.start(new OtelConsumer(), env(kafka, topic, extra));
         running.add(consumer);

@@ -30,6 +30,12 @@ public final class OtelSchema {
         this.ttl = ttl;
     }
 
+    /** The tables rows are inserted into (the trace-id table through its view). */
+    public static List<String> insertedTables() {
+        return List.of(TRACES, TRACE_ID_TS, METRIC_TABLES.get(0), METRIC_TABLES.get(1), METRIC_TABLES.get(2),
+                METRIC_TABLES.get(3), METRIC_TABLES.get(4), LOGS);
+    }
+
     /** Every table this consumer writes or Grafana reads. */
     public List<String> tables() {
         return List.of(TRACES, TRACE_ID_TS, TRACE_ID_TS_MV, METRIC_TABLES.get(0), METRIC_TABLES.get(1),

@@ -3,6 +3,10 @@ package dev.lineagehub.otel.sink;
 import dev.lineagehub.otel.config.ClickHouseSettings;
 import dev.lineagehub.otel.decode.LineageRunRows;
 import dev.lineagehub.otel.schema.OtelSchema;
+import dev.lineagehub.otel.schema.SchemaReconciler;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,6 +20,8 @@ import java.util.Set;
 
 /** Connections to ClickHouse, the schema check at first use, and which errors are worth retrying. */
 public final class ClickHouse {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouse.class);
 
     /**
      * Server error codes that mean the data itself is wrong, so the same rows fail again on retry:
@@ -78,6 +84,11 @@ public final class ClickHouse {
     private void ensureSchema(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             if (settings.createSchema()) {
+                statement.execute("CREATE DATABASE IF NOT EXISTS " + settings.database());
+                List<String> added = new SchemaReconciler(settings.database(), OtelSchema.insertedTables()).reconcile(statement);
+                if (!added.isEmpty()) {
+                    LOG.info("Added the columns existing tables lacked: {}", added);
+                }
                 for (String create : schema.createStatements()) {
                     statement.execute(create);
                 }

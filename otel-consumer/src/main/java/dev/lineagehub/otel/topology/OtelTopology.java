@@ -15,9 +15,14 @@ import dev.lineagehub.otel.sink.SpanTable;
 import dev.lineagehub.runtime.DaemonThreads;
 import dev.lineagehub.runtime.RuntimeContext;
 
+import dev.lineagehub.otel.schema.SchemaReconciler;
+
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -28,6 +33,8 @@ import java.util.concurrent.Executors;
  */
 public final class OtelTopology {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OtelTopology.class);
+
     /** Threads running inserts: JDBC blocks, so they get their own, as many as the default stream threads. */
     private static final int INSERT_THREADS = 2;
 
@@ -36,6 +43,7 @@ public final class OtelTopology {
 
     public static Topology build(ClickHouseSettings settings, RuntimeContext runtime) {
         ClickHouse clickhouse = new ClickHouse(settings);
+        checkSchemaAtStart(clickhouse, settings);
         ExecutorService insertThreads = Executors.newFixedThreadPool(INSERT_THREADS, DaemonThreads.named("otel-insert"));
         runtime.closeOnShutdown(insertThreads::shutdownNow);
         DeliveryService<BatchInserter.Queued> service =
@@ -63,6 +71,20 @@ public final class OtelTopology {
             inserts.add("lineage", "insert-lineage-runs", settings.lineageTopic(), rows::insert, LineageRunRows::of);
         }
         return topology;
+    }
+
+    /**
+     * Tables that cannot take the rows refuse the start, like an invalid setting; a ClickHouse that
+     * cannot be reached yet does not: the schema is then checked at the first insert.
+     */
+    private static void checkSchemaAtStart(ClickHouse clickhouse, ClickHouseSettings settings) {
+        try (Connection ignored = clickhouse.connect()) {
+            // connecting creates, checks and completes the schema
+        } catch (SchemaReconciler.SchemaConflictException e) {
+            throw new ConfigException(ClickHouseSettings.DATABASE, settings.database(), e.getMessage());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("ClickHouse is not reachable at start ({}); its schema is checked at the first insert", e.getMessage());
+        }
     }
 
     /** Adds a topic read into its tables, each partition through its own {@link InsertProcessor}. */

@@ -1,0 +1,100 @@
+package dev.lineagehub.otel.schema;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Brings tables that already exist (made by the Collector's exporter, or by an older otel-consumer)
+ * up to {@link OtelSchema}, before the schema's own statements create what is missing (a view on a
+ * table that lacks a column could not be created): a column this consumer writes that a table lacks is added; a column whose
+ * type cannot take what is written refuses the start, naming table, column and both types. The
+ * expected columns come from ClickHouse itself: the schema is created in a scratch database and
+ * {@code system.columns} of both compared, so types are compared as the server normalises them.
+ *
+ * <p>Types that take the same inserts are compatible: {@code LowCardinality(T)} and {@code T}, and
+ * {@code DateTime} and {@code DateTime64(n)} (newer exporter versions use either for metric times).
+ * Columns a table has beyond ours are left alone: they are not written, and take their defaults.
+ */
+public final class SchemaReconciler {
+
+    /** A table's column whose type cannot take what otel-consumer writes. */
+    public static final class SchemaConflictException extends IllegalStateException {
+        SchemaConflictException(String message) {
+            super(message);
+        }
+    }
+
+    private final String database;
+    private final List<String> tables;
+
+    /** @param tables the tables whose columns are compared: the ones rows are inserted into */
+    public SchemaReconciler(String database, List<String> tables) {
+        this.database = database;
+        this.tables = tables;
+    }
+
+    /** Adds missing columns; returns the ALTER statements run. */
+    public List<String> reconcile(Statement statement) throws SQLException {
+        String scratch = database + "_lineagehub_expected";
+        statement.execute("DROP DATABASE IF EXISTS " + scratch);
+        try {
+            for (String create : new OtelSchema(scratch, Duration.ZERO).createStatements()) {
+                statement.execute(create);
+            }
+            Map<String, Map<String, String>> expected = columns(statement, scratch);
+            Map<String, Map<String, String>> actual = columns(statement, database);
+            List<String> conflicts = new ArrayList<>();
+            List<String> alters = new ArrayList<>();
+            for (String table : tables) {
+                Map<String, String> have = actual.get(table);
+                if (have == null) {
+                    continue; // not there yet: created whole afterwards
+                }
+                expected.getOrDefault(table, Map.of()).forEach((column, type) -> {
+                    String found = have.get(column);
+                    if (found == null) {
+                        alters.add("ALTER TABLE " + database + "." + table + " ADD COLUMN IF NOT EXISTS `" + column + "` " + type);
+                    } else if (!compatible(type, found)) {
+                        conflicts.add(table + "." + column + " is " + found + ", otel-consumer writes " + type);
+                    }
+                });
+            }
+            if (!conflicts.isEmpty()) {
+                throw new SchemaConflictException("ClickHouse tables in " + database + " cannot take otel-consumer's rows: "
+                        + String.join("; ", conflicts) + ". Migrate those columns or point CLICKHOUSE_DATABASE at another database.");
+            }
+            for (String alter : alters) {
+                statement.execute(alter);
+            }
+            return alters;
+        } finally {
+            statement.execute("DROP DATABASE IF EXISTS " + scratch);
+        }
+    }
+
+    private Map<String, Map<String, String>> columns(Statement statement, String db) throws SQLException {
+        Map<String, Map<String, String>> columns = new LinkedHashMap<>();
+        try (ResultSet rows = statement.executeQuery("SELECT table, name, type FROM system.columns WHERE database = '"
+                + db.replace("'", "") + "' ORDER BY table, position")) {
+            while (rows.next()) {
+                columns.computeIfAbsent(rows.getString(1), t -> new LinkedHashMap<>()).put(rows.getString(2), rows.getString(3));
+            }
+        }
+        return columns;
+    }
+
+    static boolean compatible(String expected, String found) {
+        return normal(expected).equals(normal(found));
+    }
+
+    /** The type as far as inserts care: no LowCardinality wrapper, DateTime64(n) as DateTime. */
+    private static String normal(String type) {
+        return type.replaceAll("LowCardinality\\(([^()]*)\\)", "$1").replaceAll("DateTime64\\(\\d+\\)", "DateTime");
+    }
+}
