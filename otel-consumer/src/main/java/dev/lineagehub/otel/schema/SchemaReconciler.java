@@ -30,6 +30,9 @@ public final class SchemaReconciler {
         }
     }
 
+    private static final Duration STALE_AFTER = Duration.ofMinutes(10);
+    private static final java.util.Random RANDOM = new java.security.SecureRandom();
+
     private final String database;
     private final List<String> tables;
 
@@ -41,8 +44,9 @@ public final class SchemaReconciler {
 
     /** Adds missing columns; returns the ALTER statements run. */
     public List<String> reconcile(Statement statement) throws SQLException {
-        String scratch = database + "_lineagehub_expected";
-        statement.execute("DROP DATABASE IF EXISTS " + scratch);
+        dropStaleScratch(statement);
+        // Instances start together: each compares in a database of its own, named with its start time.
+        String scratch = scratchPrefix() + System.currentTimeMillis() + "_" + Long.toHexString(RANDOM.nextLong() & 0xffffffffL);
         try {
             for (String create : new OtelSchema(scratch, Duration.ZERO).createStatements()) {
                 statement.execute(create);
@@ -75,6 +79,29 @@ public final class SchemaReconciler {
             return alters;
         } finally {
             statement.execute("DROP DATABASE IF EXISTS " + scratch);
+        }
+    }
+
+    private String scratchPrefix() {
+        return database + "_lineagehub_expected_";
+    }
+
+    /** Scratch databases an instance killed while comparing left behind: older than any comparison takes. */
+    private void dropStaleScratch(Statement statement) throws SQLException {
+        List<String> stale = new ArrayList<>();
+        long cutoff = System.currentTimeMillis() - STALE_AFTER.toMillis();
+        try (ResultSet rows = statement.executeQuery("SELECT name FROM system.databases WHERE startsWith(name, '"
+                + scratchPrefix().replace("'", "") + "')")) {
+            while (rows.next()) {
+                String name = rows.getString(1);
+                String[] parts = name.substring(scratchPrefix().length()).split("_");
+                if (parts[0].matches("\\d+") && Long.parseLong(parts[0]) < cutoff) {
+                    stale.add(name);
+                }
+            }
+        }
+        for (String name : stale) {
+            statement.execute("DROP DATABASE IF EXISTS " + name);
         }
     }
 

@@ -47,7 +47,7 @@ class SchemaReconcilerTest {
                 .noneSatisfy(alter -> assertThat(alter).contains("SeverityText"));
         assertThat(clickhouse.query("SELECT count() FROM system.columns WHERE database = 'older' AND table = 'otel_logs' "
                 + "AND name IN ('EventName', 'ScopeName', 'ScopeVersion', 'ScopeAttributes', 'ResourceSchemaUrl', 'Team')")).isEqualTo("6");
-        assertThat(clickhouse.query("SELECT count() FROM system.databases WHERE name = 'older_lineagehub_expected'"))
+        assertThat(clickhouse.query("SELECT count() FROM system.databases WHERE startsWith(name, 'older_lineagehub_expected')"))
                 .as("the scratch database is gone").isEqualTo("0");
     }
 
@@ -63,6 +63,19 @@ class SchemaReconcilerTest {
         }
         assertThat(clickhouse.query("SELECT count() FROM system.columns WHERE database = 'conflicting' AND table = 'otel_traces'"))
                 .as("nothing altered when refusing").isEqualTo("3");
+    }
+
+    @Test
+    void aScratchDatabaseLeftByAKilledInstanceIsDroppedOnceStaleAndARecentOneIsNot() throws Exception {
+        clickhouse.query("CREATE DATABASE IF NOT EXISTS leftover");
+        clickhouse.query("CREATE DATABASE leftover_lineagehub_expected_1000_dead");
+        String recent = "leftover_lineagehub_expected_" + System.currentTimeMillis() + "_alive";
+        clickhouse.query("CREATE DATABASE " + recent);
+        try (Connection connection = OtelClickHouse.connect(clickhouse); Statement statement = connection.createStatement()) {
+            new SchemaReconciler("leftover", List.of(OtelSchema.LOGS)).reconcile(statement);
+        }
+        assertThat(clickhouse.query("SELECT name FROM system.databases WHERE startsWith(name, 'leftover_') ORDER BY name"))
+                .as("another instance may still be comparing in the recent one").isEqualTo(recent);
     }
 
     @Test
