@@ -54,10 +54,11 @@ class DataHubSinkTest {
         deliver(SampleEvents.airflowTask(EventType.COMPLETE, UUID.randomUUID(), UUID.randomUUID(), "orders_daily", "load"));
 
         List<GmsDouble.Proposal> accepted = gms.accepted();
-        assertThat(accepted).hasSize(6 + 2 + 3 + 5);
-        assertThat(accepted.subList(0, 6)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataset");
-        assertThat(accepted.subList(6, 8)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataFlow");
-        assertThat(accepted.subList(8, 11)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataJob");
+        // Datasets (status, schema), the flow, then the job with its patches (edges, the datasets' namespace), then the run.
+        assertThat(accepted).hasSize(4 + 2 + 2 + 3 + 5);
+        assertThat(accepted.subList(0, 4)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataset");
+        assertThat(accepted.subList(4, 6)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataFlow");
+        assertThat(accepted.subList(6, 11)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataJob", "dataset");
         assertThat(accepted.subList(11, 16)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataProcessInstance");
         assertThat(accepted).extracting(GmsDouble.Proposal::authorization).containsOnly("Bearer secret-token");
     }
@@ -85,8 +86,8 @@ class DataHubSinkTest {
         UUID run = UUID.randomUUID();
         deliver(SampleEvents.sparkJob(EventType.START, run, "clicks"));
         deliver(SampleEvents.sparkJob(EventType.COMPLETE, run, "clicks"));
-        // Datasets, flow, job, the job's edge patch and the output's column lineage patch, the run.
-        assertThat(gms.accepted()).hasSize(2 * (6 + 2 + 2 + 2 + 5));
+        // Datasets, flow, job, the job's edge patch, the output's column lineage patch, the datasets' namespace patches, the run.
+        assertThat(gms.accepted()).hasSize(2 * (4 + 2 + 2 + 2 + 2 + 5));
     }
 
     @Test
@@ -156,8 +157,11 @@ class DataHubSinkTest {
                 "urn:li:dataset:(urn:li:dataPlatform:s3,lake/chunk-1,PROD)", "urn:li:dataset:(urn:li:dataPlatform:s3,lake/chunk-2,PROD)");
         assertThat(gms.patched(job, "dataJobInputOutput", "outputDatasetEdges"))
                 .containsExactly("urn:li:dataset:(urn:li:dataPlatform:postgres,shop.public.orders,PROD)");
-        assertThat(gms.accepted()).filteredOn(p -> p.aspectName().equals("dataJobInputOutput")).as("patches only, never a replacing upsert")
-                .allSatisfy(p -> assertThat(p.value().isArray()).isTrue());
+        assertThat(gms.accepted()).filteredOn(p -> p.aspectName().equals("dataJobInputOutput") || p.aspectName().equals("datasetProperties"))
+                .as("patches only, never a replacing upsert (a native connector's dataset description stays)")
+                .isNotEmpty().allSatisfy(p -> assertThat(p.value().isArray()).isTrue());
+        assertThat(gms.patched("urn:li:dataset:(urn:li:dataPlatform:s3,lake/chunk-1,PROD)", "datasetProperties", "customProperties"))
+                .containsExactly("namespace");
     }
 
     @Test

@@ -132,7 +132,7 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
      * What GMS would say about a PATCH: null when every operation is one GMS's patch templates apply.
      * An {@code add} or {@code remove} of {@code /<field>/<key>} on an array the template keys (dataset
      * edges by their URN, upstreams by their dataset), the value checked against the array's item
-     * schema; fine-grained lineage as {@code /fineGrainedLineages/<operation>/<downstream>/<query>/<upstream>}
+     * schema, or on a map of strings (custom properties); fine-grained lineage as {@code /fineGrainedLineages/<operation>/<downstream>/<query>/<upstream>}
      * with a confidence score, both ends schema-field URNs.
      */
     public static String patchViolation(String entityType, String entityUrn, String aspectName, String opsJson) {
@@ -157,8 +157,17 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
                 return "Unsupported patch operation " + verb;
             }
             RecordDataSchema.Field field = path.isEmpty() ? null : schema.getField(path.get(0));
-            if (field == null || !(field.getType().getDereferencedDataSchema() instanceof ArrayDataSchema array)) {
-                return "Path " + op.path("path").asText() + " names no array of " + aspectName;
+            com.linkedin.data.schema.DataSchema fieldType = field == null ? null : field.getType().getDereferencedDataSchema();
+            if (fieldType instanceof com.linkedin.data.schema.MapDataSchema map) {
+                // A map field (custom properties): /<field>/<key>, the value of the map's value type.
+                if (path.size() != 2 || verb.equals("add") && (map.getValues().getDereferencedType() != com.linkedin.data.schema.DataSchema.Type.STRING
+                        || !op.path("value").isTextual())) {
+                    return "Path " + op.path("path").asText() + " must be /" + field.getName() + "/<key> with a string value";
+                }
+                continue;
+            }
+            if (!(fieldType instanceof ArrayDataSchema array)) {
+                return "Path " + op.path("path").asText() + " names no array or map of " + aspectName;
             }
             if (field.getName().equals("fineGrainedLineages")) {
                 if (path.size() != 5 || !path.get(2).startsWith("urn:li:schemaField:") || !path.get(4).startsWith("urn:li:schemaField:")

@@ -61,7 +61,12 @@ class GmsDoubleTest {
                 + "\"value\":{\"destinationUrn\":\"urn:li:dataset:(urn:li:dataPlatform:s3,a/b,PROD)\"}}]";
         assertThat(GmsDouble.patchViolation("dataJob", job, "dataJobInputOutput", edge)).isNull();
         assertThat(GmsDouble.patchViolation("dataJob", job, "dataJobInputOutput", edge.replace("inputDatasetEdges", "noSuchField")))
-                .contains("names no array");
+                .contains("names no array or map");
+        String dataset = "urn:li:dataset:(urn:li:dataPlatform:s3,a,PROD)";
+        assertThat(GmsDouble.patchViolation("dataset", dataset, "datasetProperties",
+                "[{\"op\":\"add\",\"path\":\"/customProperties/namespace\",\"value\":\"s3://a\"}]")).isNull();
+        assertThat(GmsDouble.patchViolation("dataset", dataset, "datasetProperties",
+                "[{\"op\":\"add\",\"path\":\"/customProperties/namespace\",\"value\":{\"not\":\"a string\"}}]")).isNotNull();
         assertThat(GmsDouble.patchViolation("dataJob", job, "dataJobInputOutput", edge.replace("destinationUrn", "target")))
                 .as("an edge without its required destination").isNotNull();
         assertThat(GmsDouble.patchViolation("dataJob", job, "dataJobInputOutput", edge.replace("\"add\"", "\"move\"")))

@@ -65,17 +65,22 @@ class RunEventMapperTest {
         assertThat(mapped.datasets()).extracting(MetadataChangeProposalWrapper::getEntityUrn, MetadataChangeProposalWrapper::getAspectName)
                 .containsExactly(
                         tuple("urn:li:dataset:(urn:li:dataPlatform:postgres,shop.public.orders,PROD)", "status"),
-                        tuple("urn:li:dataset:(urn:li:dataPlatform:postgres,shop.public.orders,PROD)", "datasetProperties"),
                         tuple("urn:li:dataset:(urn:li:dataPlatform:postgres,shop.public.orders,PROD)", "schemaMetadata"),
                         tuple("urn:li:dataset:(urn:li:dataPlatform:s3,analytics-lake/daily/orders,PROD)", "status"),
-                        tuple("urn:li:dataset:(urn:li:dataPlatform:s3,analytics-lake/daily/orders,PROD)", "datasetProperties"),
                         tuple("urn:li:dataset:(urn:li:dataPlatform:s3,analytics-lake/daily/orders,PROD)", "schemaMetadata"));
+        // The namespace as a custom property patched in: a native connector's name and description stay.
+        assertThat(mapped.patches()).filteredOn(p -> p.getAspectName().equals("datasetProperties"))
+                .extracting(p -> p.getEntityUrn().toString() + " " + p.getAspect().getValue().asString(java.nio.charset.StandardCharsets.UTF_8))
+                .containsExactly("urn:li:dataset:(urn:li:dataPlatform:postgres,shop.public.orders,PROD) "
+                                + "[{\"op\":\"add\",\"path\":\"/customProperties/namespace\",\"value\":\"postgres://orders-db.internal:5432\"}]",
+                        "urn:li:dataset:(urn:li:dataPlatform:s3,analytics-lake/daily/orders,PROD) "
+                                + "[{\"op\":\"add\",\"path\":\"/customProperties/namespace\",\"value\":\"s3://analytics-lake\"}]");
         String flow = "urn:li:dataFlow:(airflow,orders_daily,airflow-prod)";
         String job = "urn:li:dataJob:(" + flow + ",orders_daily.load)";
         assertThat(mapped.templates()).extracting(MetadataChangeProposalWrapper::getEntityUrn, MetadataChangeProposalWrapper::getAspectName)
                 .containsExactly(tuple(flow, "dataFlowInfo"), tuple(flow, "status"), tuple(job, "dataJobInfo"), tuple(job, "status"));
         assertThat(mapped.patches()).extracting(p -> p.getEntityUrn().toString(), com.linkedin.mxe.MetadataChangeProposal::getAspectName)
-                .containsExactly(tuple(job, "dataJobInputOutput"));
+                .contains(tuple(job, "dataJobInputOutput"));
         assertThat(mapped.instance()).extracting(MetadataChangeProposalWrapper::getAspectName).containsExactly(
                 "dataProcessInstanceProperties", "dataProcessInstanceRelationships", "dataProcessInstanceInput",
                 "dataProcessInstanceOutput", "dataProcessInstanceRunEvent");
@@ -250,7 +255,8 @@ class RunEventMapperTest {
                                         .build()).build()).build()))
                 .outputs(List.of())
                 .build();
-        String edges = mapper.map(event).patches().get(0).getAspect().getValue().asString(java.nio.charset.StandardCharsets.UTF_8);
+        String edges = mapper.map(event).patches().stream().filter(p -> p.getAspectName().equals("dataJobInputOutput")).findFirst()
+                .orElseThrow().getAspect().getValue().asString(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(edges).contains("\"destinationUrn\":\"urn:li:dataset:(urn:li:dataPlatform:hive,default.t1,PROD)\"",
                 "\"destinationUrn\":\"urn:li:dataset:(urn:li:dataPlatform:glue,shop.orders,PROD)\"",
                 "\"destinationUrn\":\"urn:li:dataset:(urn:li:dataPlatform:kafka,clicks,PROD)\"");

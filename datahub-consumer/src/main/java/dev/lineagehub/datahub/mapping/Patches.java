@@ -13,17 +13,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Lineage as DataHub patch proposals, which add to what GMS has instead of replacing it: each run of
- * a job adds its datasets to the job's edges (one run reads chunk 1, the next chunk 2: the job shows
- * both), and column lineage adds fine-grained upstreams to the output dataset. The same JSON Patch
- * operations as the DataHub client's patch builders write, without their wall-clock timestamps, so
- * that mapping stays a pure function of the event (and an unchanged patch can be cached).
+ * DataHub patch proposals, which add to what GMS has instead of replacing it: each run of a job adds
+ * its datasets to the job's edges (one run reads chunk 1, the next chunk 2: the job shows both),
+ * column lineage adds fine-grained upstreams to the output dataset, and a dataset's OpenLineage
+ * namespace is added to its custom properties without touching the name, description and properties
+ * DataHub's own connectors set. The same JSON Patch operations as the DataHub client's patch builders
+ * write, without their wall-clock timestamps, so that mapping stays a pure function of the event (and
+ * an unchanged patch can be cached).
  */
-public final class LineagePatches {
+public final class Patches {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private LineagePatches() {
+    private Patches() {
     }
 
     /** The job's input and output dataset edges, added. */
@@ -51,6 +53,13 @@ public final class LineagePatches {
                     + "/NONE/" + escape(column.upstreamField().toString()), JSON.createObjectNode().put("confidenceScore", 1.0));
         }
         return patch("dataset", output, "upstreamLineage", ops);
+    }
+
+    /** Custom properties added to (or replaced in) the dataset's properties, the rest of them left as they are. */
+    static MetadataChangeProposal customProperties(Urn dataset, java.util.Map<String, String> properties) {
+        ArrayNode ops = JSON.createArrayNode();
+        properties.forEach((key, value) -> ops.addObject().put("op", "add").put("path", "/customProperties/" + escape(key)).put("value", value));
+        return patch("dataset", dataset, "datasetProperties", ops);
     }
 
     private static ObjectNode edge(Urn destination) {

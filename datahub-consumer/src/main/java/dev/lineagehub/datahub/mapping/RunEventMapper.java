@@ -23,7 +23,6 @@ import com.linkedin.dataprocess.DataProcessInstanceRunResult;
 import com.linkedin.dataprocess.DataProcessRunStatus;
 import com.linkedin.dataprocess.DataProcessType;
 import com.linkedin.dataprocess.RunResultType;
-import com.linkedin.dataset.DatasetProperties;
 
 import com.linkedin.mxe.MetadataChangeProposal;
 
@@ -86,8 +85,9 @@ public final class RunEventMapper {
     /** A dataset event (a dataset's metadata changed, no job involved): its dataset aspects. */
     public MappedEvent map(OpenLineage.DatasetEvent event) {
         List<MetadataChangeProposalWrapper<?>> datasets = new ArrayList<>();
-        dataset(event.getDataset(), datasets);
-        return new MappedEvent(datasets, List.of(), List.of(), List.of(), List.of());
+        List<MetadataChangeProposal> patches = new ArrayList<>();
+        dataset(event.getDataset(), datasets, patches);
+        return new MappedEvent(datasets, List.of(), List.of(), patches, List.of());
     }
 
     /**
@@ -106,13 +106,14 @@ public final class RunEventMapper {
 
     private Templates templates(JobSide side) {
         List<MetadataChangeProposalWrapper<?>> datasets = new ArrayList<>();
+        List<MetadataChangeProposal> patches = new ArrayList<>();
         List<DatasetUrn> inputs = new ArrayList<>();
         List<DatasetUrn> outputs = new ArrayList<>();
         for (OpenLineage.InputDataset input : nullSafe(side.inputs())) {
-            inputs.add(dataset(input, datasets));
+            inputs.add(dataset(input, datasets, patches));
         }
         for (OpenLineage.OutputDataset output : nullSafe(side.outputs())) {
-            outputs.add(dataset(output, datasets));
+            outputs.add(dataset(output, datasets, patches));
         }
         OpenLineage.Job job = side.job();
         DataFlowUrn flow = flowUrn(side);
@@ -128,12 +129,11 @@ public final class RunEventMapper {
             flows.add(proposal("dataFlow", flow, ownership));
             jobs.add(proposal("dataJob", jobUrn, ownership));
         });
-        List<MetadataChangeProposal> patches = new ArrayList<>();
         if (!inputs.isEmpty() || !outputs.isEmpty()) {
-            patches.add(LineagePatches.jobEdges(jobUrn, inputs, outputs));
+            patches.add(Patches.jobEdges(jobUrn, inputs, outputs));
         }
         long time = side.eventTime() == null ? 0 : side.eventTime().toInstant().toEpochMilli();
-        columnLineage(side).forEach((output, columns) -> patches.add(LineagePatches.upstreams(output, columns, time, ACTOR)));
+        columnLineage(side).forEach((output, columns) -> patches.add(Patches.upstreams(output, columns, time, ACTOR)));
         return new Templates(datasets, flows, jobs, patches, jobUrn, inputs, outputs);
     }
 
@@ -172,14 +172,16 @@ public final class RunEventMapper {
         return Urn.createFromTuple("dataProcessInstance", runId);
     }
 
-    private DatasetUrn dataset(OpenLineage.Dataset dataset, List<MetadataChangeProposalWrapper<?>> proposals) {
+    /**
+     * A dataset's status and schema, and its OpenLineage namespace as a custom property patched in:
+     * the properties a native connector wrote (name, description, its own custom properties) stay.
+     */
+    private DatasetUrn dataset(OpenLineage.Dataset dataset, List<MetadataChangeProposalWrapper<?>> proposals,
+                               List<MetadataChangeProposal> patches) {
         DatasetUrn urn = datasetUrns.urn(dataset);
         // Entities without aspects are hidden from the lineage graph: always send at least the status.
         proposals.add(proposal("dataset", urn, new Status().setRemoved(false)));
-        proposals.add(proposal("dataset", urn, new DatasetProperties()
-                .setName(lastSegment(dataset.getName()))
-                .setQualifiedName(dataset.getName())
-                .setCustomProperties(new StringMap(Map.of("namespace", dataset.getNamespace())))));
+        patches.add(Patches.customProperties(urn, Map.of("namespace", dataset.getNamespace())));
         OpenLineage.DatasetFacets facets = dataset.getFacets();
         if (facets != null && facets.getSchema() != null && facets.getSchema().getFields() != null) {
             proposals.add(proposal("dataset", urn, schemas.schemaMetadata(urn, facets.getSchema())));
@@ -257,25 +259,25 @@ public final class RunEventMapper {
      * Column lineage of each output, between the event's datasets, each named as its dataset is
      * (symlinks included); the facet's transformation type names the operation, else TRANSFORM.
      */
-    private Map<DatasetUrn, List<LineagePatches.ColumnLineage>> columnLineage(JobSide side) {
+    private Map<DatasetUrn, List<Patches.ColumnLineage>> columnLineage(JobSide side) {
         Map<String, DatasetUrn> named = new java.util.HashMap<>();
         for (OpenLineage.Dataset dataset : concat(nullSafe(side.inputs()), nullSafe(side.outputs()))) {
             named.put(dataset.getNamespace() + '\n' + dataset.getName(), datasetUrns.urn(dataset));
         }
-        Map<DatasetUrn, List<LineagePatches.ColumnLineage>> lineage = new LinkedHashMap<>();
+        Map<DatasetUrn, List<Patches.ColumnLineage>> lineage = new LinkedHashMap<>();
         for (OpenLineage.OutputDataset output : nullSafe(side.outputs())) {
             OpenLineage.DatasetFacets facets = output.getFacets();
             if (facets == null || facets.getColumnLineage() == null || facets.getColumnLineage().getFields() == null) {
                 continue;
             }
             DatasetUrn downstream = datasetUrns.urn(output);
-            List<LineagePatches.ColumnLineage> columns = new ArrayList<>();
+            List<Patches.ColumnLineage> columns = new ArrayList<>();
             facets.getColumnLineage().getFields().getAdditionalProperties().forEach((field, fieldLineage) -> {
                 String operation = notBlank(fieldLineage.getTransformationType()) ? fieldLineage.getTransformationType() : "TRANSFORM";
                 for (OpenLineage.InputField input : nullSafe(fieldLineage.getInputFields())) {
                     DatasetUrn upstream = named.computeIfAbsent(input.getNamespace() + '\n' + input.getName(),
                             key -> datasetUrns.urn(input.getNamespace(), input.getName()));
-                    columns.add(new LineagePatches.ColumnLineage(upstream, schemaField(upstream, input.getField()),
+                    columns.add(new Patches.ColumnLineage(upstream, schemaField(upstream, input.getField()),
                             schemaField(downstream, field), operation));
                 }
             });
@@ -364,11 +366,6 @@ public final class RunEventMapper {
 
     private static UrnArray urns(List<DatasetUrn> datasets) {
         return new UrnArray(new ArrayList<Urn>(datasets));
-    }
-
-    private static String lastSegment(String name) {
-        int cut = Math.max(name.lastIndexOf('.'), name.lastIndexOf('/'));
-        return cut >= 0 && cut < name.length() - 1 ? name.substring(cut + 1) : name;
     }
 
     private static void putIfPresent(Map<String, String> properties, String key, String value) {
