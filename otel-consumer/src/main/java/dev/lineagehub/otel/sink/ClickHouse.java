@@ -69,9 +69,7 @@ public final class ClickHouse {
      * insert whatever the user's profile says. Exactly once rests on a synchronous insert that is
      * acknowledged once its block is stored and deduplicated by its token; an asynchronous one
      * (async_insert = 1, chDB's default and a common profile setting) is buffered with others and
-     * deduplicated only under async_insert_deduplicate. Once, in the crash test, chDB also refused a
-     * metrics batch as an asynchronous insert with "inlined and external data" (NOT_IMPLEMENTED, retried
-     * for ever); not reproduced in isolation, and gone with synchronous inserts.
+     * deduplicated only under async_insert_deduplicate.
      */
     static String insertSettings(String deduplicationToken) {
         return "SETTINGS async_insert = 0, insert_deduplication_token = '" + deduplicationToken.replace("'", "") + "'";
