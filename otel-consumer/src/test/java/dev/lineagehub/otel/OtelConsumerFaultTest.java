@@ -59,7 +59,8 @@ class OtelConsumerFaultTest {
         ConsumerRuntime first = start(kafka, topic, settings);
         ConsumerRuntime second = start(kafka, topic, settings);
         SpanRequests.publish(kafka, topic, 0, 100, SPANS_PER_RECORD);
-        Await.until(Duration.ofSeconds(60), () -> spans() == 100 * SPANS_PER_RECORD, () -> spans() + " spans before the outage");
+        Await.until(Duration.ofSeconds(60), () -> clickhouse.rows("otel.otel_traces") == 100 * SPANS_PER_RECORD,
+                () -> clickhouse.rows("otel.otel_traces") + " spans before the outage");
 
         clickhouse.down();
         SpanRequests.publish(kafka, topic, 100, 300, SPANS_PER_RECORD);
@@ -72,8 +73,8 @@ class OtelConsumerFaultTest {
         assertThat(List.of(first.state(), second.state(), third.state())).containsOnly(KafkaStreams.State.RUNNING);
         clickhouse.up();
 
-        Await.until(Duration.ofSeconds(90), () -> spans() == 400 * SPANS_PER_RECORD,
-                () -> spans() + " of " + 400 * SPANS_PER_RECORD + " spans after ClickHouse is back");
+        Await.until(Duration.ofSeconds(90), () -> clickhouse.rows("otel.otel_traces") == 400 * SPANS_PER_RECORD,
+                () -> clickhouse.rows("otel.otel_traces") + " of " + 400 * SPANS_PER_RECORD + " spans after ClickHouse is back");
         Thread.sleep(2_000);
         assertThat(clickhouse.query("SELECT count(), uniqExact(SpanId) FROM otel.otel_traces"))
                 .as("every span exactly once").isEqualTo(400 * SPANS_PER_RECORD + "\t" + 400 * SPANS_PER_RECORD);
@@ -102,7 +103,8 @@ class OtelConsumerFaultTest {
         kafka.flush();
         SpanRequests.publish(kafka, topic, 50, 50, SPANS_PER_RECORD);
 
-        Await.until(Duration.ofSeconds(60), () -> spans() == 100 * SPANS_PER_RECORD, () -> spans() + " spans stored");
+        Await.until(Duration.ofSeconds(60), () -> clickhouse.rows("otel.otel_traces") == 100 * SPANS_PER_RECORD,
+                () -> clickhouse.rows("otel.otel_traces") + " spans stored");
         List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(topic + "-otel-dlq", 2, Duration.ofSeconds(30));
         assertThat(dead).extracting(r -> TestKafka.header(r, DeadLetters.HEADER_REASON))
                 .containsExactlyInAnyOrder(DeadLetters.RECORD_TOO_LARGE, "UNDECODABLE");
@@ -110,14 +112,6 @@ class OtelConsumerFaultTest {
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), topic) == 0, () -> "all committed");
         assertThat(clickhouse.query("SELECT uniqExact(SpanId) FROM otel.otel_traces")).isEqualTo(String.valueOf(100 * SPANS_PER_RECORD));
         assertThat(consumer.state()).isEqualTo(KafkaStreams.State.RUNNING);
-    }
-
-    private long spans() {
-        try {
-            return Long.parseLong(clickhouse.query("SELECT count() FROM otel.otel_traces"));
-        } catch (RuntimeException tableNotThereYet) {
-            return 0;
-        }
     }
 
     private ConsumerRuntime start(TestKafka kafka, String topic, Map<String, String> extra) {

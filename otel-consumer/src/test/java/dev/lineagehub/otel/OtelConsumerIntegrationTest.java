@@ -55,9 +55,10 @@ class OtelConsumerIntegrationTest {
         SpanRequests.publish(kafka, topic, 0, 2_000, SPANS_PER_RECORD);
 
         ConsumerRuntime consumer = startConsumer(kafka, topic, Map.of());
-        Await.until(Duration.ofSeconds(120), () -> rows() >= 100_000, () -> rows() + " of 100000 spans stored");
+        Await.until(Duration.ofSeconds(120), () -> clickhouse.rows("otel.otel_traces") >= 100_000,
+                () -> clickhouse.rows("otel.otel_traces") + " of 100000 spans stored");
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), topic) == 0, () -> "offsets committed");
-        assertThat(rows()).isEqualTo(100_000);
+        assertThat(clickhouse.rows("otel.otel_traces")).isEqualTo(100_000);
         // Two stream threads by default, so one thread's insert overlaps the other's decoding.
         assertThat(consumer.registry().get("kafka.stream.alive.stream.threads").gauge().value()).isEqualTo(2.0);
         assertThat(clickhouse.query("SELECT uniqExact(SpanId) FROM otel.otel_traces")).isEqualTo("100000");
@@ -81,15 +82,17 @@ class OtelConsumerIntegrationTest {
 
         ConsumerProcess first = ConsumerProcess.start(OtelConsumer.class, env, "256m");
         running.add(first);
-        Await.until(Duration.ofSeconds(90), () -> rows() >= 5_000, () -> rows() + " spans stored before the kill");
+        Await.until(Duration.ofSeconds(90), () -> clickhouse.rows("otel.otel_traces") >= 5_000,
+                () -> clickhouse.rows("otel.otel_traces") + " spans stored before the kill");
         first.kill();
         assertThat(kafka.lag("otel-it-" + topic, topic)).as("nothing committed before the kill").isEqualTo(400);
 
         ConsumerProcess second = ConsumerProcess.start(OtelConsumer.class, env, "256m");
         running.add(second);
-        Await.until(Duration.ofSeconds(120), () -> rows() >= 20_000, () -> rows() + " of 20000 spans stored after restart");
+        Await.until(Duration.ofSeconds(120), () -> clickhouse.rows("otel.otel_traces") >= 20_000,
+                () -> clickhouse.rows("otel.otel_traces") + " of 20000 spans stored after restart");
         Thread.sleep(2_000);
-        assertThat(rows()).as("every span exactly once").isEqualTo(20_000);
+        assertThat(clickhouse.rows("otel.otel_traces")).as("every span exactly once").isEqualTo(20_000);
         assertThat(clickhouse.query("SELECT uniqExact(SpanId) FROM otel.otel_traces")).isEqualTo("20000");
     }
 
@@ -98,7 +101,8 @@ class OtelConsumerIntegrationTest {
         String topic = kafka.newTopic("otlp_spans", 2);
         ConsumerRuntime consumer = startConsumer(kafka, topic, Map.of());
         SpanRequests.publish(kafka, topic, 0, 10, SPANS_PER_RECORD);
-        Await.until(Duration.ofSeconds(60), () -> rows() == 500, () -> rows() + " of the first 500 spans");
+        Await.until(Duration.ofSeconds(60), () -> clickhouse.rows("otel.otel_traces") == 500,
+                () -> clickhouse.rows("otel.otel_traces") + " of the first 500 spans");
 
         clickhouse.down();
         SpanRequests.publish(kafka, topic, 10, 40, SPANS_PER_RECORD);
@@ -110,7 +114,8 @@ class OtelConsumerIntegrationTest {
         assertThat(consumer.state().isRunningOrRebalancing()).as("still running while ClickHouse is down").isTrue();
         clickhouse.up();
 
-        Await.until(Duration.ofSeconds(60), () -> rows() == 2_500, () -> rows() + " of 2500 spans after ClickHouse is back");
+        Await.until(Duration.ofSeconds(60), () -> clickhouse.rows("otel.otel_traces") == 2_500,
+                () -> clickhouse.rows("otel.otel_traces") + " of 2500 spans after ClickHouse is back");
         List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(topic + "-otel-dlq", 2, Duration.ofSeconds(10));
         // Dead letters are at least once, like deliveries: one written before a rebalance is written again by the next owner.
         assertThat(dead).extracting(OtelConsumerIntegrationTest::describeDeadLetter)
@@ -132,10 +137,10 @@ class OtelConsumerIntegrationTest {
         kafka.flush();
         ConsumerRuntime consumer = startConsumer(kafka, spans, Map.of("CLICKHOUSE_METRICS_TOPIC", metrics,
                 "CLICKHOUSE_METRICS_ENCODING", "otlp_json"));
-        Await.until(Duration.ofSeconds(60), () -> count("otel_metrics_summary") == 3, () -> "metrics stored");
+        Await.until(Duration.ofSeconds(60), () -> clickhouse.rows("otel.otel_metrics_summary") == 3, () -> "metrics stored");
         for (String table : List.of("otel_metrics_gauge", "otel_metrics_sum", "otel_metrics_histogram",
                 "otel_metrics_exponential_histogram", "otel_metrics_summary")) {
-            assertThat(count(table)).as(table).isEqualTo(3);
+            assertThat(clickhouse.rows("otel." + table)).as(table).isEqualTo(3);
         }
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), metrics) == 0, () -> "offsets committed");
     }
@@ -160,8 +165,9 @@ class OtelConsumerIntegrationTest {
         kafka.flush();
 
         startConsumer(kafka, spans, Map.of("CLICKHOUSE_LINEAGE_TOPIC", lineage));
-        Await.until(Duration.ofSeconds(60), () -> count("lineage_runs") == 2 && rows() == SPANS_PER_RECORD,
-                () -> count("lineage_runs") + " runs, " + rows() + " spans");
+        Await.until(Duration.ofSeconds(60),
+                () -> clickhouse.rows("otel.lineage_runs") == 2 && clickhouse.rows("otel.otel_traces") == SPANS_PER_RECORD,
+                () -> clickhouse.rows("otel.lineage_runs") + " runs, " + clickhouse.rows("otel.otel_traces") + " spans");
         assertThat(clickhouse.query("SELECT r.EventType, r.Inputs, count() FROM otel.lineage_runs AS r "
                 + "INNER JOIN otel.otel_traces AS t ON t.TraceId = r.TraceId WHERE r.RunId = '" + runId + "' "
                 + "GROUP BY r.EventType, r.Inputs ORDER BY r.EventType").lines().toList())
@@ -176,22 +182,6 @@ class OtelConsumerIntegrationTest {
     private static String describeDeadLetter(ConsumerRecord<byte[], byte[]> record) {
         return TestKafka.header(record, DeadLetters.HEADER_REASON) + " " + TestKafka.header(record, "__streams.errors.topic") + "-"
                 + TestKafka.header(record, "__streams.errors.partition") + "@" + TestKafka.header(record, "__streams.errors.offset");
-    }
-
-    private long count(String table) {
-        try {
-            return Long.parseLong(clickhouse.query("SELECT count() FROM otel." + table));
-        } catch (RuntimeException tableNotThereYet) {
-            return 0;
-        }
-    }
-
-    private long rows() {
-        try {
-            return Long.parseLong(clickhouse.query("SELECT count() FROM otel.otel_traces"));
-        } catch (RuntimeException tableNotThereYet) {
-            return 0;
-        }
     }
 
     @Test

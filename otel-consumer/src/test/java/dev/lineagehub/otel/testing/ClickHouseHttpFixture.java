@@ -73,6 +73,15 @@ public final class ClickHouseHttpFixture implements AutoCloseable {
         return new String(engine.query(Map.of(), sql.getBytes(StandardCharsets.UTF_8), "TabSeparated"), StandardCharsets.UTF_8).strip();
     }
 
+    /** Rows in a table ({@code database.table}), 0 while the consumer has not created it yet. */
+    public long rows(String table) {
+        try {
+            return Long.parseLong(query("SELECT count() FROM " + table));
+        } catch (RuntimeException tableNotThereYet) {
+            return 0;
+        }
+    }
+
     /** Statements served over HTTP so far that start with this text, e.g. "INSERT INTO otel.otel_traces". */
     public int statementsStartingWith(String start) {
         AtomicInteger count = statementsByStart.get(start);
