@@ -32,9 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threads: a record with nothing of its key ahead of it is handed to the sink on the stream thread
  * when a call slot is free; a successful answer, the slot it frees and the key's next record are
  * handled on the thread that completed the call ({@link #inline}: bookkeeping and the next
- * non-blocking {@link Sink#deliver}, no I/O wait). Retries and dead letters continue on the delivery
- * executor. Each hop between threads is a wake-up during which a freed slot stays unused: against a
- * 5 ms sink on a busy host that idled an eighth of the calls (docs/benchmarks.md).
+ * {@link Sink#deliver}, which by its contract neither waits on I/O nor maps). Retries and dead letters
+ * continue on the delivery executor. Each hop between threads is a wake-up during which a freed slot
+ * stays unused (docs/benchmarks.md, the 5 ms benchmark).
  */
 public final class DeliveryTask<T> implements AutoCloseable {
 
@@ -107,11 +107,10 @@ public final class DeliveryTask<T> implements AutoCloseable {
         String key = item.key == null ? source.describe() : item.key;
         CompletableFuture<Void> previous = lastOfKey.put(key, item.done);
         item.done.whenComplete((ignored, error) -> lastOfKey.remove(key, item.done));
-        if (previous == null || previous.isDone()) {
-            // Nothing of the key ahead: called from the stream thread, no hop (Sink.deliver does not block).
-            awaitTurn(item);
+        if (previous == null) {
+            awaitTurn(item); // nothing of the key ahead: from the stream thread, no hop (Sink.deliver is cheap)
         } else {
-            previous.thenRun(() -> inline(() -> awaitTurn(item)));
+            previous.thenRun(() -> inline(() -> awaitTurn(item))); // at once, here, if the previous one is done
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.lineagehub.datahub.mapping;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -58,7 +59,7 @@ public final class Patches {
     /** Custom properties added to (or replaced in) the dataset's properties, the rest of them left as they are. */
     static MetadataChangeProposal customProperties(Urn dataset, java.util.Map<String, String> properties) {
         ArrayNode ops = JSON.createArrayNode();
-        properties.forEach((key, value) -> ops.addObject().put("op", "add").put("path", "/customProperties/" + escape(key)).put("value", value));
+        properties.forEach((key, value) -> add(ops, "/customProperties/" + escape(key), JSON.getNodeFactory().textNode(value)));
         return patch("dataset", dataset, "datasetProperties", ops);
     }
 
@@ -66,7 +67,7 @@ public final class Patches {
         return JSON.createObjectNode().put("destinationUrn", destination.toString());
     }
 
-    private static void add(ArrayNode ops, String path, ObjectNode value) {
+    private static void add(ArrayNode ops, String path, JsonNode value) {
         ops.addObject().put("op", "add").put("path", path).set("value", value);
     }
 

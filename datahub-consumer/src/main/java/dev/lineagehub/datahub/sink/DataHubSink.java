@@ -34,6 +34,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Writes one OpenLineage run event to GMS as typed proposals, stage by stage: datasets, then the
@@ -65,16 +68,24 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
 
     @Override
     public CompletionStage<Void> deliver(OpenLineageEvent event) {
-        MappedEvent mapped = switch (event.kind()) {
+        // Mapping is CPU work, so it runs on the executor: the runtime may call deliver from the I/O
+        // thread that answered the key's previous record.
+        return CompletableFuture.supplyAsync(() -> switch (event.kind()) {
             case RUN -> mapper.map(event.runEvent());
             case JOB -> mapper.map(event.jobEvent());
             case DATASET -> mapper.map(event.datasetEvent());
-        };
-        // Datasets, flows and jobs rarely change and may be cached; the run's own aspects are always sent.
-        // Each stage is acknowledged before the next references it, as GMS creates what it has not seen yet.
+        }, executor).thenCompose(this::emitStages);
+    }
+
+    /**
+     * Datasets, flows and jobs rarely change and may be cached; the run's own aspects are always sent.
+     * Each stage is acknowledged before the next references it, as GMS creates what it has not seen yet.
+     */
+    private CompletableFuture<Void> emitStages(MappedEvent mapped) {
         return emitAll(mapped.datasets(), true)
                 .thenComposeAsync(ignored -> emitAll(mapped.flows(), true), executor)
-                .thenComposeAsync(ignored -> CompletableFuture.allOf(emitAll(mapped.jobs(), true), emitPatches(mapped.patches())), executor)
+                .thenComposeAsync(ignored -> CompletableFuture.allOf(emitAll(mapped.jobs(), true),
+                        emitAll(mapped.patches(), cache::isFresh, cache::acknowledged, this::emit)), executor)
                 .thenComposeAsync(ignored -> emitAll(mapped.instance(), false), executor);
     }
 
@@ -122,24 +133,24 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
     }
 
     private CompletableFuture<Void> emitAll(List<MetadataChangeProposalWrapper<?>> proposals, boolean cacheable) {
-        CompletableFuture<?>[] calls = proposals.stream()
-                .filter(proposal -> !cacheable || !cache.isFresh(proposal))
-                .map(proposal -> emit(proposal).thenRun(() -> {
-                    if (cacheable) {
-                        cache.acknowledged(proposal);
-                    }
-                }))
-                .toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(calls);
+        return cacheable ? emitAll(proposals, cache::isFresh, cache::acknowledged, this::emit)
+                : emitAll(proposals, proposal -> false, proposal -> { }, this::emit);
     }
 
-    /** Patches add to what GMS has, so an unchanged one need not go again within the cache's time to live either. */
-    private CompletableFuture<Void> emitPatches(List<MetadataChangeProposal> patches) {
-        return CompletableFuture.allOf(patches.stream()
-                .filter(patch -> !cache.isFresh(patch))
-                .map(patch -> emit(patch.getAspectName(), patch.getEntityUrn().toString(), (emitter, callback) -> emitter.emit(patch, callback))
-                        .thenRun(() -> cache.acknowledged(patch)))
+    /**
+     * Sends what the cache does not hold as acknowledged (an unchanged upsert, or a patch applied
+     * already, adds nothing), all at once; each acknowledgement is remembered.
+     */
+    private <P> CompletableFuture<Void> emitAll(List<P> proposals, Predicate<P> fresh, Consumer<P> acknowledged,
+                                                Function<P, CompletableFuture<Void>> emit) {
+        return CompletableFuture.allOf(proposals.stream()
+                .filter(fresh.negate())
+                .map(proposal -> emit.apply(proposal).thenRun(() -> acknowledged.accept(proposal)))
                 .toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<Void> emit(MetadataChangeProposal patch) {
+        return emit(patch.getAspectName(), patch.getEntityUrn().toString(), (emitter, callback) -> emitter.emit(patch, callback));
     }
 
     private CompletableFuture<Void> emit(MetadataChangeProposalWrapper<?> proposal) {
