@@ -12,6 +12,7 @@ import dev.lineagehub.openlineage.OpenLineageEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -40,6 +41,7 @@ public final class MarquezSink implements Sink<OpenLineageEvent>, AutoCloseable 
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final Vertx vertx;
     private final WebClient client;
     private final String endpoint;
     private final String probeEndpoint;
@@ -48,6 +50,7 @@ public final class MarquezSink implements Sink<OpenLineageEvent>, AutoCloseable 
     private final boolean gzip;
 
     public MarquezSink(Vertx vertx, MarquezSettings settings) {
+        this.vertx = vertx;
         this.client = WebClient.create(vertx, new WebClientOptions()
                         .setKeepAlive(true)
                         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.requestTimeout().toMillis()))
@@ -72,10 +75,14 @@ public final class MarquezSink implements Sink<OpenLineageEvent>, AutoCloseable 
     @Override
     public CompletionStage<Void> deliver(OpenLineageEvent event) {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        client.postAbs(endpoint)
-                .putHeaders(headers)
-                .timeout(timeoutMillis)
-                .sendBuffer(Buffer.buffer(gzip ? gzip(event.bytes()) : event.bytes()))
+        // Compressing is CPU work that grows with the event: a worker thread does it, never the
+        // event loop this may be called on (Sink's contract).
+        Future<Buffer> body = gzip ? vertx.executeBlocking(() -> Buffer.buffer(gzip(event.bytes())), false)
+                : Future.succeededFuture(Buffer.buffer(event.bytes()));
+        body.compose(buffer -> client.postAbs(endpoint)
+                        .putHeaders(headers)
+                        .timeout(timeoutMillis)
+                        .sendBuffer(buffer))
                 .onComplete(response -> {
                     if (response.failed()) {
                         Throwable cause = response.cause();
