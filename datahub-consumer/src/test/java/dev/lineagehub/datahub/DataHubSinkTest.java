@@ -54,12 +54,15 @@ class DataHubSinkTest {
         deliver(SampleEvents.airflowTask(EventType.COMPLETE, UUID.randomUUID(), UUID.randomUUID(), "orders_daily", "load"));
 
         List<GmsDouble.Proposal> accepted = gms.accepted();
-        // Datasets (status, schema), the flow, then the job with its patches (edges, the datasets' namespace), then the run.
-        assertThat(accepted).hasSize(4 + 2 + 2 + 3 + 5);
+        // Datasets (status, schema), the flow, then the job with its patches (edges, the datasets' namespace), then the
+        // run and the operation it did on its output.
+        assertThat(accepted).hasSize(4 + 2 + 2 + 3 + 5 + 1);
         assertThat(accepted.subList(0, 4)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataset");
         assertThat(accepted.subList(4, 6)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataFlow");
         assertThat(accepted.subList(6, 11)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataJob", "dataset");
-        assertThat(accepted.subList(11, 16)).extracting(GmsDouble.Proposal::entityType).containsOnly("dataProcessInstance");
+        assertThat(accepted.subList(11, 17)).extracting(GmsDouble.Proposal::aspectName).containsExactlyInAnyOrder(
+                "dataProcessInstanceProperties", "dataProcessInstanceRelationships", "dataProcessInstanceInput",
+                "dataProcessInstanceOutput", "dataProcessInstanceRunEvent", "operation");
         assertThat(accepted).extracting(GmsDouble.Proposal::authorization).containsOnly("Bearer secret-token");
     }
 
@@ -75,9 +78,11 @@ class DataHubSinkTest {
         deliver(SampleEvents.airflowTask(EventType.COMPLETE, next, dagRun, "orders_daily", "load"));
 
         List<GmsDouble.Proposal> later = gms.accepted().subList(first, gms.accepted().size());
-        assertThat(later).extracting(GmsDouble.Proposal::entityType).containsOnly("dataProcessInstance");
-        assertThat(later).as("properties, relationships, input, output, run event per event").hasSize(2 * 5);
-        assertThat(sink.proposalsSent()).isEqualTo(first + 10);
+        assertThat(later).filteredOn(p -> !p.aspectName().equals("operation"))
+                .extracting(GmsDouble.Proposal::entityType).containsOnly("dataProcessInstance");
+        assertThat(later).as("properties, relationships, input, output, run event per event; the COMPLETE's operation")
+                .hasSize(2 * 5 + 1);
+        assertThat(sink.proposalsSent()).isEqualTo(first + 11);
     }
 
     @Test

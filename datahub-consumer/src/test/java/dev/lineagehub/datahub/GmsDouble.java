@@ -131,7 +131,7 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
     /**
      * What GMS would say about a PATCH: null when every operation is one GMS's patch templates apply.
      * An {@code add} or {@code remove} of {@code /<field>/<key>} on an array the template keys (dataset
-     * edges by their URN, upstreams by their dataset), the value checked against the array's item
+     * edges by their URN, upstreams by their dataset, tags by their URN; owners by {@code /<owner>/<type>}), the value checked against the array's item
      * schema, or on a map of strings (custom properties); fine-grained lineage as {@code /fineGrainedLineages/<operation>/<downstream>/<query>/<upstream>}
      * with a confidence score, both ends schema-field URNs.
      */
@@ -177,8 +177,10 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
                 }
                 continue;
             }
-            if (path.size() != 2) {
-                return "Path " + op.path("path").asText() + " must be /" + field.getName() + "/<key>";
+            // Owners are keyed by owner and type (one person can be a technical and a business owner), the rest by one key.
+            int keys = field.getName().equals("owners") ? 2 : 1;
+            if (path.size() != 1 + keys) {
+                return "Path " + op.path("path").asText() + " must be /" + field.getName() + (keys == 2 ? "/<owner>/<type>" : "/<key>");
             }
             if (verb.equals("add")) {
                 try {

@@ -43,18 +43,21 @@ class RunEventMapperTest {
     void everyProposalOfEverySampleIsValidForGms(EventType type) throws IOException {
         for (OpenLineage.RunEvent event : List.of(SampleEvents.airflowTask(type, RUN, DAG_RUN, "orders_daily", "load"),
                 SampleEvents.sparkJob(type, RUN, "clicks"), SampleEvents.dbtModel(type, RUN, DAG_RUN, "customers"))) {
-            MappedEvent mapped = mapper.map(event);
-            for (MetadataChangeProposalWrapper<?> proposal : all(mapped)) {
-                assertThat(GmsDouble.violation(proposal.getEntityType(), proposal.getEntityUrn(), proposal.getAspectName(),
-                        CODEC.mapToString((com.linkedin.data.DataMap) proposal.getAspect().data())))
-                        .as("%s of %s from %s", proposal.getAspectName(), proposal.getEntityUrn(), event.getProducer())
-                        .isNull();
-            }
-            for (com.linkedin.mxe.MetadataChangeProposal patch : mapped.patches()) {
-                assertThat(GmsDouble.patchViolation(patch.getEntityType(), patch.getEntityUrn().toString(), patch.getAspectName(),
-                        patch.getAspect().getValue().asString(java.nio.charset.StandardCharsets.UTF_8)))
-                        .as("%s of %s from %s", patch.getAspectName(), patch.getEntityUrn(), event.getProducer()).isNull();
-            }
+            assertValidForGms(mapper.map(event), event.getProducer());
+        }
+    }
+
+    private static void assertValidForGms(MappedEvent mapped, Object producer) throws IOException {
+        for (MetadataChangeProposalWrapper<?> proposal : all(mapped)) {
+            assertThat(GmsDouble.violation(proposal.getEntityType(), proposal.getEntityUrn(), proposal.getAspectName(),
+                    CODEC.mapToString((com.linkedin.data.DataMap) proposal.getAspect().data())))
+                    .as("%s of %s from %s", proposal.getAspectName(), proposal.getEntityUrn(), producer)
+                    .isNull();
+        }
+        for (com.linkedin.mxe.MetadataChangeProposal patch : mapped.patches()) {
+            assertThat(GmsDouble.patchViolation(patch.getEntityType(), patch.getEntityUrn().toString(), patch.getAspectName(),
+                    patch.getAspect().getValue().asString(java.nio.charset.StandardCharsets.UTF_8)))
+                    .as("%s of %s from %s", patch.getAspectName(), patch.getEntityUrn(), producer).isNull();
         }
     }
 
@@ -83,9 +86,11 @@ class RunEventMapperTest {
                 .contains(tuple(job, "dataJobInputOutput"));
         assertThat(mapped.instance()).extracting(MetadataChangeProposalWrapper::getAspectName).containsExactly(
                 "dataProcessInstanceProperties", "dataProcessInstanceRelationships", "dataProcessInstanceInput",
-                "dataProcessInstanceOutput", "dataProcessInstanceRunEvent");
-        assertThat(mapped.instance()).extracting(MetadataChangeProposalWrapper::getEntityUrn)
-                .containsOnly("urn:li:dataProcessInstance:" + RUN);
+                "dataProcessInstanceOutput", "dataProcessInstanceRunEvent", "operation");
+        assertThat(mapped.instance()).extracting(MetadataChangeProposalWrapper::getEntityUrn).containsExactly(
+                "urn:li:dataProcessInstance:" + RUN, "urn:li:dataProcessInstance:" + RUN, "urn:li:dataProcessInstance:" + RUN,
+                "urn:li:dataProcessInstance:" + RUN, "urn:li:dataProcessInstance:" + RUN,
+                "urn:li:dataset:(urn:li:dataPlatform:s3,analytics-lake/daily/orders,PROD)");
 
         DataProcessInstanceRelationships relationships = aspect(mapped.instance(), DataProcessInstanceRelationships.class);
         assertThat(relationships.getParentTemplate().toString()).isEqualTo(job);
@@ -263,7 +268,7 @@ class RunEventMapperTest {
     }
 
     @Test
-    void theOwnershipFacetNamesUsersAndGroupsOnTheFlowAndTheJob() {
+    void theOwnershipFacetNamesUsersAndGroupsOnTheJob() throws IOException {
         OpenLineage ol = new OpenLineage(java.net.URI.create("https://github.com/OpenLineage/OpenLineage/tree/1.30.0/integration/airflow"));
         OpenLineage.RunEvent event = ol.newRunEventBuilder().eventType(EventType.START).eventTime(java.time.ZonedDateTime.now())
                 .run(ol.newRunBuilder().runId(RUN).build())
@@ -273,10 +278,88 @@ class RunEventMapperTest {
                                 ol.newOwnershipJobFacetOwnersBuilder().name("team:data-platform").build())).build()).build()).build())
                 .build();
         MappedEvent mapped = mapper.map(event);
-        com.linkedin.common.Ownership ownership = aspect(mapped.jobs(), com.linkedin.common.Ownership.class);
-        assertThat(ownership.getOwners()).extracting(owner -> owner.getOwner().toString() + " " + owner.getType())
-                .containsExactly("urn:li:corpuser:alice DATAOWNER", "urn:li:corpGroup:data-platform TECHNICAL_OWNER");
-        assertThat(aspect(mapped.flows(), com.linkedin.common.Ownership.class)).isEqualTo(ownership);
+        String job = "urn:li:dataJob:(urn:li:dataFlow:(airflow,orders_daily,airflow-prod),orders_daily.load)";
+        // Patched in, on the job only (as DataHub's converter does): owners set in DataHub stay, the flow's are its own.
+        assertThat(mapped.patches()).filteredOn(p -> p.getAspectName().equals("ownership"))
+                .extracting(p -> p.getEntityUrn().toString() + " " + p.getAspect().getValue().asString(java.nio.charset.StandardCharsets.UTF_8))
+                .containsExactly(job + " [{\"op\":\"add\",\"path\":\"/owners/urn:li:corpuser:alice/DATAOWNER\","
+                        + "\"value\":{\"owner\":\"urn:li:corpuser:alice\",\"type\":\"DATAOWNER\"}},"
+                        + "{\"op\":\"add\",\"path\":\"/owners/urn:li:corpGroup:data-platform/TECHNICAL_OWNER\","
+                        + "\"value\":{\"owner\":\"urn:li:corpGroup:data-platform\",\"type\":\"TECHNICAL_OWNER\"}}]");
+        assertThat(mapped.templates()).extracting(MetadataChangeProposalWrapper::getAspectName).doesNotContain("ownership");
+        assertValidForGms(mapped, event.getProducer());
+    }
+
+    @Test
+    void tagsAreAddedToTheJobAndTheDatasetAndACompleteRecordsWhatItDidToEachOutput() throws IOException {
+        OpenLineage ol = new OpenLineage(SampleEvents.SPARK);
+        OpenLineage.RunEvent event = ol.newRunEventBuilder().eventType(EventType.COMPLETE)
+                .eventTime(java.time.ZonedDateTime.parse("2026-11-20T06:10:00Z"))
+                .run(ol.newRunBuilder().runId(RUN).facets(ol.newRunFacetsBuilder().tags(ol.newTagsRunFacetBuilder().tags(List.of(
+                        ol.newTagsRunFacetFieldsBuilder().key("trigger").value("backfill").source("USER").build())).build()).build()).build())
+                .job(ol.newJobBuilder().namespace("spark-cluster-a").name("clicks.rollup").facets(ol.newJobFacetsBuilder()
+                        .tags(ol.newTagsJobFacetBuilder().tags(List.of(
+                                ol.newTagsJobFacetFieldsBuilder().key("environment").value("production").source("CONFIG").build(),
+                                ol.newTagsJobFacetFieldsBuilder().key("pii").value("").source("CONFIG").build(),
+                                ol.newTagsJobFacetFieldsBuilder().key("x".repeat(600)).value("too long").source("CONFIG").build())).build())
+                        .build()).build())
+                .outputs(List.of(
+                        ol.newOutputDatasetBuilder().namespace("hive").name("analytics.clicks_daily")
+                                .facets(ol.newDatasetFacetsBuilder()
+                                        .tags(ol.newTagsDatasetFacetBuilder().tags(List.of(
+                                                ol.newTagsDatasetFacetFieldsBuilder().key("tier").value("gold").source("CONFIG").build(),
+                                                ol.newTagsDatasetFacetFieldsBuilder().key("pii").value("email").field("user_email").build())).build())
+                                        .lifecycleStateChange(ol.newLifecycleStateChangeDatasetFacetBuilder()
+                                                .lifecycleStateChange(OpenLineage.LifecycleStateChangeDatasetFacet.LifecycleStateChange.OVERWRITE).build())
+                                        .build())
+                                .outputFacets(ol.newOutputDatasetOutputFacetsBuilder().outputStatistics(
+                                        ol.newOutputStatisticsOutputDatasetFacetBuilder().rowCount(1250L).size(40960L).fileCount(3L).build()).build())
+                                .build(),
+                        ol.newOutputDatasetBuilder().namespace("hive").name("analytics.clicks_audit").build()))
+                .build();
+        MappedEvent mapped = mapper.map(event);
+        assertValidForGms(mapped, event.getProducer());
+
+        String job = "urn:li:dataJob:(urn:li:dataFlow:(spark,clicks,spark-cluster-a),clicks.rollup)";
+        String daily = "urn:li:dataset:(urn:li:dataPlatform:hive,analytics.clicks_daily,PROD)";
+        assertThat(mapped.patches()).filteredOn(p -> p.getAspectName().equals("globalTags"))
+                .extracting(p -> p.getEntityUrn().toString() + " " + p.getAspect().getValue().asString(java.nio.charset.StandardCharsets.UTF_8))
+                .containsExactly(
+                        daily + " [{\"op\":\"add\",\"path\":\"/tags/urn:li:tag:tier:gold\",\"value\":{\"tag\":\"urn:li:tag:tier:gold\"}}]",
+                        job + " [{\"op\":\"add\",\"path\":\"/tags/urn:li:tag:environment:production\",\"value\":{\"tag\":\"urn:li:tag:environment:production\"}},"
+                                + "{\"op\":\"add\",\"path\":\"/tags/urn:li:tag:pii\",\"value\":{\"tag\":\"urn:li:tag:pii\"}},"
+                                + "{\"op\":\"add\",\"path\":\"/tags/urn:li:tag:trigger:backfill\",\"value\":{\"tag\":\"urn:li:tag:trigger:backfill\"}}]");
+
+        // Only the output with statistics gets an operation, after the run's own aspects.
+        assertThat(mapped.instance()).filteredOn(p -> p.getAspectName().equals("operation"))
+                .extracting(MetadataChangeProposalWrapper::getEntityUrn).containsExactly(daily);
+        com.linkedin.common.Operation operation = aspect(mapped.instance(), com.linkedin.common.Operation.class);
+        assertThat(operation.getOperationType()).isEqualTo(com.linkedin.common.OperationType.CUSTOM);
+        assertThat(operation.getCustomOperationType()).isEqualTo("OVERWRITE");
+        assertThat(operation.getNumAffectedRows()).isEqualTo(1250L);
+        assertThat(operation.getLastUpdatedTimestamp()).isEqualTo(java.time.Instant.parse("2026-11-20T06:10:00Z").toEpochMilli());
+        assertThat(operation.getCustomProperties()).containsEntry("runId", RUN.toString()).containsEntry("size", "40960")
+                .containsEntry("fileCount", "3");
+
+        // Statistics are final only on COMPLETE: a RUNNING with the same facets records no operation.
+        OpenLineage.RunEvent running = ol.newRunEventBuilder().eventType(EventType.RUNNING).eventTime(event.getEventTime())
+                .run(event.getRun()).job(event.getJob()).outputs(event.getOutputs()).build();
+        assertThat(mapper.map(running).instance()).extracting(MetadataChangeProposalWrapper::getAspectName).doesNotContain("operation");
+    }
+
+    @Test
+    void aWriteWithoutALifecycleFacetIsAnInsert() {
+        OpenLineage ol = new OpenLineage(SampleEvents.SPARK);
+        OpenLineage.RunEvent event = ol.newRunEventBuilder().eventType(EventType.COMPLETE).eventTime(java.time.ZonedDateTime.now())
+                .run(ol.newRunBuilder().runId(RUN).build())
+                .job(ol.newJobBuilder().namespace("spark-cluster-a").name("clicks.load").build())
+                .outputs(List.of(ol.newOutputDatasetBuilder().namespace("s3://lake").name("clicks")
+                        .outputFacets(ol.newOutputDatasetOutputFacetsBuilder().outputStatistics(
+                                ol.newOutputStatisticsOutputDatasetFacetBuilder().rowCount(7L).build()).build()).build()))
+                .build();
+        com.linkedin.common.Operation operation = aspect(mapper.map(event).instance(), com.linkedin.common.Operation.class);
+        assertThat(operation.getOperationType()).isEqualTo(com.linkedin.common.OperationType.INSERT);
+        assertThat(operation.getNumAffectedRows()).isEqualTo(7L);
     }
 
     private static String esc(String segment) {

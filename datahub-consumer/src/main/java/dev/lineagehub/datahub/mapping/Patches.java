@@ -18,7 +18,7 @@ import java.util.List;
  * its datasets to the job's edges (one run reads chunk 1, the next chunk 2: the job shows both),
  * column lineage adds fine-grained upstreams to the output dataset, and a dataset's OpenLineage
  * namespace is added to its custom properties without touching the name, description and properties
- * DataHub's own connectors set. The same JSON Patch operations as the DataHub client's patch builders
+ * DataHub's own connectors set, and OpenLineage tags are added to the tags people set in DataHub. The same JSON Patch operations as the DataHub client's patch builders
  * write, without their wall-clock timestamps, so that mapping stays a pure function of the event (and
  * an unchanged patch can be cached).
  */
@@ -61,6 +61,24 @@ public final class Patches {
         ArrayNode ops = JSON.createArrayNode();
         properties.forEach((key, value) -> add(ops, "/customProperties/" + escape(key), JSON.getNodeFactory().textNode(value)));
         return patch("dataset", dataset, "datasetProperties", ops);
+    }
+
+    /**
+     * Tags added to the entity's global tags: tags set in DataHub's UI, or by another job, stay (an
+     * upsert of {@code globalTags} would replace them with this event's).
+     */
+    static MetadataChangeProposal tags(String entityType, Urn entity, java.util.Collection<? extends Urn> tags) {
+        ArrayNode ops = JSON.createArrayNode();
+        tags.forEach(tag -> add(ops, "/tags/" + escape(tag.toString()), JSON.createObjectNode().put("tag", tag.toString())));
+        return patch(entityType, entity, "globalTags", ops);
+    }
+
+    /** Owners added to the entity's ownership, keyed as GMS keys them (owner and type): owners set in DataHub stay. */
+    static MetadataChangeProposal owners(String entityType, Urn entity, com.linkedin.common.OwnerArray owners) {
+        ArrayNode ops = JSON.createArrayNode();
+        owners.forEach(owner -> add(ops, "/owners/" + escape(owner.getOwner().toString()) + "/" + owner.getType().name(),
+                JSON.createObjectNode().put("owner", owner.getOwner().toString()).put("type", owner.getType().name())));
+        return patch(entityType, entity, "ownership", ops);
     }
 
     private static ObjectNode edge(Urn destination) {

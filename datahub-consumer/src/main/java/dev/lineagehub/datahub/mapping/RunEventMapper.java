@@ -3,13 +3,13 @@ package dev.lineagehub.datahub.mapping;
 import com.linkedin.common.AuditStamp;
 import com.linkedin.common.Owner;
 import com.linkedin.common.OwnerArray;
-import com.linkedin.common.Ownership;
 import com.linkedin.common.OwnershipType;
 import com.linkedin.common.Status;
 import com.linkedin.common.UrnArray;
 import com.linkedin.common.urn.DataFlowUrn;
 import com.linkedin.common.urn.DataJobUrn;
 import com.linkedin.common.urn.DatasetUrn;
+import com.linkedin.common.urn.TagUrn;
 import com.linkedin.common.urn.Urn;
 import com.linkedin.data.template.StringMap;
 import com.linkedin.datajob.DataFlowInfo;
@@ -37,11 +37,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One OpenLineage run event to the DataHub proposals that describe it, in four stages that must be
- * written in order: the datasets it reads and writes, the DataFlow, the DataJob, then the
- * DataProcessInstance of the run. Pure: no I/O, no clock.
+ * written in order: the datasets it reads and writes, the DataFlow, the DataJob (with the patches that
+ * add lineage edges and tags), then the DataProcessInstance of the run and, for a COMPLETE, the
+ * operation it performed on each output. Pure: no I/O, no clock.
  */
 public final class RunEventMapper {
 
@@ -72,6 +74,14 @@ public final class RunEventMapper {
             run.add(proposal("dataProcessInstance", instance, new DataProcessInstanceOutput().setOutputs(urns(templates.outputs()))));
         }
         runEvent(event).ifPresent(runEvent -> run.add(proposal("dataProcessInstance", instance, runEvent)));
+        if (event.getEventType() == EventType.COMPLETE) {
+            List<OpenLineage.OutputDataset> outputs = nullSafe(event.getOutputs());
+            for (int i = 0; i < outputs.size(); i++) {
+                DatasetUrn output = templates.outputs().get(i);
+                Operations.of(outputs.get(i), event.getEventTime().toInstant().toEpochMilli(), event.getRun().getRunId().toString(), ACTOR)
+                        .ifPresent(operation -> run.add(proposal("dataset", output, operation)));
+            }
+        }
         return new MappedEvent(templates.datasets(), templates.flows(), templates.jobs(), templates.patches(), run);
     }
 
@@ -125,28 +135,47 @@ public final class RunEventMapper {
         List<MetadataChangeProposalWrapper<?>> jobs = new ArrayList<>();
         jobs.add(proposal("dataJob", jobUrn, jobInfo(side, flow)));
         jobs.add(proposal("dataJob", jobUrn, new Status().setRemoved(false)));
-        ownership(job).ifPresent(ownership -> {
-            flows.add(proposal("dataFlow", flow, ownership));
-            jobs.add(proposal("dataJob", jobUrn, ownership));
-        });
+        OwnerArray owners = owners(job);
+        if (!owners.isEmpty()) {
+            patches.add(Patches.owners("dataJob", jobUrn, owners));
+        }
         if (!inputs.isEmpty() || !outputs.isEmpty()) {
             patches.add(Patches.jobEdges(jobUrn, inputs, outputs));
+        }
+        Set<TagUrn> tags = jobTags(job, side.runFacets());
+        if (!tags.isEmpty()) {
+            patches.add(Patches.tags("dataJob", jobUrn, tags));
         }
         long time = side.eventTime() == null ? 0 : side.eventTime().toInstant().toEpochMilli();
         columnLineage(side).forEach((output, columns) -> patches.add(Patches.upstreams(output, columns, time, ACTOR)));
         return new Templates(datasets, flows, jobs, patches, jobUrn, inputs, outputs);
     }
 
+    /** The job's tags facet and the run's, as DataHub's converter merges them onto the job. */
+    private static Set<TagUrn> jobTags(OpenLineage.Job job, OpenLineage.RunFacets runFacets) {
+        Set<TagUrn> tags = new java.util.LinkedHashSet<>();
+        if (job.getFacets() != null && job.getFacets().getTags() != null) {
+            tags.addAll(Tags.of(OpenLineage.TagsJobFacetFields::getKey, OpenLineage.TagsJobFacetFields::getValue,
+                    job.getFacets().getTags().getTags()));
+        }
+        if (runFacets != null && runFacets.getTags() != null) {
+            tags.addAll(Tags.of(OpenLineage.TagsRunFacetFields::getKey, OpenLineage.TagsRunFacetFields::getValue,
+                    runFacets.getTags().getTags()));
+        }
+        return tags;
+    }
+
     /**
-     * The ownership job facet as DataHub owners: {@code user:x} (or a bare name) a user, {@code team:x}
-     * and {@code group:x} a group; the facet's type when DataHub has it, else technical owner.
+     * The ownership job facet as DataHub owners of the job, as DataHub's converter places them (not on
+     * the flow, which other jobs share): {@code user:x} (or a bare name) a user, {@code team:x} and
+     * {@code group:x} a group; the facet's type when DataHub has it, else technical owner.
      */
-    private static Optional<Ownership> ownership(OpenLineage.Job job) {
+    private static OwnerArray owners(OpenLineage.Job job) {
+        OwnerArray owners = new OwnerArray();
         OpenLineage.JobFacets facets = job.getFacets();
         if (facets == null || facets.getOwnership() == null || facets.getOwnership().getOwners() == null) {
-            return Optional.empty();
+            return owners;
         }
-        OwnerArray owners = new OwnerArray();
         for (OpenLineage.OwnershipJobFacetOwners owner : facets.getOwnership().getOwners()) {
             if (!notBlank(owner.getName())) {
                 continue;
@@ -163,8 +192,7 @@ public final class RunEventMapper {
             }
             owners.add(new Owner().setOwner(urn).setType(type));
         }
-        return owners.isEmpty() ? Optional.empty()
-                : Optional.of(new Ownership().setOwners(owners).setLastModified(new AuditStamp().setTime(0).setActor(ACTOR)));
+        return owners;
     }
 
     /** Stable across START, RUNNING and COMPLETE of one run, as DataHub's own converter names it. */
@@ -185,6 +213,14 @@ public final class RunEventMapper {
         OpenLineage.DatasetFacets facets = dataset.getFacets();
         if (facets != null && facets.getSchema() != null && facets.getSchema().getFields() != null) {
             proposals.add(proposal("dataset", urn, schemas.schemaMetadata(urn, facets.getSchema())));
+        }
+        if (facets != null && facets.getTags() != null && facets.getTags().getTags() != null) {
+            // Tags on a column (their field set) belong to the schema's fields, not to the dataset.
+            Set<TagUrn> tags = Tags.of(OpenLineage.TagsDatasetFacetFields::getKey, OpenLineage.TagsDatasetFacetFields::getValue,
+                    facets.getTags().getTags().stream().filter(tag -> !notBlank(tag.getField())).toList());
+            if (!tags.isEmpty()) {
+                patches.add(Patches.tags("dataset", urn, tags));
+            }
         }
         return urn;
     }
