@@ -27,12 +27,16 @@ public final class DataHubBenchmark {
 
     private final int runs;
     private final int jobs;
+    private final int dags;
+    private final String orderBy;
     private final int partitions;
     private final Duration latency;
 
     private DataHubBenchmark(Options options) {
         this.runs = options.integer("runs", 2_000);
         this.jobs = options.integer("jobs", 20);
+        this.dags = options.integer("dags", 16);
+        this.orderBy = options.string("order", "key");
         this.partitions = options.integer("partitions", 4);
         this.latency = Duration.ofMillis(options.integer("latencyMs", 5));
     }
@@ -44,8 +48,9 @@ public final class DataHubBenchmark {
 
     private void run() throws Exception {
         List<OpenLineage.RunEvent> events = steadyStream();
-        System.out.printf("datahub-consumer benchmark: %d runs of %d Airflow tasks (START, COMPLETE: %d events), "
-                + "%d partitions, GMS double latency %d ms%n", runs, jobs, events.size(), partitions, latency.toMillis());
+        System.out.printf("datahub-consumer benchmark: %d runs of %d Airflow tasks in %d DAGs (START, COMPLETE: %d events), "
+                + "%d partitions, DATAHUB_ORDER_BY=%s, GMS double latency %d ms%n", runs, jobs, dags, events.size(), partitions, orderBy,
+                latency.toMillis());
         System.out.println();
         System.out.println("| aspect cache | events/s | MCPs per event | MCPs/s |");
         System.out.println("|---|---:|---:|---:|");
@@ -78,6 +83,7 @@ public final class DataHubBenchmark {
                      "DATAHUB_TOPIC", topic,
                      "DATAHUB_GMS_URL", gms.url(),
                      "DATAHUB_ADMIN_PORT", "0",
+                     "DATAHUB_ORDER_BY", orderBy,
                      "DATAHUB_CACHE_TTL_MS", cacheTtlMs))) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             long firstNanos = 0;
@@ -99,19 +105,25 @@ public final class DataHubBenchmark {
         return gms.accepted().stream().filter(p -> p.aspectName().equals("dataProcessInstanceRunEvent")).count();
     }
 
-    /** Runs of the same few jobs over the same datasets, START then COMPLETE, interleaved across runs. */
+    /**
+     * Runs of the same few jobs over the same datasets, START then COMPLETE, interleaved across runs;
+     * each batch of task runs is one run of one of {@code dags} DAGs. The OpenLineage Kafka transport
+     * keys a task's events by its DAG, so with DATAHUB_ORDER_BY=key the DAGs are what runs in parallel.
+     */
     private List<OpenLineage.RunEvent> steadyStream() {
         List<OpenLineage.RunEvent> events = new ArrayList<>();
         List<UUID> batch = new ArrayList<>();
+        int dagRuns = 0;
         for (int i = 0; i < runs; i++) {
             batch.add(UUID.randomUUID());
             if (batch.size() == jobs || i == runs - 1) {
                 for (EventType type : List.of(EventType.START, EventType.COMPLETE)) {
                     for (int j = 0; j < batch.size(); j++) {
-                        events.add(SampleEvents.airflowTask(type, batch.get(j), batch.get(0), "orders_daily", "task_" + j));
+                        events.add(SampleEvents.airflowTask(type, batch.get(j), batch.get(0), "orders_daily_" + dagRuns % dags, "task_" + j));
                     }
                 }
                 batch.clear();
+                dagRuns++;
             }
         }
         return events;
