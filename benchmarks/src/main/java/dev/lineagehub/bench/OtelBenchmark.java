@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * otel-consumer end to end (Kafka → decode → batches → clickhouse-jdbc → the real engine) next to a
- * plain clickhouse-jdbc batch insert of the same rows into the same engine, in the same run.
+ * plain clickhouse-jdbc batch insert of the same rows into the same engine, and next to the engine's
+ * own limit for them (INSERT … SELECT from an in-memory copy: no client, no network), in the same run.
  */
 public final class OtelBenchmark {
 
@@ -72,6 +73,7 @@ public final class OtelBenchmark {
             TestKafka kafka = broker.kafka();
             String topic = kafka.newTopic("otlp_spans", partitions);
             ConsumerAdmin admin = new ConsumerAdmin();
+            stageRowsInEngine(clickhouse, requests);
             try (ConsumerProcess consumer = startConsumer(kafka, topic, clickhouse, admin)) {
                 // Both sides measured warm, as they run in production: the first rounds JIT-compile the
                 // consumer's JVM and the plain insert's path in this one; their figures are not reported.
@@ -92,15 +94,20 @@ public final class OtelBenchmark {
         System.out.println("| round | | spans/s | rows per insert | max heap used |");
         System.out.println("|---|---|---:|---:|---:|");
         List<Double> ratios = new ArrayList<>();
+        List<Double> engineRatios = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
+            double engine = engineInsertSelect(clickhouse, records * spansPerRecord);
             double plain = plainJdbc(clickhouse, requests, "round-" + round);
             Result consumer = consumerRound(kafka, topic, clickhouse, admin, requests);
+            System.out.printf("| %d | engine INSERT … SELECT (no client) | %.0f | %d | n/a |%n", round, engine, records * spansPerRecord);
             System.out.printf("| %d | plain clickhouse-jdbc batch insert | %.0f | %d | n/a |%n", round, plain, batchRows);
             System.out.printf("| %d | otel-consumer from Kafka (-Xmx%s) | %.0f | %.0f | %.0f MB |%n", round, heap,
                     consumer.spansPerSecond(), consumer.rowsPerInsert(), consumer.maxHeapMb());
             ratios.add(consumer.spansPerSecond() / plain);
+            engineRatios.add(consumer.spansPerSecond() / engine);
         }
         System.out.printf("%notel-consumer, share of the plain batch insert's spans/s: %s%n", Rounds.share(ratios));
+        System.out.printf("otel-consumer, share of the engine's INSERT … SELECT spans/s: %s%n", Rounds.share(engineRatios));
     }
 
     private record Result(double spansPerSecond, double rowsPerInsert, double maxHeapMb) {
@@ -109,6 +116,12 @@ public final class OtelBenchmark {
     /** The same rows through SpanTable on one connection, in batches of batchRows; the table is emptied after. */
     private double plainJdbc(ClickHouseHttpFixture clickhouse, List<ExportTraceServiceRequest> requests, String tokenPrefix)
             throws Exception {
+        return plainJdbc(clickhouse, requests, tokenPrefix, null);
+    }
+
+    /** @param beforeEmptying a statement run on the inserted rows before the table is emptied, or null */
+    private double plainJdbc(ClickHouseHttpFixture clickhouse, List<ExportTraceServiceRequest> requests, String tokenPrefix,
+                             String beforeEmptying) throws Exception {
         List<SpanRow> rows = new ArrayList<>();
         requests.forEach(request -> rows.addAll(SpanRows.of(request)));
         SpanTable table = new SpanTable("otel");
@@ -120,8 +133,26 @@ public final class OtelBenchmark {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (beforeEmptying != null) {
+            clickhouse.query(beforeEmptying);
+        }
         emptyTraces(clickhouse);
         return rows.size() / seconds;
+    }
+
+    /** The benchmark's rows, once, in an in-memory table of otel_traces' structure: the engine's side reads them from there. */
+    private void stageRowsInEngine(ClickHouseHttpFixture clickhouse, List<ExportTraceServiceRequest> requests) throws Exception {
+        clickhouse.query("CREATE TABLE otel.bench_rows AS otel.otel_traces ENGINE = Memory");
+        plainJdbc(clickhouse, requests, "stage", "INSERT INTO otel.bench_rows SELECT * FROM otel.otel_traces");
+    }
+
+    /** The same rows copied inside the engine, into the same table (its trace-id view included); the table is emptied after. */
+    private static double engineInsertSelect(ClickHouseHttpFixture clickhouse, int spans) {
+        long start = System.nanoTime();
+        clickhouse.query("INSERT INTO otel.otel_traces SELECT * FROM otel.bench_rows");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        emptyTraces(clickhouse);
+        return spans / seconds;
     }
 
     private ConsumerProcess startConsumer(TestKafka kafka, String topic, ClickHouseHttpFixture clickhouse, ConsumerAdmin admin)
