@@ -1,8 +1,8 @@
 package dev.lineagehub.bench;
 
 import dev.lineagehub.local.traffic.SpanRequests;
-import dev.lineagehub.otel.decode.Encoding;
-import dev.lineagehub.otel.decode.OtlpDecoder;
+import dev.lineagehub.otlp.Encoding;
+import dev.lineagehub.otlp.OtlpDecoder;
 import dev.lineagehub.otel.decode.SpanRows;
 
 import org.openjdk.jmh.annotations.Benchmark;

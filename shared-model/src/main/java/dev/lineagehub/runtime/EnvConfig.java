@@ -77,6 +77,10 @@ public final class EnvConfig {
         return (Long) value(name);
     }
 
+    public double getDouble(String name) {
+        return (Double) value(name);
+    }
+
     public boolean getBoolean(String name) {
         return (Boolean) value(name);
     }

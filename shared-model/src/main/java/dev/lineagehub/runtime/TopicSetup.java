@@ -18,11 +18,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Creates missing dead-letter topics at start-up, with as many partitions as their input topic, so
- * dead letters do not depend on broker-side auto-creation (usually off in production). A failure —
- * no permission, say — is logged, not fatal: the topics may be managed elsewhere.
+ * Creates missing topics at start-up (dead-letter topics with as many partitions as their input
+ * topic; the ingest API's namespaces and audit topics), so nothing depends on broker-side
+ * auto-creation (usually off in production). A failure — no permission, say — is logged, not fatal:
+ * the topics may be managed elsewhere.
  */
-final class TopicSetup {
+public final class TopicSetup {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
@@ -37,20 +38,35 @@ final class TopicSetup {
                 int partitions = existing.get(input).partitions().size();
                 missing.add(new NewTopic(DeadLetters.topicFor(template, input), Optional.of(partitions), Optional.empty()));
             }
-            for (var result : admin.createTopics(missing).values().entrySet()) {
-                try {
-                    result.getValue().get(30, TimeUnit.SECONDS);
-                    LOG.info("Created dead-letter topic {}", result.getKey());
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
+            create(admin, missing);
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("Could not check or create the dead-letter topics for {}: {}", inputs, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Creates those of {@code topics} that do not exist; {@code kafka} holds any admin client settings. */
+    public static void ensure(Map<String, Object> kafka, List<NewTopic> topics) {
+        try (Admin admin = Admin.create(kafka)) {
+            create(admin, topics);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Could not create the topics {}: {}", topics.stream().map(NewTopic::name).toList(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void create(Admin admin, List<NewTopic> topics) throws ExecutionException, TimeoutException, InterruptedException {
+        for (var result : admin.createTopics(topics).values().entrySet()) {
+            try {
+                result.getValue().get(30, TimeUnit.SECONDS);
+                LOG.info("Created topic {}", result.getKey());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
         }
     }
 }

@@ -20,23 +20,32 @@ public final class ConfigDocs {
     }
 
     public static String table(ConsumerDefinition definition) {
-        ConfigDef def = ConsumerRuntime.configDef(definition);
+        return table(definition.envPrefix(), ConsumerRuntime.configDef(definition));
+    }
+
+    /** The table of any component's settings ({@code prefix} its variables' prefix), consumer or not. */
+    public static String table(String prefix, ConfigDef def) {
         StringBuilder table = new StringBuilder("| variable | default | description |\n|---|---|---|\n");
         for (ConfigDef.ConfigKey key : def.configKeys().values()) {
             table.append("| `").append(key.name).append("` | ").append(defaultOf(key)).append(" | ")
                     .append(key.documentation.replace("|", "\\|")).append(" |\n");
         }
-        table.append("| `").append(definition.envPrefix()).append("KAFKA_*` | | Any Kafka client or Streams property, e.g. `")
-                .append(definition.envPrefix()).append("KAFKA_SECURITY_PROTOCOL=SASL_SSL`. |\n");
+        table.append("| `").append(prefix).append("KAFKA_*` | | Any Kafka client or Streams property, e.g. `")
+                .append(prefix).append("KAFKA_SECURITY_PROTOCOL=SASL_SSL`. |\n");
         return table.toString();
     }
 
     /** Fails, printing the table to paste, unless the README's section for this consumer is exactly the rendered table. */
     public static void assertReadmeDocuments(ConsumerDefinition definition) throws IOException {
-        String expected = table(definition);
-        String documented = documented(readme(), definition.name());
+        assertReadmeDocuments(definition.name(), definition.envPrefix(), ConsumerRuntime.configDef(definition));
+    }
+
+    /** As for a consumer, for any component whose README section is {@code <!-- config:NAME -->}. */
+    public static void assertReadmeDocuments(String name, String prefix, ConfigDef def) throws IOException {
+        String expected = table(prefix, def);
+        String documented = documented(readme(), name);
         if (!expected.equals(documented)) {
-            throw new AssertionError("README section <!-- config:" + definition.name() + " --> must be exactly:\n" + expected
+            throw new AssertionError("README section <!-- config:" + name + " --> must be exactly:\n" + expected
                     + "\nbut is:\n" + documented);
         }
     }

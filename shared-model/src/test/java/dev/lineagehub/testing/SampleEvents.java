@@ -252,17 +252,7 @@ public final class SampleEvents {
      * share it.
      */
     public static byte[] kafkaKey(OpenLineage.RunEvent event) {
-        OpenLineage.ParentRunFacet parent = event.getRun().getFacets() == null ? null : event.getRun().getFacets().getParent();
-        String namespace = event.getJob().getNamespace();
-        String name = event.getJob().getName();
-        if (parent != null && parent.getRoot() != null) {
-            namespace = parent.getRoot().getJob().getNamespace();
-            name = parent.getRoot().getJob().getName();
-        } else if (parent != null) {
-            namespace = parent.getJob().getNamespace();
-            name = parent.getJob().getName();
-        }
-        return ("run:" + namespace + "/" + name).getBytes(StandardCharsets.UTF_8);
+        return dev.lineagehub.openlineage.TransportKey.bytes(dev.lineagehub.openlineage.TransportKey.of(event));
     }
 
     public static byte[] json(Object event) {

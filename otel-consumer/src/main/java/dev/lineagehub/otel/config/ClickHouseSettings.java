@@ -4,7 +4,7 @@ import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
 import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
 import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
 
-import dev.lineagehub.otel.decode.Encoding;
+import dev.lineagehub.otlp.Encoding;
 import dev.lineagehub.runtime.EnvConfig;
 
 import org.apache.kafka.common.config.ConfigDef;

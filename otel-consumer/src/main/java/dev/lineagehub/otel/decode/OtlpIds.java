@@ -1,5 +1,7 @@
 package dev.lineagehub.otel.decode;
 
+import dev.lineagehub.otlp.UndecodableRecordException;
+
 import com.google.protobuf.ByteString;
 
 import java.util.HexFormat;

@@ -5,7 +5,7 @@ import dev.lineagehub.otel.config.ClickHouseSettings;
 import dev.lineagehub.otel.decode.LineageRunRows;
 import dev.lineagehub.otel.decode.LogRows;
 import dev.lineagehub.otel.decode.MetricRows;
-import dev.lineagehub.otel.decode.OtlpDecoder;
+import dev.lineagehub.otlp.OtlpDecoder;
 import dev.lineagehub.otel.decode.SpanRows;
 import dev.lineagehub.otel.sink.BatchInserter;
 import dev.lineagehub.otel.sink.ClickHouse;

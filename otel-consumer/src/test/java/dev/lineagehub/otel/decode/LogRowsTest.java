@@ -1,5 +1,8 @@
 package dev.lineagehub.otel.decode;
 
+import dev.lineagehub.otlp.Encoding;
+import dev.lineagehub.otlp.OtlpDecoder;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.otel.sink.RowTables;

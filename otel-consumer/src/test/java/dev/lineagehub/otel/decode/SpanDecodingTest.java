@@ -1,5 +1,9 @@
 package dev.lineagehub.otel.decode;
 
+import dev.lineagehub.otlp.Encoding;
+import dev.lineagehub.otlp.OtlpDecoder;
+import dev.lineagehub.otlp.UndecodableRecordException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.lineagehub.otel.decode;
+package dev.lineagehub.otlp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.lineagehub.otel.decode;
+package dev.lineagehub.otlp;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;

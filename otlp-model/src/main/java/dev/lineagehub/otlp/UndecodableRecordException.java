@@ -1,4 +1,4 @@
-package dev.lineagehub.otel.decode;
+package dev.lineagehub.otlp;
 
 import dev.lineagehub.delivery.DeadLetterReason;
 

@@ -1,4 +1,4 @@
-package dev.lineagehub.otel.decode;
+package dev.lineagehub.otlp;
 
 /** How the Collector's Kafka exporter encoded a topic's records; configured per topic, not carried in headers. */
 public enum Encoding {

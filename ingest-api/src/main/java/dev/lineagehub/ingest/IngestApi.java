@@ -1,0 +1,118 @@
+package dev.lineagehub.ingest;
+
+import dev.lineagehub.ingest.audit.AuditLog;
+import dev.lineagehub.ingest.auth.Access;
+import dev.lineagehub.ingest.config.IngestSettings;
+import dev.lineagehub.ingest.health.DependencyHealth;
+import dev.lineagehub.ingest.http.IngestMetrics;
+import dev.lineagehub.ingest.http.IngestServer;
+import dev.lineagehub.ingest.namespaces.NamespaceStore;
+import dev.lineagehub.ingest.publish.KafkaPublisher;
+import dev.lineagehub.ingest.quota.Quotas;
+
+import dev.lineagehub.runtime.TopicSetup;
+
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * ingest-api: the hub's HTTP front door. OpenLineage events (Marquez's API) and OTLP/HTTP exports in,
+ * Kafka records out, on the topics the consumers and the Collector's Kafka exporter use. Stateless but
+ * for the namespaces, which live in a compacted topic: run as many replicas as needed.
+ */
+public final class IngestApi implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestApi.class);
+
+    private final List<AutoCloseable> closeInReverse = new ArrayList<>();
+    private final IngestServer server;
+
+    private IngestApi(IngestSettings settings) throws Exception {
+        try {
+            ensureTopics(settings);
+            KafkaPublisher publisher = own(new KafkaPublisher(settings.bootstrapServers(), settings.kafkaProperties(), settings.publishTimeout()));
+            NamespaceStore namespaces = own(new NamespaceStore(settings.bootstrapServers(), settings.kafkaProperties(),
+                    settings.topics().namespaces(), publisher));
+            DependencyHealth health = own(new DependencyHealth(settings.bootstrapServers(), settings.kafkaProperties(), settings.dependencies()));
+            IngestServer.Parts parts = new IngestServer.Parts(new Access(settings.auth(), namespaces),
+                    namespaces, new Quotas(settings.defaultQuota(), System::nanoTime), publisher,
+                    new AuditLog(publisher, settings.topics().audit()), health, new IngestMetrics());
+            this.server = own(new IngestServer(settings, parts));
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+        if (settings.auth().required() && settings.auth().adminKey() == null) {
+            LOG.warn("{} is not set: namespaces cannot be managed, so only keys created before can write", IngestSettings.ADMIN_KEY);
+        }
+        LOG.info("ingest-api listening on port {} ({}), publishing to {}", server.port(),
+                settings.tls().isPresent() ? "HTTPS" : "HTTP", settings.topics());
+    }
+
+    /** The namespaces topic compacted, one partition (it is small, and read whole by every replica); the audit topic as the broker defaults. */
+    private static void ensureTopics(IngestSettings settings) {
+        Map<String, Object> admin = new java.util.HashMap<>(settings.kafkaProperties());
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        List<NewTopic> topics = new ArrayList<>();
+        topics.add(new NewTopic(settings.topics().namespaces(), Optional.of(1), Optional.empty())
+                .configs(Map.of("cleanup.policy", "compact")));
+        if (!settings.topics().audit().isEmpty()) {
+            topics.add(new NewTopic(settings.topics().audit(), Optional.empty(), Optional.empty()));
+        }
+        TopicSetup.ensure(admin, topics);
+    }
+
+    /** @throws ConfigException naming the variable when a setting is wrong */
+    public static IngestApi start(Map<String, String> env) throws Exception {
+        return new IngestApi(IngestSettings.from(env));
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    private <T extends AutoCloseable> T own(T part) {
+        closeInReverse.add(part);
+        return part;
+    }
+
+    /** Stops taking requests first, then lets the producer deliver what it holds. */
+    @Override
+    public void close() {
+        List<AutoCloseable> parts = new ArrayList<>(closeInReverse);
+        Collections.reverse(parts);
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+        closeInReverse.clear();
+    }
+
+    public static void main(String[] args) {
+        IngestApi api;
+        try {
+            api = start(System.getenv());
+        } catch (ConfigException e) {
+            LOG.error("Invalid configuration: {}", e.getMessage());
+            System.exit(2);
+            return;
+        } catch (Exception e) {
+            LOG.error("ingest-api could not start", e);
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(api::close, "ingest-shutdown"));
+    }
+}

@@ -1,0 +1,38 @@
+package dev.lineagehub.ingest.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+
+/**
+ * What ingest-api counts: requests by endpoint and status, events and export requests published by
+ * topic, and how long Kafka took to acknowledge a write.
+ */
+public final class IngestMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Timer publish = Timer.builder("lineagehub_ingest_publish_seconds")
+            .description("Time from a write's arrival to Kafka's acknowledgement of all its records")
+            .publishPercentileHistogram().register(registry);
+
+    public void request(String endpoint, int status) {
+        Counter.builder("lineagehub_ingest_requests_total").description("Requests answered, by endpoint and status")
+                .tag("endpoint", endpoint).tag("status", String.valueOf(status)).register(registry).increment();
+    }
+
+    public void published(String topic, int records) {
+        Counter.builder("lineagehub_ingest_records_total").description("Records Kafka acknowledged, by topic")
+                .tag("topic", topic).register(registry).increment(records);
+    }
+
+    public void publishTime(Duration time) {
+        publish.record(time);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

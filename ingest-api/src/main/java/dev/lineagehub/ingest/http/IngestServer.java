@@ -1,0 +1,120 @@
+package dev.lineagehub.ingest.http;
+
+import dev.lineagehub.ingest.audit.AuditLog;
+import dev.lineagehub.ingest.auth.Access;
+import dev.lineagehub.ingest.config.IngestSettings;
+import dev.lineagehub.ingest.health.DependencyHealth;
+import dev.lineagehub.ingest.namespaces.NamespaceStore;
+import dev.lineagehub.ingest.publish.KafkaPublisher;
+import dev.lineagehub.ingest.quota.Quotas;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP side of ingest-api on Vert.x: request bodies decompressed (gzip) and limited, the lineage,
+ * OTLP and namespace routes, health, Prometheus metrics and the OpenAPI document with its docs page.
+ */
+public final class IngestServer implements AutoCloseable {
+
+    private static final String SWAGGER_UI = "META-INF/resources/webjars/swagger-ui/5.34.1";
+
+    private final Vertx vertx;
+    private final HttpServer server;
+
+    /** The parts the routes use; the server owns none of them. */
+    public record Parts(Access access, NamespaceStore namespaces, Quotas quotas, KafkaPublisher publisher, AuditLog audit,
+                        DependencyHealth health, IngestMetrics metrics) {
+    }
+
+    public IngestServer(IngestSettings settings, Parts parts) throws Exception {
+        this.vertx = Vertx.vertx();
+        Router router = Router.router(vertx);
+        if (!settings.corsOrigins().isBlank()) {
+            router.route().handler(CorsHandler.create().addOriginWithRegex(settings.corsOrigins())
+                    .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT))
+                    .allowedHeaders(Set.of("Authorization", "Content-Type", "Content-Encoding")));
+        }
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
+        Duration retryAfter = Duration.ofSeconds(settings.retryAfterSeconds());
+        LineageRoute lineage = new LineageRoute(parts.access(), parts.namespaces(), parts.quotas(), parts.publisher(), parts.audit(),
+                parts.metrics(), settings.topics().lineage(), retryAfter);
+        router.post("/api/v1/lineage").handler(body).handler(lineage::handle);
+        router.post("/api/v1/lineage/ingest").handler(body).handler(lineage::handle);
+        OtlpRoute otlp = new OtlpRoute(parts.access(), parts.namespaces(), parts.quotas(), parts.publisher(), parts.audit(),
+                parts.metrics(), settings.topics(), retryAfter);
+        router.post("/v1/traces").handler(body).handler(ctx -> otlp.handle(ctx, OtlpRoute.Signal.TRACES));
+        router.post("/v1/metrics").handler(body).handler(ctx -> otlp.handle(ctx, OtlpRoute.Signal.METRICS));
+        router.post("/v1/logs").handler(body).handler(ctx -> otlp.handle(ctx, OtlpRoute.Signal.LOGS));
+        router.post("/api/v1/telemetry/ingest").handler(body).handler(otlp::handleAny);
+        router.route("/api/v1/namespaces*").handler(body);
+        new NamespaceRoutes(parts.access(), parts.namespaces(), parts.metrics()).mount(router);
+        router.get("/api/v1/health").handler(ctx -> health(ctx, parts));
+        router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(parts.metrics().scrape()));
+        router.get("/openapi.yaml").handler(ctx -> resource(ctx, "ingest-api/openapi.yaml", "application/yaml"));
+        // Matches /docs and /docs/ alike; the page names its assets by absolute paths.
+        router.get("/docs").handler(ctx -> resource(ctx, "ingest-api/docs.html", "text/html; charset=utf-8"));
+        router.get("/docs/assets/*").handler(StaticHandler.create(SWAGGER_UI));
+
+        // No h2c upgrade: the JDK's HTTP client (the OTel SDK's JDK sender, Java workers) asks for one on a connection's
+        // first request, and Vert.x hands that request over undecompressed, so its gzip body would read as garbage.
+        HttpServerOptions options = new HttpServerOptions().setDecompressionSupported(true).setCompressionSupported(true)
+                .setHttp2ClearTextEnabled(false);
+        settings.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
+        this.server = vertx.createHttpServer(options).requestHandler(router)
+                .listen(settings.port()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** 200 while Kafka takes writes (and namespaces are loaded), else 503; the other dependencies are reported, not required. */
+    private static void health(RoutingContext ctx, Parts parts) {
+        Future.fromCompletionStage(parts.health().check(), ctx.vertx().getOrCreateContext()).onComplete(checked -> {
+            Map<String, Object> dependencies = new LinkedHashMap<>();
+            boolean up = checked.succeeded() && checked.result().get("kafka").up() && parts.namespaces().ready();
+            if (checked.succeeded()) {
+                checked.result().forEach((name, status) -> dependencies.put(name,
+                        Map.of("status", status.up() ? "UP" : "DOWN", "detail", status.detail())));
+            }
+            dependencies.put("namespaces", Map.of("status", parts.namespaces().ready() ? "UP" : "LOADING",
+                    "detail", parts.namespaces().all().size() + " namespace(s)"));
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("status", up ? "UP" : "DOWN");
+            report.put("dependencies", dependencies);
+            Responses.json(ctx, up ? 200 : 503, report);
+        });
+    }
+
+    private static void resource(RoutingContext ctx, String name, String contentType) {
+        try (var in = IngestServer.class.getClassLoader().getResourceAsStream(name)) {
+            ctx.response().putHeader("Content-Type", contentType).end(io.vertx.core.buffer.Buffer.buffer(in.readAllBytes()));
+        } catch (java.io.IOException | NullPointerException e) {
+            Responses.error(ctx, 500, "missing resource " + name);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.lineagehub.ingest.http;
+
+import dev.lineagehub.ingest.audit.AuditLog;
+import dev.lineagehub.ingest.auth.Access;
+import dev.lineagehub.ingest.auth.Caller;
+import dev.lineagehub.ingest.lineage.IncomingEvent;
+import dev.lineagehub.ingest.lineage.LineageRequest;
+import dev.lineagehub.ingest.namespaces.Namespace;
+import dev.lineagehub.ingest.namespaces.NamespaceStore;
+import dev.lineagehub.ingest.publish.KafkaPublisher;
+import dev.lineagehub.ingest.quota.Quotas;
+import dev.lineagehub.openlineage.InvalidEventException;
+import dev.lineagehub.openlineage.TransportKey;
+
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code POST /api/v1/lineage} (and {@code /api/v1/lineage/ingest}): Marquez's contract, so an
+ * OpenLineage client's HTTP transport works unchanged. In order: the key (401), the events (400 for
+ * what is not JSON, 422 for what is not an OpenLineage event, naming the field), the namespaces (403),
+ * the quota (429), then Kafka: 201 once every event of the request is acknowledged, 503 with
+ * Retry-After when Kafka cannot take them. Parsing runs on a worker thread, never on the event loop.
+ */
+final class LineageRoute {
+
+    private final Access access;
+    private final NamespaceStore namespaces;
+    private final Quotas quotas;
+    private final KafkaPublisher publisher;
+    private final AuditLog audit;
+    private final IngestMetrics metrics;
+    private final String topic;
+    private final Duration retryAfter;
+
+    LineageRoute(Access access, NamespaceStore namespaces, Quotas quotas, KafkaPublisher publisher, AuditLog audit,
+                 IngestMetrics metrics, String topic, Duration retryAfter) {
+        this.access = access;
+        this.namespaces = namespaces;
+        this.quotas = quotas;
+        this.publisher = publisher;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.topic = topic;
+        this.retryAfter = retryAfter;
+    }
+
+    void handle(RoutingContext ctx) {
+        long start = System.nanoTime();
+        Caller caller = access.authenticate(ctx.request().getHeader("Authorization")).orElse(null);
+        if (caller == null) {
+            refuse(ctx, Caller.ANONYMOUS, List.of(), 401, "bad key");
+            Responses.unauthorized(ctx);
+            return;
+        }
+        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        ctx.vertx().<List<IncomingEvent>>executeBlocking(() -> LineageRequest.parse(body), false).onComplete(parsed -> {
+            if (parsed.failed()) {
+                invalid(ctx, caller, parsed.cause());
+                return;
+            }
+            List<IncomingEvent> events = parsed.result();
+            Set<String> named = new LinkedHashSet<>();
+            events.forEach(event -> named.addAll(event.namespaces()));
+            Access.Decision decision = access.authorize(caller, named);
+            if (!decision.allowed()) {
+                refuse(ctx, caller, events, 403, "namespace not owned");
+                Responses.error(ctx, 403, "this key may not write to namespace(s) " + decision.forbidden(), decision.forbidden());
+                return;
+            }
+            var wait = caller.admin() ? java.util.Optional.<Duration>empty()
+                    : quotas.take(caller.keyId(), namespaces.get(caller.namespace()).map(Namespace::quota).orElse(null), events.size());
+            if (wait.isPresent()) {
+                refuse(ctx, caller, events, 429, "over quota");
+                Responses.retryLater(ctx, 429, wait.get(), "over this key's quota of events per second");
+                return;
+            }
+            Future.fromCompletionStage(createNamespaces(decision).thenCompose(ignored -> publish(events)), ctx.vertx().getOrCreateContext())
+                    .onComplete(published -> {
+                        if (published.succeeded()) {
+                            metrics.request("lineage", 201);
+                            metrics.published(topic, events.size());
+                            metrics.publishTime(Duration.ofNanos(System.nanoTime() - start));
+                            events.forEach(event -> audit.record(caller, "lineage", event.event().namespace(), event.runId(),
+                                    event.eventType(), 201, "accepted"));
+                            ctx.response().setStatusCode(201).end();
+                        } else {
+                            refuse(ctx, caller, events, 503, "kafka unavailable");
+                            Responses.retryLater(ctx, 503, retryAfter, "Kafka cannot take the write now; nothing was accepted, retry");
+                        }
+                    });
+        });
+    }
+
+    private void invalid(RoutingContext ctx, Caller caller, Throwable cause) {
+        if (cause instanceof InvalidEventException invalid) {
+            boolean syntax = invalid.reason() == InvalidEventException.Reason.NOT_JSON || invalid.reason() == InvalidEventException.Reason.TOO_DEEP;
+            int status = syntax ? 400 : 422;
+            refuse(ctx, caller, List.of(), status, invalid.reasonCode());
+            Responses.error(ctx, status, invalid.getMessage(), List.of(invalid.getMessage()));
+        } else {
+            refuse(ctx, caller, List.of(), 500, "internal error");
+            Responses.error(ctx, 500, "could not read the request: " + cause.getMessage());
+        }
+    }
+
+    private CompletableFuture<Void> createNamespaces(Access.Decision decision) {
+        Instant now = Instant.now();
+        return CompletableFuture.allOf(decision.toCreate().stream()
+                .map(name -> namespaces.put(new Namespace(name, decision.owner(), "created on first write", List.of(), null, now, now)))
+                .toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<Void> publish(List<IncomingEvent> events) {
+        return CompletableFuture.allOf(events.stream()
+                .map(event -> publisher.publish(topic, TransportKey.bytes(event.key()), event.event().bytes()))
+                .toArray(CompletableFuture[]::new));
+    }
+
+    private void refuse(RoutingContext ctx, Caller caller, List<IncomingEvent> events, int status, String outcome) {
+        metrics.request("lineage", status);
+        if (events.isEmpty()) {
+            audit.record(caller, "lineage", "", "", "", status, outcome);
+        }
+        events.forEach(event -> audit.record(caller, "lineage", event.event().namespace(), event.runId(), event.eventType(), status, outcome));
+    }
+}

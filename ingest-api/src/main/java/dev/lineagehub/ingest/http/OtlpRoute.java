@@ -1,0 +1,172 @@
+package dev.lineagehub.ingest.http;
+
+import dev.lineagehub.ingest.audit.AuditLog;
+import dev.lineagehub.ingest.auth.Access;
+import dev.lineagehub.ingest.auth.Caller;
+import dev.lineagehub.ingest.config.IngestSettings;
+import dev.lineagehub.ingest.namespaces.Namespace;
+import dev.lineagehub.ingest.namespaces.NamespaceStore;
+import dev.lineagehub.ingest.publish.KafkaPublisher;
+import dev.lineagehub.ingest.quota.Quotas;
+import dev.lineagehub.otlp.Encoding;
+import dev.lineagehub.otlp.OtlpDecoder;
+import dev.lineagehub.otlp.UndecodableRecordException;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Message;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * OTLP/HTTP ({@code POST /v1/traces}, {@code /v1/metrics}, {@code /v1/logs}, binary protobuf or JSON,
+ * gzip or not) into the topics the Collector's Kafka exporter writes, in its default encoding
+ * (otlp_proto: the export request's protobuf bytes, no key), so otel-consumer reads them unchanged.
+ * A protobuf request is published as it came; a JSON one as the same request in protobuf. The answer
+ * is OTLP's: 200 with an empty export response in the request's encoding (all accepted, so no partial
+ * success), 400 with a {@code google.rpc.Status} for what is not an export request, 503/429 with
+ * Retry-After, which OTLP exporters retry. A quota token is one export request.
+ */
+final class OtlpRoute {
+
+    /** The three signals: where each goes and how its requests are read. */
+    enum Signal {
+        TRACES(OtlpDecoder::traces), METRICS(OtlpDecoder::metrics), LOGS(OtlpDecoder::logs);
+
+        private final BiFunction<byte[], Encoding, ? extends Message> decoder;
+
+        Signal(BiFunction<byte[], Encoding, ? extends Message> decoder) {
+            this.decoder = decoder;
+        }
+
+        String topic(IngestSettings.Topics topics) {
+            return switch (this) {
+                case TRACES -> topics.spans();
+                case METRICS -> topics.metrics();
+                case LOGS -> topics.logs();
+            };
+        }
+    }
+
+    private final Access access;
+    private final NamespaceStore namespaces;
+    private final Quotas quotas;
+    private final KafkaPublisher publisher;
+    private final AuditLog audit;
+    private final IngestMetrics metrics;
+    private final IngestSettings.Topics topics;
+    private final Duration retryAfter;
+
+    OtlpRoute(Access access, NamespaceStore namespaces, Quotas quotas, KafkaPublisher publisher, AuditLog audit,
+              IngestMetrics metrics, IngestSettings.Topics topics, Duration retryAfter) {
+        this.access = access;
+        this.namespaces = namespaces;
+        this.quotas = quotas;
+        this.publisher = publisher;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.topics = topics;
+        this.retryAfter = retryAfter;
+    }
+
+    /** {@code /api/v1/telemetry/ingest}: the signal named by {@code X-Telemetry-Signal} or {@code ?signal=}, traces by default. */
+    void handleAny(RoutingContext ctx) {
+        String named = Optional.ofNullable(ctx.request().getHeader("X-Telemetry-Signal"))
+                .orElse(Optional.ofNullable(ctx.request().getParam("signal")).orElse("traces"));
+        Signal signal;
+        try {
+            signal = Signal.valueOf(named.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            answer(ctx, Caller.ANONYMOUS, null, 400, "unknown signal " + named + " (traces, metrics or logs)", false);
+            return;
+        }
+        handle(ctx, signal);
+    }
+
+    void handle(RoutingContext ctx, Signal signal) {
+        boolean json = String.valueOf(ctx.request().getHeader("Content-Type")).toLowerCase(Locale.ROOT).startsWith("application/json");
+        Caller caller = access.authenticate(ctx.request().getHeader("Authorization")).orElse(null);
+        if (caller == null) {
+            record(Caller.ANONYMOUS, signal, 401, "bad key");
+            Responses.unauthorized(ctx);
+            return;
+        }
+        Optional<Duration> wait = caller.admin() ? Optional.empty()
+                : quotas.take(caller.keyId(), namespaces.get(caller.namespace()).map(Namespace::quota).orElse(null), 1);
+        if (wait.isPresent()) {
+            record(caller, signal, 429, "over quota");
+            Responses.retryLater(ctx, 429, wait.get(), "over this key's quota");
+            return;
+        }
+        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        ctx.vertx().<byte[]>executeBlocking(() -> {
+            Message request = signal.decoder.apply(body, json ? Encoding.OTLP_JSON : Encoding.OTLP_PROTO);
+            return json ? request.toByteArray() : body;
+        }, false).onComplete(decoded -> {
+            if (decoded.failed()) {
+                String message = decoded.cause() instanceof UndecodableRecordException ? decoded.cause().getMessage()
+                        : "could not read the request: " + decoded.cause();
+                answer(ctx, caller, signal, 400, message, json);
+                return;
+            }
+            if (decoded.result().length == 0) {
+                answer(ctx, caller, signal, 200, null, json); // an empty export: nothing to store
+                return;
+            }
+            String topic = signal.topic(topics);
+            long start = System.nanoTime();
+            Future.fromCompletionStage(publisher.publish(topic, null, decoded.result()), ctx.vertx().getOrCreateContext())
+                    .onComplete(published -> {
+                        if (published.succeeded()) {
+                            metrics.published(topic, 1);
+                            metrics.publishTime(Duration.ofNanos(System.nanoTime() - start));
+                            answer(ctx, caller, signal, 200, null, json);
+                        } else {
+                            record(caller, signal, 503, "kafka unavailable");
+                            Responses.retryLater(ctx, 503, retryAfter, "Kafka cannot take the export now; retry");
+                        }
+                    });
+        });
+    }
+
+    /** 200: the empty export response; an error: a google.rpc.Status, in the request's encoding. */
+    private void answer(RoutingContext ctx, Caller caller, Signal signal, int status, String message, boolean json) {
+        record(caller, signal, status, status == 200 ? "accepted" : "invalid");
+        ctx.response().setStatusCode(status).putHeader("Content-Type", json ? "application/json" : "application/x-protobuf");
+        if (status == 200) {
+            ctx.response().end(json ? Buffer.buffer("{}") : Buffer.buffer());
+        } else if (json) {
+            Responses.error(ctx, status, message);
+        } else {
+            ctx.response().end(Buffer.buffer(rpcStatus(3, message)));
+        }
+    }
+
+    private void record(Caller caller, Signal signal, int status, String outcome) {
+        String endpoint = signal == null ? "telemetry" : signal.name().toLowerCase(Locale.ROOT);
+        metrics.request(endpoint, status);
+        audit.record(caller, endpoint, caller.namespace(), "", "", status, outcome);
+    }
+
+    /** {@code google.rpc.Status{code, message}}: field 1 varint, field 2 string (its proto is not in the OTLP jar). */
+    private static byte[] rpcStatus(int code, String message) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        try {
+            out.writeInt32(1, code);
+            out.writeString(2, message);
+            out.flush();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.lineagehub.ingest.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import io.vertx.ext.web.RoutingContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+
+/** JSON answers, errors as Marquez words them: {@code {"code": <status>, "message": "..."}}, plus the list of problems. */
+final class Responses {
+
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private Responses() {
+    }
+
+    static void json(RoutingContext ctx, int status, Object body) {
+        try {
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .end(io.vertx.core.buffer.Buffer.buffer(JSON.writeValueAsBytes(body)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void error(RoutingContext ctx, int status, String message) {
+        error(ctx, status, message, List.of());
+    }
+
+    static void error(RoutingContext ctx, int status, String message, List<String> errors) {
+        ObjectNode body = JSON.createObjectNode().put("code", status).put("message", message);
+        if (!errors.isEmpty()) {
+            errors.forEach(body.putArray("errors")::add);
+        }
+        json(ctx, status, body);
+    }
+
+    /** 429 and 503 say when to come back, in whole seconds (HTTP's unit), at least one. */
+    static void retryLater(RoutingContext ctx, int status, Duration after, String message) {
+        ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, (after.toMillis() + 999) / 1000)));
+        error(ctx, status, message);
+    }
+
+    static void unauthorized(RoutingContext ctx) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"lineage-hub\"");
+        error(ctx, 401, "missing or invalid API key (Authorization: Bearer <key>)");
+    }
+}

@@ -1,0 +1,46 @@
+package dev.lineagehub.ingest.namespaces;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A namespace as the hub manages it: who owns it, what it is, the API keys that write as it (hashes
+ * only), and its quota when it has its own. Owners matter for isolation: a key may write events whose
+ * namespaces all belong to its namespace's owner.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Namespace(String name, String owner, String description, List<Key> keys, Quota quota,
+                        Instant createdAt, Instant updatedAt) {
+
+    /** One API key: its public id and the SHA-256 of the whole key. */
+    public record Key(String id, String sha256, Instant createdAt) {
+    }
+
+    /** Events per second and burst; null fields fall back to the API's defaults. */
+    public record Quota(Double eventsPerSecond, Integer burst) {
+    }
+
+    public Namespace {
+        keys = keys == null ? List.of() : List.copyOf(keys);
+        description = description == null ? "" : description;
+    }
+
+    public Namespace withKey(Key key, Instant now) {
+        List<Key> more = new ArrayList<>(keys);
+        more.add(key);
+        return new Namespace(name, owner, description, more, quota, createdAt, now);
+    }
+
+    /** What GET shows: everything but the key hashes. */
+    public View view() {
+        return new View(name, owner, description, keys.stream().map(Key::id).toList(), quota, createdAt, updatedAt);
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record View(String name, String owner, String description, List<String> keyIds, Quota quota,
+                       Instant createdAt, Instant updatedAt) {
+    }
+}

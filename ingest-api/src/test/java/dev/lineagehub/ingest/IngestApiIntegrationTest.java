@@ -1,0 +1,200 @@
+package dev.lineagehub.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lineagehub.testing.Await;
+import dev.lineagehub.testing.RealKafka;
+import dev.lineagehub.testing.SampleEvents;
+import dev.lineagehub.testing.TestKafka;
+
+import io.openlineage.client.OpenLineage;
+import io.openlineage.client.OpenLineage.RunEvent.EventType;
+import io.openlineage.client.transports.ApiKeyTokenProvider;
+import io.openlineage.client.transports.HttpConfig;
+import io.openlineage.client.transports.HttpTransport;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** ingest-api on a real broker, written to the way producers write to Marquez. */
+@ExtendWith(RealKafka.class)
+class IngestApiIntegrationTest {
+
+    private static final String ADMIN = "admin-key-for-tests";
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable resource : running) {
+            resource.close();
+        }
+    }
+
+    private IngestApi start(TestKafka kafka, String topic, Map<String, String> more) throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "INGEST_PORT", "0",
+                "INGEST_LINEAGE_TOPIC", topic,
+                "INGEST_NAMESPACES_TOPIC", topic + "-namespaces",
+                "INGEST_AUDIT_TOPIC", topic + "-audit",
+                "INGEST_ADMIN_KEY", ADMIN));
+        env.putAll(more);
+        IngestApi api = IngestApi.start(env);
+        running.add(api);
+        return api;
+    }
+
+    @Test
+    void theOpenLineageClientsHttpTransportWritesThroughTheApiKeyedAsItsKafkaTransportKeys(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 4);
+        IngestApi api = start(kafka, topic, Map.of());
+        IngestApiClient client = new IngestApiClient(api.port());
+        String key = client.createNamespace(ADMIN, "airflow-prod", "team-orders");
+        client.createNamespace(ADMIN, "postgres://orders-db.internal:5432", "team-orders");
+        client.createNamespace(ADMIN, "s3://analytics-lake", "team-orders");
+
+        HttpConfig config = new HttpConfig();
+        config.setUrl(URI.create(client.url()));
+        config.setCompression(HttpConfig.Compression.GZIP);
+        ApiKeyTokenProvider token = new ApiKeyTokenProvider();
+        token.setApiKey(key);
+        config.setAuth(token);
+        List<OpenLineage.RunEvent> sent = new ArrayList<>();
+        UUID dagRun = UUID.randomUUID();
+        try (HttpTransport transport = new HttpTransport(config)) {
+            for (EventType type : List.of(EventType.START, EventType.COMPLETE)) {
+                for (String task : List.of("extract", "load")) {
+                    OpenLineage.RunEvent event = SampleEvents.airflowTask(type, UUID.nameUUIDFromBytes(task.getBytes()), dagRun,
+                            "orders_daily", task);
+                    transport.emit(event);
+                    sent.add(event);
+                }
+            }
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> records = kafka.read(topic, sent.size(), Duration.ofSeconds(30));
+        assertThat(records).hasSize(sent.size());
+        // One key for the whole DAG run's tasks, as the OpenLineage Kafka transport keys them: one partition, in order.
+        assertThat(records).extracting(record -> new String(record.key(), StandardCharsets.UTF_8))
+                .containsOnly(new String(SampleEvents.kafkaKey(sent.get(0)), StandardCharsets.UTF_8));
+        assertThat(records).extracting(record -> dev.lineagehub.openlineage.OpenLineageEvent.parse(record.value()).toString())
+                .containsExactlyElementsOf(sent.stream().map(event -> dev.lineagehub.openlineage.OpenLineageEvent.parse(
+                        SampleEvents.json(event)).toString()).toList());
+        // An audit record per accepted event, naming the key by its public id only.
+        List<ConsumerRecord<byte[], byte[]>> audit = kafka.read(topic + "-audit", sent.size(), Duration.ofSeconds(30));
+        assertThat(audit).hasSize(sent.size());
+        assertThat(audit).allSatisfy(record -> {
+            String value = new String(record.value(), StandardCharsets.UTF_8);
+            assertThat(value).contains("\"outcome\":\"accepted\"", "\"status\":201").doesNotContain(key);
+        });
+    }
+
+    @Test
+    void refusesWhatMarquezRefusesAndWhatTheKeyMayNotWrite(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 1);
+        IngestApi api = start(kafka, topic, Map.of("INGEST_MAX_BODY_BYTES", "65536"));
+        IngestApiClient client = new IngestApiClient(api.port());
+        String teamA = client.createNamespace(ADMIN, "team-a", "a");
+        client.createNamespace(ADMIN, "team-b", "b");
+        String event = new String(SampleEvents.json(SampleEvents.run(EventType.START, UUID.randomUUID(), "team-a", "job", List.of(), List.of())),
+                StandardCharsets.UTF_8);
+
+        assertThat(client.postJson("/api/v1/lineage", null, event).statusCode()).isEqualTo(401);
+        assertThat(client.postJson("/api/v1/lineage", "lhk_0011223344556677_forged", event).statusCode()).isEqualTo(401);
+        assertThat(client.postJson("/api/v1/lineage", teamA, "{\"eventTime\": ").statusCode()).isEqualTo(400);
+        HttpResponse<String> missing = client.postJson("/api/v1/lineage", teamA, event.replaceFirst("\"runId\":\"[^\"]+\",?", ""));
+        assertThat(missing.statusCode()).isEqualTo(422);
+        assertThat(missing.body()).contains("runId");
+        String other = new String(SampleEvents.json(SampleEvents.run(EventType.START, UUID.randomUUID(), "team-b", "job", List.of(), List.of())),
+                StandardCharsets.UTF_8);
+        HttpResponse<String> forbidden = client.postJson("/api/v1/lineage", teamA, other);
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(forbidden.body()).contains("team-b");
+        byte[] huge = ("{\"eventTime\":\"2026-12-01T00:00:00Z\",\"padding\":\"" + "x".repeat(70_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertThat(client.post("/api/v1/lineage", teamA, "application/json", huge, false).statusCode()).isEqualTo(413);
+        // gzip does not get around the limit: it applies to the decompressed body.
+        assertThat(client.post("/api/v1/lineage", teamA, "application/json", huge, true).statusCode()).isEqualTo(413);
+
+        HttpResponse<String> zipped = client.post("/api/v1/lineage", teamA, "application/json", event.getBytes(StandardCharsets.UTF_8), true);
+        assertThat(zipped.statusCode()).as(zipped.body()).isEqualTo(201);
+        assertThat(client.postJson("/api/v1/lineage/ingest", teamA, "[" + event + "," + event + "]").statusCode()).isEqualTo(201);
+        assertThat(kafka.read(topic, 3, Duration.ofSeconds(20))).hasSize(3);
+    }
+
+    @Test
+    void aKeyOverItsQuotaIsToldWhenToComeBack(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 1);
+        IngestApi api = start(kafka, topic, Map.of("INGEST_QUOTA_EVENTS_PER_SECOND", "0.5", "INGEST_QUOTA_BURST", "2"));
+        IngestApiClient client = new IngestApiClient(api.port());
+        String key = client.createNamespace(ADMIN, "team-a", "a");
+        String event = new String(SampleEvents.json(SampleEvents.run(EventType.START, UUID.randomUUID(), "team-a", "job", List.of(), List.of())),
+                StandardCharsets.UTF_8);
+        assertThat(client.postJson("/api/v1/lineage", key, event).statusCode()).isEqualTo(201);
+        assertThat(client.postJson("/api/v1/lineage", key, event).statusCode()).isEqualTo(201);
+        HttpResponse<String> over = client.postJson("/api/v1/lineage", key, event);
+        assertThat(over.statusCode()).isEqualTo(429);
+        assertThat(Integer.parseInt(over.headers().firstValue("Retry-After").orElseThrow())).isBetween(1, 2);
+        // The admin is not counted; another namespace's key has its own bucket.
+        assertThat(client.postJson("/api/v1/lineage", ADMIN, event).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void twoReplicasAgreeOnNamespacesThroughTheCompactedTopic(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 1);
+        IngestApiClient first = new IngestApiClient(start(kafka, topic, Map.of()).port());
+        IngestApiClient second = new IngestApiClient(start(kafka, topic, Map.of()).port());
+        String key = first.createNamespace(ADMIN, "team-a", "a");
+        String event = new String(SampleEvents.json(SampleEvents.run(EventType.START, UUID.randomUUID(), "team-a", "job", List.of(), List.of())),
+                StandardCharsets.UTF_8);
+        Await.until(() -> {
+            try {
+                return second.postJson("/api/v1/lineage", key, event).statusCode() == 201;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the second replica to know the key created through the first");
+        // A key revoked on the second is refused by the first.
+        String id = IngestApiClient.JSON.readTree(second.get("/api/v1/namespaces/team-a", ADMIN).body()).path("keyIds").get(0).asText();
+        assertThat(second.put("/api/v1/namespaces/team-a", ADMIN, "{\"revokeKeyIds\":[\"" + id + "\"]}").statusCode()).isEqualTo(200);
+        Await.until(() -> {
+            try {
+                return first.postJson("/api/v1/lineage", key, event).statusCode() == 401;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the first replica to refuse the key revoked through the second");
+        assertThat(first.get("/api/v1/namespaces", key).statusCode()).isEqualTo(401);
+        assertThat(IngestApiClient.JSON.readTree(first.get("/api/v1/namespaces", ADMIN).body()).path("namespaces").size()).isEqualTo(1);
+    }
+
+    @Test
+    void healthDocsAndMetricsAreServed(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 1);
+        IngestApiClient client = new IngestApiClient(start(kafka, topic, Map.of()).port());
+        Await.until(() -> {
+            try {
+                return client.get("/api/v1/health", null).statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "health to report Kafka up");
+        assertThat(client.get("/api/v1/health", null).body()).contains("\"kafka\":{\"status\":\"UP\"");
+        assertThat(client.get("/openapi.yaml", null).body()).contains("/api/v1/lineage");
+        assertThat(client.get("/docs/", null).body()).contains("swagger-ui-bundle.js");
+        assertThat(client.get("/docs/assets/swagger-ui-bundle.js", null).statusCode()).isEqualTo(200);
+        client.postJson("/api/v1/lineage", null, "{}");
+        assertThat(client.get("/metrics", null).body()).contains("lineagehub_ingest_requests_total{endpoint=\"lineage\",status=\"401\"}");
+    }
+}

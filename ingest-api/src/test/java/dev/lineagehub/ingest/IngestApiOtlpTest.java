@@ -1,0 +1,139 @@
+package dev.lineagehub.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lineagehub.otlp.Encoding;
+import dev.lineagehub.otlp.OtlpDecoder;
+import dev.lineagehub.testing.RealKafka;
+import dev.lineagehub.testing.TestKafka;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.sdk.logs.SdkLoggerProvider;
+import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** OTLP/HTTP into the Collector Kafka exporter's topics, from the OpenTelemetry Java SDK's own exporters. */
+@ExtendWith(RealKafka.class)
+class IngestApiOtlpTest {
+
+    private static final String ADMIN = "admin-key-for-tests";
+    private IngestApi api;
+
+    @AfterEach
+    void stop() {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    private Map<String, String> start(TestKafka kafka) throws Exception {
+        Map<String, String> topics = Map.of("INGEST_SPANS_TOPIC", kafka.newTopic("otlp_spans", 2),
+                "INGEST_METRICS_TOPIC", kafka.newTopic("otlp_metrics", 2), "INGEST_LOGS_TOPIC", kafka.newTopic("otlp_logs", 2));
+        Map<String, String> env = new HashMap<>(topics);
+        env.putAll(Map.of("INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "INGEST_PORT", "0",
+                "INGEST_ADMIN_KEY", ADMIN, "INGEST_NAMESPACES_TOPIC", kafka.newTopic("namespaces", 1), "INGEST_AUDIT_TOPIC", ""));
+        api = IngestApi.start(env);
+        return topics;
+    }
+
+    @Test
+    void theSdksOtlpHttpExportersWriteTracesMetricsAndLogsAsTheCollectorsKafkaExporterWould(TestKafka kafka) throws Exception {
+        Map<String, String> topics = start(kafka);
+        IngestApiClient client = new IngestApiClient(api.port());
+        String key = client.createNamespace(ADMIN, "checkout", "team-shop");
+        String endpoint = client.url();
+        Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "checkout")));
+
+        SdkTracerProvider tracing = SdkTracerProvider.builder().setResource(resource)
+                .addSpanProcessor(SimpleSpanProcessor.create(OtlpHttpSpanExporter.builder().setEndpoint(endpoint + "/v1/traces")
+                        .addHeader("Authorization", "Bearer " + key).setCompression("gzip").build())).build();
+        Tracer tracer = tracing.get("ingest-test");
+        List<String> traceIds = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Span span = tracer.spanBuilder("GET /cart/" + i).setAttribute("http.status_code", 200L).startSpan();
+            traceIds.add(span.getSpanContext().getTraceId());
+            span.end();
+        }
+        assertThat(tracing.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+        tracing.close();
+
+        SdkMeterProvider meters = SdkMeterProvider.builder().setResource(resource)
+                .registerMetricReader(PeriodicMetricReader.builder(OtlpHttpMetricExporter.builder().setEndpoint(endpoint + "/v1/metrics")
+                        .addHeader("Authorization", "Bearer " + key).build()).setInterval(Duration.ofHours(1)).build()).build();
+        meters.get("ingest-test").counterBuilder("cart.checkouts").build().add(5);
+        assertThat(meters.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+        meters.close();
+
+        SdkLoggerProvider logs = SdkLoggerProvider.builder().setResource(resource)
+                .addLogRecordProcessor(SimpleLogRecordProcessor.create(OtlpHttpLogRecordExporter.builder().setEndpoint(endpoint + "/v1/logs")
+                        .addHeader("Authorization", "Bearer " + key).build())).build();
+        logs.get("ingest-test").logRecordBuilder().setBody("cart checked out").emit();
+        assertThat(logs.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+        logs.close();
+
+        List<ConsumerRecord<byte[], byte[]>> spans = kafka.read(topics.get("INGEST_SPANS_TOPIC"), 3, Duration.ofSeconds(20));
+        List<String> stored = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : spans) {
+            assertThat(record.key()).as("the exporter's default: no key").isNull();
+            OtlpDecoder.traces(record.value(), Encoding.OTLP_PROTO).getResourceSpansList().forEach(rs -> rs.getScopeSpansList()
+                    .forEach(ss -> ss.getSpansList().forEach(span -> stored.add(java.util.HexFormat.of().formatHex(span.getTraceId().toByteArray())))));
+        }
+        assertThat(stored).containsExactlyInAnyOrderElementsOf(traceIds);
+        List<ConsumerRecord<byte[], byte[]>> metricRecords = kafka.read(topics.get("INGEST_METRICS_TOPIC"), 1, Duration.ofSeconds(20));
+        assertThat(OtlpDecoder.metrics(metricRecords.get(0).value(), Encoding.OTLP_PROTO).getResourceMetrics(0).getScopeMetrics(0)
+                .getMetrics(0).getName()).isEqualTo("cart.checkouts");
+        List<ConsumerRecord<byte[], byte[]>> logRecords = kafka.read(topics.get("INGEST_LOGS_TOPIC"), 1, Duration.ofSeconds(20));
+        assertThat(OtlpDecoder.logs(logRecords.get(0).value(), Encoding.OTLP_PROTO).getResourceLogs(0).getScopeLogs(0)
+                .getLogRecords(0).getBody().getStringValue()).isEqualTo("cart checked out");
+    }
+
+    @Test
+    void otlpJsonIsPublishedAsTheSameRequestInProtobufAndBadRequestsAreRefusedInOtlpsWay(TestKafka kafka) throws Exception {
+        Map<String, String> topics = start(kafka);
+        IngestApiClient client = new IngestApiClient(api.port());
+        String json = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"cart\"}}]},"
+                + "\"scopeSpans\":[{\"spans\":[{\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\","
+                + "\"name\":\"checkout\",\"kind\":2,\"startTimeUnixNano\":\"1544712660000000000\",\"endTimeUnixNano\":\"1544712661000000000\"}]}]}]}";
+        HttpResponse<String> accepted = client.post("/api/v1/telemetry/ingest", ADMIN, "application/json",
+                json.getBytes(StandardCharsets.UTF_8), true);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        assertThat(accepted.body()).isEqualTo("{}");
+        ExportTraceServiceRequest stored = ExportTraceServiceRequest.parseFrom(
+                kafka.read(topics.get("INGEST_SPANS_TOPIC"), 1, Duration.ofSeconds(20)).get(0).value());
+        assertThat(java.util.HexFormat.of().formatHex(stored.getResourceSpans(0).getScopeSpans(0).getSpans(0).getTraceId().toByteArray()))
+                .isEqualTo("5b8efff798038103d269b633813fc60c");
+
+        assertThat(client.post("/v1/traces", ADMIN, "application/x-protobuf", new byte[] {(byte) 0xff, 0x01, 0x02}, false).statusCode())
+                .isEqualTo(400);
+        assertThat(client.post("/v1/traces", ADMIN, "application/json", "[1,2]".getBytes(StandardCharsets.UTF_8), false).statusCode())
+                .isEqualTo(400);
+        assertThat(client.post("/v1/traces", null, "application/x-protobuf", stored.toByteArray(), false).statusCode()).isEqualTo(401);
+        // An empty export request is valid and stores nothing.
+        assertThat(client.post("/v1/logs", ADMIN, "application/x-protobuf", new byte[0], false).statusCode()).isEqualTo(200);
+    }
+}
