@@ -1,6 +1,8 @@
 package dev.lineagehub.local;
 
 import dev.lineagehub.datahub.DataHubConsumer;
+import dev.lineagehub.ingest.IngestApi;
+import dev.lineagehub.ingest.auth.ApiKeys;
 import dev.lineagehub.lineage.LineageConsumer;
 import dev.lineagehub.local.traffic.LineageTraffic;
 import dev.lineagehub.local.traffic.TelemetryTraffic;
@@ -19,9 +21,15 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +69,9 @@ public final class LocalRun {
     private final List<AutoCloseable> running = new ArrayList<>();
     private final List<SinkReport> reports = new ArrayList<>();
     private String bootstrap;
+    private URI ingestUrl;
+    private String sparkKey;
+    private ClickHouseHttpFixture clickhouse;
 
     LocalRun(Path output, int seconds, int cyclesPerSecond, Map<String, String> env) {
         this.output = output;
@@ -112,7 +123,8 @@ public final class LocalRun {
             // Closed before the outputs are read: the DataHub file is complete only once its consumer stopped.
             closeAll(ConsumerRuntime.class::isInstance);
             System.out.println();
-            System.out.println(SinkReport.summary(reports, counts));
+            System.out.print(SinkReport.summary(reports, counts));
+            System.out.println("  " + ingestLine());
             return 0;
         } finally {
             closeAll(resource -> true);
@@ -131,7 +143,7 @@ public final class LocalRun {
             }
             return null;
         });
-        ClickHouseHttpFixture clickhouse = step("ClickHouse engine (chDB, data in " + output.resolve("clickhouse") + ")",
+        clickhouse = step("ClickHouse engine (chDB, data in " + output.resolve("clickhouse") + ")",
                 () -> new ClickHouseHttpFixture(ClickHouseEngine.inThisJvm(output.resolve("clickhouse"))));
         running.add(0, clickhouse);
 
@@ -142,6 +154,32 @@ public final class LocalRun {
                 sinks.datahubOutput());
         startConsumer("otel-consumer", new OtelConsumer(), sinks.otel(bootstrap), broker,
                 List.of(SPANS_TOPIC, METRICS_TOPIC, LOGS_TOPIC, LINEAGE_TOPIC), sinks.otelOutput());
+        startIngestApi();
+    }
+
+    /**
+     * ingest-api in front of the same broker, with keys: the Spark job's namespace gets an API key, and the
+     * dataset namespaces its events name are registered for the same owner on first write.
+     */
+    private void startIngestApi() throws Exception {
+        String adminKey = ApiKeys.generate();
+        IngestApi api = step("ingest-api", () -> IngestApi.start(Map.of(
+                "INGEST_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                "INGEST_PORT", env.getOrDefault("INGEST_PORT", "8090"),
+                "INGEST_ADMIN_KEY", adminKey,
+                "INGEST_AUTO_CREATE_NAMESPACES", "true")));
+        running.add(0, api);
+        ingestUrl = URI.create("http://localhost:" + api.port());
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(ingestUrl.resolve("/api/v1/namespaces"))
+                .header("Authorization", "Bearer " + adminKey).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"spark-local\",\"owner\":\"data-platform\","
+                        + "\"description\":\"the local run's Spark jobs\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("ingest-api did not create the spark-local namespace: " + created.body());
+        }
+        sparkKey = new ObjectMapper().readTree(created.body()).path("apiKey").asText();
+        System.out.println("  " + ingestUrl + "/api/v1/lineage, /v1/traces|metrics|logs; docs on " + ingestUrl + "/docs; admin key "
+                + adminKey);
     }
 
     private void startConsumer(String name, ConsumerDefinition definition, Map<String, String> settings,
@@ -154,8 +192,8 @@ public final class LocalRun {
     }
 
     private ScheduledExecutorService startTraffic() throws Exception {
-        LineageTraffic lineage = new LineageTraffic(bootstrap, LINEAGE_TOPIC);
-        TelemetryTraffic telemetry = new TelemetryTraffic(bootstrap, SPANS_TOPIC, METRICS_TOPIC, LOGS_TOPIC);
+        LineageTraffic lineage = new LineageTraffic(bootstrap, LINEAGE_TOPIC, ingestUrl, sparkKey);
+        TelemetryTraffic telemetry = new TelemetryTraffic(bootstrap, SPANS_TOPIC, METRICS_TOPIC, LOGS_TOPIC, ingestUrl, sparkKey);
         running.add(0, lineage);
         running.add(0, telemetry);
         publishMalformed(bootstrap);
@@ -172,8 +210,22 @@ public final class LocalRun {
             }
         }, 0, 1000 / Math.max(1, cyclesPerSecond), TimeUnit.MILLISECONDS);
         System.out.println("Traffic: " + cyclesPerSecond + " cycles/s; each is an Airflow DAG run (extract, then two loads of its"
-                + " output), a failing Spark job, one trace of 6 spans and 3 metrics (OTLP protobuf)");
+                + " output; Kafka transport), a failing Spark job (HTTP transport into ingest-api), one trace of 6 spans and"
+                + " 3 metrics (OTLP protobuf to Kafka), and an OTel SDK counter exported over OTLP/HTTP to ingest-api");
         return traffic;
+    }
+
+    /** What came in through ingest-api and reached the sinks: the Spark job's events, the SDK's counter points. */
+    private String ingestLine() throws IOException {
+        long spark;
+        try (Stream<String> lines = Files.lines(output.resolve("openlineage.ndjson"))) {
+            spark = lines.filter(line -> line.contains("\"sessions_rollup\"")).count();
+        } catch (java.nio.file.NoSuchFileException e) {
+            spark = 0; // lineage-consumer delivered to a Marquez, not to the file
+        }
+        String sdkPoints = clickhouse.query("SELECT count() FROM otel.otel_metrics_sum WHERE MetricName = 'orders.checked_out'");
+        return "ingest-api          Spark events over HTTP in openlineage.ndjson: " + spark
+                + ", OTel SDK metric points over OTLP/HTTP in ClickHouse: " + sdkPoints;
     }
 
     /** One record per input topic that no consumer can use, so the dead-letter topics have something to show. */

@@ -3,6 +3,8 @@ package dev.lineagehub.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.datahub.DataHubConsumer;
+import dev.lineagehub.ingest.IngestApi;
+import dev.lineagehub.ingest.config.IngestSettings;
 import dev.lineagehub.lineage.LineageConsumer;
 import dev.lineagehub.otel.OtelConsumer;
 import dev.lineagehub.runtime.ConsumerDefinition;
@@ -42,9 +44,12 @@ class DeployConfigTest {
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final int PARTITIONS = LocalRun.PARTITIONS;
 
-    record Consumer(String name, ConsumerDefinition definition) {
-        ConfigDef configDef() {
-            return ConsumerRuntime.configDef(definition);
+    /** A deployable part: its settings, main class and health endpoint; a consumer or ingest-api. */
+    record Component(String name, String prefix, ConfigDef configDef, String mainClass, int healthPort, String healthPath) {
+
+        static Component of(String name, ConsumerDefinition consumer) {
+            return new Component(name, consumer.envPrefix(), ConsumerRuntime.configDef(consumer), consumer.getClass().getName(),
+                    consumer.defaultAdminPort(), "/health/ready");
         }
 
         Set<String> variables() {
@@ -56,9 +61,9 @@ class DeployConfigTest {
                     .map(key -> key.name).collect(Collectors.toSet());
         }
 
-        /** A variable the consumer reads: a defined setting, or a Kafka client/Streams property passed through. */
+        /** A variable the component reads: a defined setting, or a Kafka client/Streams property passed through. */
         boolean reads(String variable) {
-            return variables().contains(variable) || variable.startsWith(definition.envPrefix() + "KAFKA_");
+            return variables().contains(variable) || variable.startsWith(prefix + "KAFKA_");
         }
 
         @Override
@@ -67,15 +72,20 @@ class DeployConfigTest {
         }
     }
 
-    static Stream<Consumer> consumers() {
-        return Stream.of(new Consumer("lineage-consumer", new LineageConsumer()),
-                new Consumer("datahub-consumer", new DataHubConsumer()),
-                new Consumer("otel-consumer", new OtelConsumer()));
+    static Stream<Component> consumers() {
+        return Stream.of(Component.of("lineage-consumer", new LineageConsumer()),
+                Component.of("datahub-consumer", new DataHubConsumer()),
+                Component.of("otel-consumer", new OtelConsumer()));
+    }
+
+    static Stream<Component> components() {
+        return Stream.concat(consumers(), Stream.of(new Component("ingest-api", IngestSettings.PREFIX, IngestSettings.definition(),
+                IngestApi.class.getName(), 8090, "/api/v1/health")));
     }
 
     @ParameterizedTest
-    @MethodSource("consumers")
-    void theBaseConfigMapAndSecretHoldExactlyTheVariablesTheCodeReads(Consumer consumer) throws IOException {
+    @MethodSource("components")
+    void theBaseConfigMapAndSecretHoldExactlyTheVariablesTheCodeReads(Component consumer) throws IOException {
         Map<String, String> config = envFile(BASE.resolve(consumer.name() + "/config.env"));
         Map<String, String> secret = envFile(BASE.resolve(consumer.name() + "/secret.env"));
 
@@ -87,27 +97,27 @@ class DeployConfigTest {
         // Every default in the ConfigMap must pass the consumer's own validation.
         Map<String, String> env = new LinkedHashMap<>(config);
         env.putAll(secret);
-        ConsumerRuntime.configDef(consumer.definition()).parse(Map.copyOf(env));
+        consumer.configDef().parse(Map.copyOf(env));
     }
 
     @ParameterizedTest
     @MethodSource("consumers")
-    void theReadmeDocumentsTheSameVariables(Consumer consumer) throws IOException {
+    void theReadmeDocumentsTheSameVariables(Component consumer) throws IOException {
         // The README's table must be exactly the one rendered from the consumer's ConfigDef.
-        ConfigDocs.assertReadmeDocuments(consumer.definition());
+        ConfigDocs.assertReadmeDocuments(consumer.name().replace("-consumer", ""), consumer.prefix(), consumer.configDef());
     }
 
     @ParameterizedTest
     @MethodSource("consumers")
-    void theDeploymentRunsTheConsumerWithItsConfigProbesAndAGraceAboveTheCloseTimeout(Consumer consumer) throws IOException {
+    void theDeploymentRunsTheConsumerWithItsConfigProbesAndAGraceAboveTheCloseTimeout(Component consumer) throws IOException {
         JsonNode deployment = documents(BASE.resolve(consumer.name() + "/deployment.yaml")).stream()
                 .filter(doc -> doc.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
         Map<String, String> config = envFile(BASE.resolve(consumer.name() + "/config.env"));
         JsonNode pod = deployment.path("spec").path("template").path("spec");
         JsonNode container = pod.path("containers").get(0);
-        String prefix = consumer.definition().envPrefix();
+        String prefix = consumer.prefix();
 
-        assertThat(container.path("args").get(0).asText()).isEqualTo(consumer.definition().getClass().getName());
+        assertThat(container.path("args").get(0).asText()).isEqualTo(consumer.mainClass());
         assertThat(container.path("envFrom").findValuesAsText("name")).containsExactly(consumer.name(), consumer.name());
         assertThat(container.path("ports").get(0).path("containerPort").asInt())
                 .isEqualTo(Integer.parseInt(config.get(prefix + "ADMIN_PORT")));
@@ -121,8 +131,8 @@ class DeployConfigTest {
     }
 
     @ParameterizedTest
-    @MethodSource("consumers")
-    void theExampleOverlayAndComposeSetOnlyVariablesTheConsumerReadsAndNoSecretInAConfigMap(Consumer consumer) throws IOException {
+    @MethodSource("components")
+    void theExampleOverlayAndComposeSetOnlyVariablesTheConsumerReadsAndNoSecretInAConfigMap(Component consumer) throws IOException {
         JsonNode overlay = YAML.readTree(ROOT.resolve("deploy/overlays/example/kustomization.yaml").toFile());
         List<String> literals = new ArrayList<>();
         overlay.path("configMapGenerator").forEach(generator -> {
@@ -140,9 +150,27 @@ class DeployConfigTest {
         List<String> composeVariables = new ArrayList<>();
         service.path("environment").fieldNames().forEachRemaining(composeVariables::add);
         assertThat(composeVariables).isNotEmpty().allMatch(consumer::reads);
-        assertThat(service.path("command").get(0).asText()).isEqualTo(consumer.definition().getClass().getName());
+        assertThat(service.path("command").get(0).asText()).isEqualTo(consumer.mainClass());
         assertThat(service.path("healthcheck").path("test").toString())
-                .contains("localhost/" + consumer.definition().defaultAdminPort()).contains("/health/ready");
+                .contains("localhost/" + consumer.healthPort()).contains(consumer.healthPath());
+    }
+
+    @Test
+    void ingestApiIsServedWithItsConfigAHealthProbeAndAnExampleIngress() throws IOException {
+        JsonNode deployment = documents(BASE.resolve("ingest-api/deployment.yaml")).stream()
+                .filter(doc -> doc.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+        Map<String, String> config = envFile(BASE.resolve("ingest-api/config.env"));
+        JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
+        assertThat(container.path("args").get(0).asText()).isEqualTo(IngestApi.class.getName());
+        assertThat(container.path("envFrom").findValuesAsText("name")).containsExactly("ingest-api", "ingest-api");
+        assertThat(container.path("ports").get(0).path("containerPort").asInt()).isEqualTo(Integer.parseInt(config.get(IngestSettings.PORT)));
+        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/api/v1/health");
+        JsonNode service = documents(BASE.resolve("ingest-api/deployment.yaml")).stream()
+                .filter(doc -> doc.path("kind").asText().equals("Service")).findFirst().orElseThrow();
+        JsonNode ingress = YAML.readTree(ROOT.resolve("deploy/overlays/example/ingress.yaml").toFile());
+        assertThat(ingress.findValue("service").path("name").asText()).isEqualTo(service.path("metadata").path("name").asText());
+        assertThat(ingress.findValue("service").path("port").path("name").asText())
+                .isEqualTo(service.path("spec").path("ports").get(0).path("name").asText());
     }
 
     @Test

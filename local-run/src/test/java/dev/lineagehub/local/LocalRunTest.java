@@ -32,6 +32,7 @@ class LocalRunTest {
         builder.environment().put("MARQUEZ_ADMIN_PORT", "0");
         builder.environment().put("DATAHUB_ADMIN_PORT", "0");
         builder.environment().put("CLICKHOUSE_ADMIN_PORT", "0");
+        builder.environment().put("INGEST_PORT", "0");
         builder.environment().remove("MARQUEZ_URL");
         builder.environment().remove("DATAHUB_GMS_URL");
         Process run = builder.start();
@@ -56,6 +57,9 @@ class LocalRunTest {
             assertThat(Files.readAllLines(dir.resolve("output/openlineage.ndjson"))).isNotEmpty();
             assertThat(summary).containsPattern("\\(\\d+ events\\)").containsPattern("\\([1-9]\\d* proposals\\)")
                     .containsPattern("\\([1-9]\\d* spans, [1-9]\\d* metric points, [1-9]\\d* log records, [1-9]\\d* lineage run states\\)");
+            // The Spark job's events came through ingest-api (OpenLineage HTTP transport), the SDK's counter over OTLP/HTTP.
+            assertThat(summary).containsPattern("Spark events over HTTP in openlineage.ndjson: [1-9]\\d*")
+                    .containsPattern("OTel SDK metric points over OTLP/HTTP in ClickHouse: [1-9]\\d*");
         } finally {
             run.destroyForcibly();
         }

@@ -3,6 +3,9 @@ package dev.lineagehub.local.traffic;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineage.RunEvent.EventType;
 import io.openlineage.client.OpenLineageClient;
+import io.openlineage.client.transports.ApiKeyTokenProvider;
+import io.openlineage.client.transports.HttpConfig;
+import io.openlineage.client.transports.HttpTransport;
 import io.openlineage.client.transports.KafkaConfig;
 import io.openlineage.client.transports.KafkaTransport;
 
@@ -18,8 +21,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Publishes OpenLineage runs the way Airflow and Spark do, through the OpenLineage Java client's own
- * Kafka transport (which keys each event {@code run:{namespace}/{name}} of its root job).
+ * Publishes OpenLineage runs the way Airflow and Spark do: Airflow through the OpenLineage Java
+ * client's own Kafka transport (which keys each event {@code run:{namespace}/{name}} of its root job),
+ * Spark through its HTTP transport into ingest-api, with the API key of its namespace.
  *
  * <p>Each cycle is one run of the {@code orders_daily} DAG: {@code extract_orders} copies Postgres to
  * the lake, then {@code load_warehouse} and {@code load_search} both read that copy (the fan-out); and
@@ -40,16 +44,25 @@ public final class LineageTraffic implements AutoCloseable {
     }
 
     private final OpenLineageClient client;
+    private final OpenLineageClient http;
     private final OpenLineage airflow = new OpenLineage(AIRFLOW);
     private final OpenLineage spark = new OpenLineage(SPARK);
 
-    public LineageTraffic(String bootstrapServers, String topic) {
+    /** @param ingestUrl ingest-api's base URL, which Spark's events go to with {@code apiKey} */
+    public LineageTraffic(String bootstrapServers, String topic, URI ingestUrl, String apiKey) {
         Properties producer = new Properties();
         producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         producer.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         this.client = new OpenLineageClient(new KafkaTransport(new KafkaConfig(topic, null, producer)));
+        HttpConfig config = new HttpConfig();
+        config.setUrl(ingestUrl);
+        config.setCompression(HttpConfig.Compression.GZIP);
+        ApiKeyTokenProvider token = new ApiKeyTokenProvider();
+        token.setApiKey(apiKey);
+        config.setAuth(token);
+        this.http = new OpenLineageClient(new HttpTransport(config));
     }
 
     /** Emits one cycle; returns how many events were published. */
@@ -105,7 +118,7 @@ public final class LineageTraffic implements AutoCloseable {
                     .build());
         }
         String jobType = isSpark ? "SQL_JOB" : dagRun == null ? "DAG" : "TASK";
-        client.emit(ol.newRunEventBuilder()
+        (isSpark ? http : client).emit(ol.newRunEventBuilder()
                 .eventType(type)
                 .eventTime(ZonedDateTime.now())
                 .run(ol.newRunBuilder().runId(runId).facets(facets.build()).build())
@@ -122,5 +135,6 @@ public final class LineageTraffic implements AutoCloseable {
     @Override
     public void close() throws Exception {
         client.close();
+        http.close();
     }
 }

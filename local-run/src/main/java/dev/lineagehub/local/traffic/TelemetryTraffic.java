@@ -23,11 +23,20 @@ import io.opentelemetry.proto.metrics.v1.Sum;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
+
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -42,17 +51,32 @@ public final class TelemetryTraffic implements AutoCloseable {
     private static final int SPANS_PER_TRACE = 6;
 
     private final KafkaProducer<byte[], byte[]> producer;
+    private final SdkMeterProvider sdkMeters;
+    private final LongCounter checkouts;
     private final String spansTopic;
     private final String metricsTopic;
     private final String logsTopic;
     private long requestsServed;
 
-    public TelemetryTraffic(String bootstrapServers, String spansTopic, String metricsTopic, String logsTopic) {
+    /**
+     * @param ingestUrl ingest-api's base URL: the OpenTelemetry SDK's OTLP/HTTP exporter sends the
+     *                  {@code orders.checked_out} counter there with {@code apiKey}, as an instrumented service would
+     */
+    public TelemetryTraffic(String bootstrapServers, String spansTopic, String metricsTopic, String logsTopic,
+                            URI ingestUrl, String apiKey) {
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer());
         this.spansTopic = spansTopic;
         this.metricsTopic = metricsTopic;
         this.logsTopic = logsTopic;
+        this.sdkMeters = SdkMeterProvider.builder()
+                .setResource(io.opentelemetry.sdk.resources.Resource.getDefault().merge(io.opentelemetry.sdk.resources.Resource.create(
+                        Attributes.of(AttributeKey.stringKey("service.name"), "orders"))))
+                .registerMetricReader(PeriodicMetricReader.builder(OtlpHttpMetricExporter.builder()
+                        .setEndpoint(ingestUrl + "/v1/metrics").addHeader("Authorization", "Bearer " + apiKey).setCompression("gzip")
+                        .build()).setInterval(Duration.ofSeconds(2)).build())
+                .build();
+        this.checkouts = sdkMeters.get("org.example.orders").counterBuilder("orders.checked_out").setUnit("{order}").build();
     }
 
     /** Publishes the cycle's trace, its log line and metrics; returns the spans published. */
@@ -63,6 +87,7 @@ public final class TelemetryTraffic implements AutoCloseable {
         producer.send(new ProducerRecord<>(logsTopic, log(spans.getResourceSpans(0).getScopeSpans(0).getSpans(0), now).toByteArray()));
         requestsServed += SPANS_PER_TRACE;
         producer.send(new ProducerRecord<>(metricsTopic, metrics(now).toByteArray()));
+        checkouts.add(1, Attributes.of(AttributeKey.stringKey("payment.method"), trace % 3 == 0 ? "card" : "invoice"));
         return SPANS_PER_TRACE;
     }
 
@@ -111,6 +136,7 @@ public final class TelemetryTraffic implements AutoCloseable {
 
     @Override
     public void close() {
+        sdkMeters.close();
         producer.close();
     }
 }
