@@ -92,16 +92,22 @@ public final class IngestServer implements AutoCloseable {
             Map<String, Object> dependencies = new LinkedHashMap<>();
             boolean up = checked.succeeded() && checked.result().get("kafka").up() && parts.namespaces().ready();
             if (checked.succeeded()) {
-                checked.result().forEach((name, status) -> dependencies.put(name,
-                        Map.of("status", status.up() ? "UP" : "DOWN", "detail", status.detail())));
+                checked.result().forEach((name, status) -> dependencies.put(name, dependency(status.up() ? "UP" : "DOWN", status.detail())));
             }
-            dependencies.put("namespaces", Map.of("status", parts.namespaces().ready() ? "UP" : "LOADING",
-                    "detail", parts.namespaces().all().size() + " namespace(s)"));
+            dependencies.put("namespaces", dependency(parts.namespaces().ready() ? "UP" : "LOADING",
+                    parts.namespaces().all().size() + " namespace(s)"));
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("status", up ? "UP" : "DOWN");
             report.put("dependencies", dependencies);
             Responses.json(ctx, up ? 200 : 503, report);
         });
+    }
+
+    private static Map<String, String> dependency(String status, String detail) {
+        Map<String, String> dependency = new LinkedHashMap<>();
+        dependency.put("status", status);
+        dependency.put("detail", detail);
+        return dependency;
     }
 
     private static void resource(RoutingContext ctx, String name, String contentType) {
