@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -29,10 +30,12 @@ public final class OpenLineageEvent {
     private final String runId;
     private final String namespace;
     private final String name;
+    private final String transportKey;
+    private final List<String> namespaces;
     private final byte[] bytes;
 
     OpenLineageEvent(EventKind kind, String eventType, Instant eventTime, String producer,
-                     String runId, String namespace, String name, byte[] bytes) {
+                     String runId, String namespace, String name, String transportKey, List<String> namespaces, byte[] bytes) {
         this.kind = Objects.requireNonNull(kind);
         this.eventType = eventType;
         this.eventTime = Objects.requireNonNull(eventTime);
@@ -40,6 +43,8 @@ public final class OpenLineageEvent {
         this.runId = runId;
         this.namespace = Objects.requireNonNull(namespace);
         this.name = Objects.requireNonNull(name);
+        this.transportKey = Objects.requireNonNull(transportKey);
+        this.namespaces = Objects.requireNonNull(namespaces);
         this.bytes = Objects.requireNonNull(bytes);
     }
 
@@ -86,6 +91,16 @@ public final class OpenLineageEvent {
      */
     public String orderingKey() {
         return runId != null ? runId : kind.name() + ':' + namespace + '/' + name;
+    }
+
+    /** The Kafka key the OpenLineage Kafka transport would give this event (see {@link TransportKey}). */
+    public String transportKey() {
+        return transportKey;
+    }
+
+    /** Every namespace the event names: its job's (or its dataset's) first, then its inputs' and outputs'. */
+    public List<String> namespaces() {
+        return namespaces;
     }
 
     /** The record value exactly as it was read. Not copied: callers must not modify it. */

@@ -26,7 +26,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One streaming pass over an OpenLineage event: checks it is a single well-formed JSON object, picks
@@ -86,6 +88,11 @@ final class OpenLineageParser {
         String jobName;
         String datasetNamespace;
         String datasetName;
+        String parentNamespace;
+        String parentName;
+        String rootNamespace;
+        String rootName;
+        final Set<String> ioNamespaces = new LinkedHashSet<>();
 
         OpenLineageEvent toEvent(byte[] value) {
             EventKind kind = EventKind.fromSchemaUrl(schemaUrl);
@@ -112,8 +119,18 @@ final class OpenLineageParser {
             }
             Instant time = eventTimeIsNumber ? epochToInstant(eventTime) : parseEventTime(eventTime);
             boolean isDataset = kind == EventKind.DATASET;
+            String namespace = isDataset ? datasetNamespace : jobNamespace;
+            String name = isDataset ? datasetName : jobName;
+            Set<String> namespaces = new LinkedHashSet<>();
+            namespaces.add(namespace);
+            namespaces.addAll(ioNamespaces);
+            String key = switch (kind) {
+                case RUN -> TransportKey.run(jobNamespace, jobName, parentNamespace, parentName, rootNamespace, rootName);
+                case JOB -> TransportKey.job(jobNamespace, jobName);
+                case DATASET -> TransportKey.dataset(datasetNamespace, datasetName);
+            };
             return new OpenLineageEvent(kind, eventType, time, producer, kind == EventKind.RUN ? runId : null,
-                    isDataset ? datasetNamespace : jobNamespace, isDataset ? datasetName : jobName, value);
+                    namespace, name, key, List.copyOf(namespaces), value);
         }
 
         private static void require(String value, String field, List<String> missing) {
@@ -140,7 +157,7 @@ final class OpenLineageParser {
                 case "dataset" -> readNamed(parser, token, "dataset", fields, false);
                 case "inputs", "outputs" -> {
                     expect(token, JsonToken.START_ARRAY, field, "an array");
-                    parser.skipChildren();
+                    readDatasetNamespaces(parser, fields);
                 }
                 default -> parser.skipChildren();
             }
@@ -157,8 +174,79 @@ final class OpenLineageParser {
             JsonToken value = parser.nextToken();
             if (field.equals("runId")) {
                 fields.runId = text(parser, value, "run.runId");
+            } else if (field.equals("facets") && value == JsonToken.START_OBJECT) {
+                readParent(parser, fields);
             } else {
                 parser.skipChildren();
+            }
+        }
+    }
+
+    /**
+     * From the run facets, the parent facet's job and its root's job, which key the event the way the
+     * OpenLineage Kafka transport does. Read leniently: facets of an unexpected shape are skipped here.
+     */
+    private static void readParent(JsonParser parser, Fields fields) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String facet = parser.currentName();
+            if (parser.nextToken() != JsonToken.START_OBJECT || !facet.equals("parent")) {
+                parser.skipChildren();
+                continue;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals("job") && value == JsonToken.START_OBJECT) {
+                    String[] job = readJob(parser);
+                    fields.parentNamespace = job[0];
+                    fields.parentName = job[1];
+                } else if (field.equals("root") && value == JsonToken.START_OBJECT) {
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        boolean isJob = parser.currentName().equals("job");
+                        if (parser.nextToken() == JsonToken.START_OBJECT && isJob) {
+                            String[] job = readJob(parser);
+                            fields.rootNamespace = job[0];
+                            fields.rootName = job[1];
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        }
+    }
+
+    /** A job reference's namespace and name, either null when absent or not a string. */
+    private static String[] readJob(JsonParser parser) throws IOException {
+        String[] job = new String[2];
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (value == JsonToken.VALUE_STRING && (field.equals("namespace") || field.equals("name"))) {
+                job[field.equals("namespace") ? 0 : 1] = parser.getText();
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return job;
+    }
+
+    /** The namespace of every dataset in {@code inputs} or {@code outputs}, for what routes or isolates by namespace. */
+    private static void readDatasetNamespaces(JsonParser parser, Fields fields) throws IOException {
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                continue;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                boolean isNamespace = parser.currentName().equals("namespace");
+                if (parser.nextToken() == JsonToken.VALUE_STRING && isNamespace) {
+                    fields.ioNamespaces.add(parser.getText());
+                } else {
+                    parser.skipChildren();
+                }
             }
         }
     }

@@ -18,25 +18,38 @@ public final class TransportKey {
     public static String of(OpenLineage.RunEvent event) {
         OpenLineage.ParentRunFacet parent = event.getRun() == null || event.getRun().getFacets() == null
                 ? null : event.getRun().getFacets().getParent();
-        OpenLineage.Job job = event.getJob();
-        String namespace = job.getNamespace();
-        String name = job.getName();
-        if (parent != null && parent.getRoot() != null && parent.getRoot().getJob() != null) {
-            namespace = parent.getRoot().getJob().getNamespace();
-            name = parent.getRoot().getJob().getName();
-        } else if (parent != null && parent.getJob() != null) {
-            namespace = parent.getJob().getNamespace();
-            name = parent.getJob().getName();
+        OpenLineage.ParentRunFacetJob parentJob = parent == null ? null : parent.getJob();
+        OpenLineage.RootJob rootJob = parent == null || parent.getRoot() == null ? null : parent.getRoot().getJob();
+        return run(event.getJob().getNamespace(), event.getJob().getName(),
+                parentJob == null ? null : parentJob.getNamespace(), parentJob == null ? null : parentJob.getName(),
+                rootJob == null ? null : rootJob.getNamespace(), rootJob == null ? null : rootJob.getName());
+    }
+
+    public static String of(OpenLineage.JobEvent event) {
+        return job(event.getJob().getNamespace(), event.getJob().getName());
+    }
+
+    public static String of(OpenLineage.DatasetEvent event) {
+        return dataset(event.getDataset().getNamespace(), event.getDataset().getName());
+    }
+
+    /** A run event's key from its job, its parent's job and its root's job (either null when the facet has none). */
+    static String run(String namespace, String name, String parentNamespace, String parentName, String rootNamespace, String rootName) {
+        if (rootNamespace != null && rootName != null) {
+            return "run:" + rootNamespace + '/' + rootName;
+        }
+        if (parentNamespace != null && parentName != null) {
+            return "run:" + parentNamespace + '/' + parentName;
         }
         return "run:" + namespace + '/' + name;
     }
 
-    public static String of(OpenLineage.JobEvent event) {
-        return "job:" + event.getJob().getNamespace() + '/' + event.getJob().getName();
+    static String job(String namespace, String name) {
+        return "job:" + namespace + '/' + name;
     }
 
-    public static String of(OpenLineage.DatasetEvent event) {
-        return "dataset:" + event.getDataset().getNamespace() + '/' + event.getDataset().getName();
+    static String dataset(String namespace, String name) {
+        return "dataset:" + namespace + '/' + name;
     }
 
     public static byte[] bytes(String key) {

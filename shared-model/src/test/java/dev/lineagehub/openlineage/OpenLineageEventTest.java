@@ -57,6 +57,50 @@ class OpenLineageEventTest {
     }
 
     @Test
+    void transportKeyFromTheStreamingPassIsTheTypedClientsKey() {
+        UUID run = UUID.randomUUID();
+        for (var sample : new io.openlineage.client.OpenLineage.RunEvent[] {
+                SampleEvents.airflowTask(EventType.START, run, UUID.randomUUID(), "orders_daily", "load"),
+                SampleEvents.sparkJob(EventType.COMPLETE, run, "clicks_by_user"),
+                SampleEvents.sparkSqlJob(EventType.START, run, UUID.randomUUID(), "clicks_by_user", 3),
+                SampleEvents.dbtModel(EventType.COMPLETE, run, UUID.randomUUID(), "customer_orders")}) {
+            OpenLineageEvent event = OpenLineageEvent.parse(SampleEvents.json(sample));
+            assertThat(event.transportKey()).isEqualTo(TransportKey.of(sample));
+        }
+        assertThat(OpenLineageEvent.parse(SampleEvents.json(SampleEvents.datasetEvent())).transportKey())
+                .isEqualTo(TransportKey.of(SampleEvents.datasetEvent()));
+        assertThat(OpenLineageEvent.parse(SampleEvents.json(SampleEvents.jobEvent())).transportKey())
+                .isEqualTo(TransportKey.of(SampleEvents.jobEvent()));
+    }
+
+    @Test
+    void parentAndRootOfAnUnexpectedShapeFallBackLikeTheTransport() {
+        String parentOnly = VALID.replace("\"runId\":\"0192c3c4-6b4e-7e6e-9f8e-2a8d6f0b1c2d\",\"facets\":{}",
+                "\"runId\":\"0192c3c4-6b4e-7e6e-9f8e-2a8d6f0b1c2d\",\"facets\":{\"other\":[1,{\"job\":{}}],"
+                        + "\"parent\":{\"run\":{\"runId\":\"x\"},\"job\":{\"namespace\":\"airflow\",\"name\":\"dag\"},\"root\":\"odd\"}}");
+        String rootToo = parentOnly.replace("\"root\":\"odd\"",
+                "\"root\":{\"run\":{},\"job\":{\"namespace\":\"airflow\",\"name\":\"top\"}}");
+        String nameNotAString = parentOnly.replace("\"name\":\"dag\"", "\"name\":7");
+
+        assertThat(parse(VALID).transportKey()).isEqualTo("run:ns/job.task");
+        assertThat(parse(parentOnly).transportKey()).isEqualTo("run:airflow/dag");
+        assertThat(parse(rootToo).transportKey()).isEqualTo("run:airflow/top");
+        assertThat(parse(nameNotAString).transportKey()).isEqualTo("run:ns/job.task");
+    }
+
+    @Test
+    void namespacesAreTheJobsThenEachDatasetsOnce() {
+        String json = VALID.replace("\"inputs\":[],\"outputs\":[]",
+                "\"inputs\":[{\"namespace\":\"postgres://db:5432\",\"name\":\"a\",\"facets\":{\"namespace\":{}}},"
+                        + "{\"namespace\":\"ns\",\"name\":\"b\"}, 3],"
+                        + "\"outputs\":[{\"name\":\"c\",\"namespace\":\"s3://bucket\"},{\"namespace\":\"postgres://db:5432\",\"name\":\"d\"}]");
+
+        assertThat(parse(json).namespaces()).containsExactly("ns", "postgres://db:5432", "s3://bucket");
+        assertThat(OpenLineageEvent.parse(SampleEvents.json(SampleEvents.datasetEvent())).namespaces())
+                .containsExactly("postgres://orders-db.internal:5432");
+    }
+
+    @Test
     void datasetAndJobEventsAreRecognisedBySchemaUrl() {
         OpenLineageEvent dataset = OpenLineageEvent.parse(SampleEvents.json(SampleEvents.datasetEvent()));
         OpenLineageEvent job = OpenLineageEvent.parse(SampleEvents.json(SampleEvents.jobEvent()));

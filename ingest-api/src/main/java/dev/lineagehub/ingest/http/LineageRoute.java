@@ -3,13 +3,13 @@ package dev.lineagehub.ingest.http;
 import dev.lineagehub.ingest.audit.AuditLog;
 import dev.lineagehub.ingest.auth.Access;
 import dev.lineagehub.ingest.auth.Caller;
-import dev.lineagehub.ingest.lineage.IncomingEvent;
 import dev.lineagehub.ingest.lineage.LineageRequest;
 import dev.lineagehub.ingest.namespaces.Namespace;
 import dev.lineagehub.ingest.namespaces.NamespaceStore;
 import dev.lineagehub.ingest.publish.KafkaPublisher;
 import dev.lineagehub.ingest.quota.Quotas;
 import dev.lineagehub.openlineage.InvalidEventException;
+import dev.lineagehub.openlineage.OpenLineageEvent;
 import dev.lineagehub.openlineage.TransportKey;
 
 import io.vertx.core.Future;
@@ -61,12 +61,12 @@ final class LineageRoute {
             return;
         }
         byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-        ctx.vertx().<List<IncomingEvent>>executeBlocking(() -> LineageRequest.parse(body), false).onComplete(parsed -> {
+        ctx.vertx().<List<OpenLineageEvent>>executeBlocking(() -> LineageRequest.parse(body), false).onComplete(parsed -> {
             if (parsed.failed()) {
                 invalid(ctx, caller, parsed.cause());
                 return;
             }
-            List<IncomingEvent> events = parsed.result();
+            List<OpenLineageEvent> events = parsed.result();
             Set<String> named = new LinkedHashSet<>();
             events.forEach(event -> named.addAll(event.namespaces()));
             Access.Decision decision = access.authorize(caller, named);
@@ -75,7 +75,7 @@ final class LineageRoute {
                 Responses.error(ctx, 403, "this key may not write to namespace(s) " + decision.forbidden(), decision.forbidden());
                 return;
             }
-            var wait = caller.admin() ? java.util.Optional.<Duration>empty()
+            var wait = caller.kind() != Caller.Kind.KEY ? java.util.Optional.<Duration>empty()
                     : quotas.take(caller.keyId(), namespaces.get(caller.namespace()).map(Namespace::quota).orElse(null), events.size());
             if (wait.isPresent()) {
                 refuse(ctx, caller, events, 429, "over quota");
@@ -88,8 +88,7 @@ final class LineageRoute {
                             metrics.request("lineage", 201);
                             metrics.published(topic, events.size());
                             metrics.publishTime(Duration.ofNanos(System.nanoTime() - start));
-                            events.forEach(event -> audit.record(caller, "lineage", event.event().namespace(), event.runId(),
-                                    event.eventType(), 201, "accepted"));
+                            events.forEach(event -> audit(caller, event, 201, "accepted"));
                             ctx.response().setStatusCode(201).end();
                         } else {
                             refuse(ctx, caller, events, 503, "kafka unavailable");
@@ -118,17 +117,22 @@ final class LineageRoute {
                 .toArray(CompletableFuture[]::new));
     }
 
-    private CompletableFuture<Void> publish(List<IncomingEvent> events) {
+    private CompletableFuture<Void> publish(List<OpenLineageEvent> events) {
         return CompletableFuture.allOf(events.stream()
-                .map(event -> publisher.publish(topic, TransportKey.bytes(event.key()), event.event().bytes()))
+                .map(event -> publisher.publish(topic, TransportKey.bytes(event.transportKey()), event.bytes()))
                 .toArray(CompletableFuture[]::new));
     }
 
-    private void refuse(RoutingContext ctx, Caller caller, List<IncomingEvent> events, int status, String outcome) {
+    private void refuse(RoutingContext ctx, Caller caller, List<OpenLineageEvent> events, int status, String outcome) {
         metrics.request("lineage", status);
         if (events.isEmpty()) {
             audit.record(caller, "lineage", "", "", "", status, outcome);
         }
-        events.forEach(event -> audit.record(caller, "lineage", event.event().namespace(), event.runId(), event.eventType(), status, outcome));
+        events.forEach(event -> audit(caller, event, status, outcome));
+    }
+
+    private void audit(Caller caller, OpenLineageEvent event, int status, String outcome) {
+        audit.record(caller, "lineage", event.namespace(), event.runId().orElse(""), event.eventType().orElse(event.kind().name()),
+                status, outcome);
     }
 }

@@ -2,25 +2,21 @@ package dev.lineagehub.ingest.lineage;
 
 import dev.lineagehub.openlineage.InvalidEventException;
 import dev.lineagehub.openlineage.OpenLineageEvent;
-import dev.lineagehub.openlineage.TransportKey;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.openlineage.client.OpenLineage;
-
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The body of {@code POST /api/v1/lineage}: one event, as Marquez takes it, or a JSON array of events
- * (a batch). Every event is checked with the consumers' parser and bound to the OpenLineage model, so
- * what the API accepts the consumers accept; one invalid event refuses the whole request, naming it.
+ * (a batch). Every event is checked with the consumers' parser, in its one streaming pass that also
+ * reads the event's Kafka key and namespaces, so what the API accepts the consumers accept; one invalid
+ * event refuses the whole request, naming it.
  */
 public final class LineageRequest {
 
@@ -32,13 +28,13 @@ public final class LineageRequest {
     }
 
     /** @throws InvalidEventException naming the event (its index in a batch) and the field */
-    public static List<IncomingEvent> parse(byte[] body) {
+    public static List<OpenLineageEvent> parse(byte[] body) {
         int first = 0;
         while (first < body.length && Character.isWhitespace(body[first])) {
             first++;
         }
         if (first == body.length || body[first] != '[') {
-            return List.of(incoming(OpenLineageEvent.parse(body)));
+            return List.of(OpenLineageEvent.parse(body));
         }
         JsonNode array;
         try {
@@ -49,10 +45,10 @@ public final class LineageRequest {
         if (array.isEmpty()) {
             throw new InvalidEventException(InvalidEventException.Reason.MISSING_FIELD, "the batch holds no event");
         }
-        List<IncomingEvent> events = new ArrayList<>(array.size());
+        List<OpenLineageEvent> events = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
             try {
-                events.add(incoming(OpenLineageEvent.parse(JSON.writeValueAsBytes(array.get(i)))));
+                events.add(OpenLineageEvent.parse(JSON.writeValueAsBytes(array.get(i))));
             } catch (InvalidEventException e) {
                 throw new InvalidEventException(e.reason(), "event [" + i + "]: " + e.getMessage(), e);
             } catch (IOException e) {
@@ -62,35 +58,4 @@ public final class LineageRequest {
         return events;
     }
 
-    private static IncomingEvent incoming(OpenLineageEvent event) {
-        Set<String> namespaces = new LinkedHashSet<>();
-        String key = switch (event.kind()) {
-            case RUN -> {
-                OpenLineage.RunEvent run = event.runEvent();
-                namespaces.add(run.getJob().getNamespace());
-                datasets(run.getInputs(), namespaces);
-                datasets(run.getOutputs(), namespaces);
-                yield TransportKey.of(run);
-            }
-            case JOB -> {
-                OpenLineage.JobEvent job = event.jobEvent();
-                namespaces.add(job.getJob().getNamespace());
-                datasets(job.getInputs(), namespaces);
-                datasets(job.getOutputs(), namespaces);
-                yield TransportKey.of(job);
-            }
-            case DATASET -> {
-                OpenLineage.DatasetEvent dataset = event.datasetEvent();
-                namespaces.add(dataset.getDataset().getNamespace());
-                yield TransportKey.of(dataset);
-            }
-        };
-        return new IncomingEvent(event, key, namespaces);
-    }
-
-    private static void datasets(List<? extends OpenLineage.Dataset> datasets, Set<String> namespaces) {
-        if (datasets != null) {
-            datasets.stream().map(OpenLineage.Dataset::getNamespace).filter(java.util.Objects::nonNull).forEach(namespaces::add);
-        }
-    }
 }
