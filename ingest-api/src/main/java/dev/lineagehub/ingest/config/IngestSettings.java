@@ -111,8 +111,8 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
                         "Register a namespace an accepted event names but the hub does not know, owned by the writing key's owner "
                                 + "('auto' for the admin key or without keys), instead of refusing the event (403 with isolation).")
                 .define(QUOTA_EVENTS_PER_SECOND, Type.DOUBLE, 200.0, Range.atLeast(0.001), MEDIUM,
-                        "Events per second one key may write on average (per replica), unless its namespace sets its own; "
-                                + "above it writes are answered 429 with Retry-After.")
+                        "Events (or OTLP export requests) per second one namespace key may write on average (per replica), unless "
+                                + "its namespace sets its own; above it writes are answered 429 with Retry-After. The admin key is not metered.")
                 .define(QUOTA_BURST, Type.INT, 1000, Range.atLeast(1), LOW, "Events one key may write at once above its rate.")
                 .define(CORS_ORIGINS, Type.STRING, "", Validators.regex(), LOW,
                         "Origins allowed to call the API from a browser, as a regular expression; empty allows none.")

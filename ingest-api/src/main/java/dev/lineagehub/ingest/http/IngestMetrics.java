@@ -2,6 +2,9 @@ package dev.lineagehub.ingest.http;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -9,11 +12,17 @@ import java.time.Duration;
 
 /**
  * What ingest-api counts: requests by endpoint and status, events and export requests published by
- * topic, and how long Kafka took to acknowledge a write.
+ * topic, how long Kafka took to acknowledge a write, and the JVM's memory, threads and CPU.
  */
 public final class IngestMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+
     private final Timer publish = Timer.builder("lineagehub_ingest_publish_seconds")
             .description("Time from a write's arrival to Kafka's acknowledgement of all its records")
             .publishPercentileHistogram().register(registry);

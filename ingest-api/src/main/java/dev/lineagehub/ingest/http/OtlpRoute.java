@@ -99,7 +99,7 @@ final class OtlpRoute {
             Responses.unauthorized(ctx);
             return;
         }
-        Optional<Duration> wait = caller.admin() ? Optional.empty()
+        Optional<Duration> wait = caller.kind() != Caller.Kind.KEY ? Optional.empty()
                 : quotas.take(caller.keyId(), namespaces.get(caller.namespace()).map(Namespace::quota).orElse(null), 1);
         if (wait.isPresent()) {
             record(caller, signal, 429, "over quota");

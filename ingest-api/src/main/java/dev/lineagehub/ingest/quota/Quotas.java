@@ -11,7 +11,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Per-key write quotas, counted in events (a batch of 50 takes 50). Each replica counts on its own,
- * so behind N replicas a key may write up to N times its rate: set the rate per replica.
+ * so behind N replicas a key may write up to N times its rate: set the rate per replica. Only
+ * namespace keys are metered: the admin key, and everyone when the API runs without keys, are not.
  */
 public final class Quotas {
 
