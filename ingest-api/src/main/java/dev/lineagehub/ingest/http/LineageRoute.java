@@ -27,9 +27,11 @@ import java.util.concurrent.CompletableFuture;
  * OpenLineage client's HTTP transport works unchanged. In order: the key (401), the events (400 for
  * what is not JSON, 422 for what is not an OpenLineage event, naming the field), the namespaces (403),
  * the quota (429), then Kafka: 201 once every event of the request is acknowledged, 503 with
- * Retry-After when Kafka cannot take them. Parsing runs on a worker thread, never on the event loop.
+ * Retry-After when Kafka cannot take them. Bodies over 64 KB are parsed on a worker thread, never on the event loop.
  */
 final class LineageRoute {
+
+    static final int INLINE_PARSE_BYTES = 64 * 1024;
 
     private final Access access;
     private final NamespaceStore namespaces;
@@ -61,7 +63,7 @@ final class LineageRoute {
             return;
         }
         byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-        ctx.vertx().<List<OpenLineageEvent>>executeBlocking(() -> LineageRequest.parse(body), false).onComplete(parsed -> {
+        parse(ctx, body).onComplete(parsed -> {
             if (parsed.failed()) {
                 invalid(ctx, caller, parsed.cause());
                 return;
@@ -96,6 +98,22 @@ final class LineageRoute {
                         }
                     });
         });
+    }
+
+    /**
+     * A single event (a few KB) parses in tens of microseconds, less than handing it to a worker and
+     * back costs, so it is parsed on the event loop; a body above {@link #INLINE_PARSE_BYTES} (a large
+     * event or a batch, up to the size limit) could hold the loop for milliseconds and goes to a worker.
+     */
+    private static Future<List<OpenLineageEvent>> parse(RoutingContext ctx, byte[] body) {
+        if (body.length > INLINE_PARSE_BYTES) {
+            return ctx.vertx().executeBlocking(() -> LineageRequest.parse(body), false);
+        }
+        try {
+            return Future.succeededFuture(LineageRequest.parse(body));
+        } catch (RuntimeException invalid) {
+            return Future.failedFuture(invalid);
+        }
     }
 
     private void invalid(RoutingContext ctx, Caller caller, Throwable cause) {
