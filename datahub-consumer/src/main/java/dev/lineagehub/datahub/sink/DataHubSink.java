@@ -1,9 +1,11 @@
 package dev.lineagehub.datahub.sink;
 
 import dev.lineagehub.datahub.config.DataHubSettings;
+import dev.lineagehub.datahub.mapping.InvalidUrnException;
 import dev.lineagehub.datahub.mapping.MappedEvent;
 import dev.lineagehub.datahub.mapping.RunEventMapper;
 import dev.lineagehub.delivery.HttpFailures;
+import dev.lineagehub.delivery.PermanentDeliveryException;
 import dev.lineagehub.delivery.RetryableDeliveryException;
 import dev.lineagehub.delivery.Sink;
 import dev.lineagehub.openlineage.OpenLineageEvent;
@@ -70,11 +72,19 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
     public CompletionStage<Void> deliver(OpenLineageEvent event) {
         // Mapping is CPU work, so it runs on the executor: the runtime may call deliver from the I/O
         // thread that answered the key's previous record.
-        return CompletableFuture.supplyAsync(() -> switch (event.kind()) {
-            case RUN -> mapper.map(event.runEvent());
-            case JOB -> mapper.map(event.jobEvent());
-            case DATASET -> mapper.map(event.datasetEvent());
-        }, executor).thenCompose(this::emitStages);
+        return CompletableFuture.supplyAsync(() -> map(event), executor).thenCompose(this::emitStages);
+    }
+
+    private MappedEvent map(OpenLineageEvent event) {
+        try {
+            return switch (event.kind()) {
+                case RUN -> mapper.map(event.runEvent());
+                case JOB -> mapper.map(event.jobEvent());
+                case DATASET -> mapper.map(event.datasetEvent());
+            };
+        } catch (InvalidUrnException invalid) {
+            throw new PermanentDeliveryException(InvalidUrnException.REASON, invalid.getMessage(), "not sent", invalid);
+        }
     }
 
     /**
