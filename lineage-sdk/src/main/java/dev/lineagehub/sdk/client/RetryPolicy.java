@@ -1,0 +1,50 @@
+package dev.lineagehub.sdk.client;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * When to try a failed call again: exponential backoff with full jitter (so many workers failing
+ * together do not come back together), the server's {@code Retry-After} when it gives one, and a
+ * bound in attempts and in time after which the call is given up.
+ */
+public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration giveUpAfter) {
+
+    public RetryPolicy {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+        }
+        if (initialDelay.isNegative() || maxDelay.compareTo(initialDelay) < 0 || giveUpAfter.isNegative()) {
+            throw new IllegalArgumentException("need 0 <= initialDelay <= maxDelay and giveUpAfter >= 0");
+        }
+    }
+
+    /** Five attempts, 200 ms doubling to 5 s, within 30 s. */
+    public static RetryPolicy defaults() {
+        return new RetryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
+
+    /** One attempt: failures go straight to the caller. */
+    public static RetryPolicy none() {
+        return new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+    }
+
+    /**
+     * How long to wait before the next attempt, or empty to give up: the failure is not retryable,
+     * the attempts are spent, or waiting would pass {@link #giveUpAfter()}.
+     *
+     * @param failedAttempts attempts made so far (1 after the first failure)
+     * @param elapsed        time since the first attempt started
+     */
+    public Optional<Duration> nextDelay(int failedAttempts, Duration elapsed, HubException failure) {
+        if (!failure.retryable() || failedAttempts >= maxAttempts) {
+            return Optional.empty();
+        }
+        long ceiling = Math.min(maxDelay.toMillis(), initialDelay.toMillis() << Math.min(failedAttempts - 1, 20));
+        Duration delay = failure.retryAfter()
+                .map(asked -> asked.compareTo(maxDelay) > 0 ? maxDelay : asked)
+                .orElseGet(() -> Duration.ofMillis(ceiling == 0 ? 0 : ThreadLocalRandom.current().nextLong(ceiling + 1)));
+        return elapsed.plus(delay).compareTo(giveUpAfter) > 0 ? Optional.empty() : Optional.of(delay);
+    }
+}

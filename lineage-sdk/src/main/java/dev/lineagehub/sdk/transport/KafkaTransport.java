@@ -1,0 +1,108 @@
+package dev.lineagehub.sdk.transport;
+
+import dev.lineagehub.sdk.client.AuthError;
+import dev.lineagehub.sdk.client.HubException;
+import dev.lineagehub.sdk.client.RejectedError;
+import dev.lineagehub.sdk.client.TransientNetworkError;
+
+import io.openlineage.client.OpenLineage;
+import io.openlineage.client.OpenLineageClientUtils;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Publishes run events to the hub's topic ({@code openlineage-events}) as the OpenLineage Kafka
+ * transport does — JSON values keyed by {@link TransportKey} — but waits for the broker's
+ * acknowledgement, so a failure is known and retried instead of logged and lost.
+ */
+public final class KafkaTransport implements Transport {
+
+    private final Producer<String, String> producer;
+    private final String topic;
+    private final Duration timeout;
+
+    /** @param overrides any producer settings (security, compression...), applied last */
+    public KafkaTransport(String bootstrapServers, String topic, Duration timeout, Map<String, Object> overrides) {
+        this(new KafkaProducer<>(config(bootstrapServers, timeout, overrides), new StringSerializer(), new StringSerializer()), topic, timeout);
+    }
+
+    /** For a producer the caller made (or a {@code MockProducer} in tests). */
+    public KafkaTransport(Producer<String, String> producer, String topic, Duration timeout) {
+        if (topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("the Kafka transport needs a topic");
+        }
+        this.producer = producer;
+        this.topic = topic;
+        this.timeout = timeout;
+    }
+
+    private static Map<String, Object> config(String bootstrapServers, Duration timeout, Map<String, Object> overrides) {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("the Kafka transport needs bootstrap servers");
+        }
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // One attempt of the dispatcher must end within its timeout, metadata wait included.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 1_000));
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
+        config.putAll(overrides);
+        return config;
+    }
+
+    @Override
+    public void send(OpenLineage.RunEvent event) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, TransportKey.of(event), OpenLineageClientUtils.toJson(event));
+        try {
+            producer.send(record).get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw typed(e.getCause());
+        } catch (TimeoutException e) {
+            throw new TransientNetworkError("Kafka did not acknowledge within " + timeout, true, null, event.getRun().getRunId(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientNetworkError("interrupted", true, null, event.getRun().getRunId(), e);
+        } catch (RuntimeException e) {
+            // send() itself throws what it finds before queueing (metadata timeout, serialization).
+            throw typed(e);
+        }
+    }
+
+    private HubException typed(Throwable cause) {
+        String message = "Kafka " + topic + ": " + cause;
+        if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
+            return new AuthError(message, cause);
+        }
+        if (cause instanceof RetriableException || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+            return new TransientNetworkError(message, true, null, null, cause);
+        }
+        return new RejectedError(message, cause);
+    }
+
+    @Override
+    public String describe() {
+        return "kafka " + topic;
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}
