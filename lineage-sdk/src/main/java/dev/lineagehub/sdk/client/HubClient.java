@@ -105,7 +105,7 @@ public final class HubClient {
                 }
                 failure = HubException.forStatus(response.statusCode(), response.body(), id, runId, retryAfter(response));
             } catch (ConnectException e) {
-                failure = new TransientNetworkError("cannot connect to " + baseUrl + ": " + e.getMessage(), false, id, runId, e);
+                failure = new TransientNetworkError("cannot connect to " + baseUrl + ": " + e, false, id, runId, e);
             } catch (IOException e) {
                 failure = new TransientNetworkError(built.method() + " " + built.uri() + " got no answer: " + e, true, id, runId, e);
             } catch (InterruptedException e) {

@@ -58,11 +58,14 @@ public final class KafkaTransport implements Transport {
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        // One attempt of the dispatcher must end within its timeout, metadata wait included.
+        int linger = 5;
+        int requestTimeout = (int) Math.max(timeout.toMillis(), 1_000);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, linger);
+        // One attempt of the dispatcher ends within about its timeout, the wait for metadata included
+        // (Kafka requires delivery.timeout >= linger + request.timeout).
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 1_000));
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, requestTimeout + linger);
         config.putAll(overrides);
         return config;
     }
@@ -71,7 +74,7 @@ public final class KafkaTransport implements Transport {
     public void send(OpenLineage.RunEvent event) {
         ProducerRecord<String, String> record = new ProducerRecord<>(topic, TransportKey.of(event), OpenLineageClientUtils.toJson(event));
         try {
-            producer.send(record).get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            producer.send(record).get(Math.max(timeout.toMillis(), 1_000) + 1_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw typed(e.getCause());
         } catch (TimeoutException e) {
