@@ -209,8 +209,8 @@ public final class LocalRun {
                 System.err.println("traffic cycle " + n + " failed: " + e);
             }
         }, 0, 1000 / Math.max(1, cyclesPerSecond), TimeUnit.MILLISECONDS);
-        System.out.println("Traffic: " + cyclesPerSecond + " cycles/s; each is an Airflow DAG run (extract, then two loads of its"
-                + " output; Kafka transport), a failing Spark job (HTTP transport into ingest-api), one trace of 6 spans and"
+        System.out.println("Traffic: " + cyclesPerSecond + " cycles/s; each is two workers on lineage-sdk, a DAG run (extract, then two"
+                + " loads of its output; Kafka transport) and a failing Spark job (HTTP transport into ingest-api), one trace of 6 spans and"
                 + " 3 metrics (OTLP protobuf to Kafka), and an OTel SDK counter exported over OTLP/HTTP to ingest-api");
         return traffic;
     }
