@@ -155,6 +155,8 @@ public final class LocalRun {
         startConsumer("otel-consumer", new OtelConsumer(), sinks.otel(bootstrap), broker,
                 List.of(SPANS_TOPIC, METRICS_TOPIC, LOGS_TOPIC, LINEAGE_TOPIC), sinks.otelOutput());
         startIngestApi();
+        System.out.println("Workers on lineage-sdk: LINEAGE_SDK_TRANSPORT=kafka LINEAGE_SDK_KAFKA_BOOTSTRAP_SERVERS=" + bootstrap
+                + " LINEAGE_SDK_NAMESPACE=example-workers ./lineage-hub worker");
     }
 
     /**
