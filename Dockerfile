@@ -3,12 +3,8 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
-# package + copy-dependencies in one reactor run, so shared-model resolves from the build itself
-RUN mvn -B -ntp -q -pl lineage-consumer,datahub-consumer,otel-consumer,ingest-api -am -DskipTests \
-        package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=/app/lib \
-    && for m in lineage-consumer datahub-consumer otel-consumer ingest-api; do \
-         cp "$m"/target/"$m"-*.jar /app/lib/ && rm -f /app/lib/*-tests.jar; \
-       done
+# One script builds the class path here and in `./lineage-hub test`, which checks it has one version of each library.
+RUN deploy/image-lib.sh /app/lib
 
 FROM eclipse-temurin:17-jre
 RUN groupadd --gid 10001 lineagehub && useradd --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin lineagehub

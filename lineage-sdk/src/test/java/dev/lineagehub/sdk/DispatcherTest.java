@@ -41,7 +41,7 @@ class DispatcherTest {
                 dispatcher.submit(event(i));
             }
             // Queueing, not sending: ten events against a dead hub cost the worker no wait at all.
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(250));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
 
             assertThat(dispatcher.flush(Duration.ofSeconds(60))).isTrue();
             assertThat(dispatcher.dropped()).isEqualTo(10);

@@ -42,17 +42,30 @@ class SharedCapacityTest {
     @Test
     void upToTheCoresARequestTakesItsWorkAndBeyondAllShareTheCores() {
         assertThat(cpu.work().toMillis()).isEqualTo(40);
-        assertThat(run(4, 3)).allSatisfy(ms -> assertThat(ms).isBetween(40L, 70L));
-        // Twice as many requests as cores: each takes twice as long, none much longer than the others.
+        List<Long> alone = run(4, 3);
+        assertThat(alone).allSatisfy(ms -> assertThat(ms).isGreaterThanOrEqualTo(40L));
+        // Twice as many requests as cores: each takes about twice as long (a ratio in one run, not a
+        // wall-clock bound, which a busy machine breaks), none much longer than the others.
         List<Long> shared = run(8, 3);
-        assertThat(shared).allSatisfy(ms -> assertThat(ms).isBetween(70L, 130L));
+        assertThat((double) median(shared) / median(alone)).isBetween(1.5, 2.6);
+        assertThat(java.util.Collections.max(shared)).isLessThan(2 * median(shared));
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     @Test
     void throughputStaysAtTheCapacityWhateverTheConcurrency() {
+        double atCores = unitsPerSecond(4, 10);
+        double overloaded = unitsPerSecond(32, 5);
+        assertThat(overloaded / atCores).as("units per second at 32 requests / at 4").isBetween(0.8, 1.2);
+    }
+
+    private double unitsPerSecond(int concurrency, int rounds) {
         long start = System.nanoTime();
-        run(32, 5);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        assertThat(160 / seconds).as("units per second").isBetween(80.0, 101.0);
+        run(concurrency, rounds);
+        return concurrency * rounds / ((System.nanoTime() - start) / 1e9);
     }
 }
