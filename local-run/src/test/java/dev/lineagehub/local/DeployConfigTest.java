@@ -173,6 +173,67 @@ class DeployConfigTest {
                 .isEqualTo(service.path("spec").path("ports").get(0).path("name").asText());
     }
 
+    /** The compose services as Compose sees them: SnakeYAML resolves the anchors and `<<` merge keys Jackson leaves alone. */
+    private static Map<String, JsonNode> composeServices() throws IOException {
+        Object compose;
+        try (var reader = Files.newBufferedReader(ROOT.resolve("docker-compose.yml"))) {
+            compose = new org.yaml.snakeyaml.Yaml().load(reader);
+        }
+        Map<String, JsonNode> services = new LinkedHashMap<>();
+        YAML.valueToTree(compose).path("services").fields().forEachRemaining(service -> services.put(service.getKey(), service.getValue()));
+        return services;
+    }
+
+    @Test
+    void everyComposeImageIsPinnedAndTheHubsImageIsBuiltOnce() throws IOException {
+        Map<String, JsonNode> services = composeServices();
+        List<String> builders = new ArrayList<>();
+        services.forEach((name, service) -> {
+            String image = service.path("image").asText();
+            assertThat(image).as("%s names its image", name).isNotEmpty();
+            String tag = image.contains(":") ? image.substring(image.lastIndexOf(':') + 1) : "";
+            if (!image.startsWith("lineage-hub:")) {
+                // Pulled images: a version in the tag, so `docker compose up` next month runs the same thing.
+                assertThat(tag).as("%s's image %s has a pinned tag", name, image).isNotEmpty().isNotEqualTo("latest").containsPattern("\\d");
+            }
+            if (service.has("build")) {
+                builders.add(name);
+            }
+        });
+        assertThat(builders).as("services that build the hub's image").containsExactly("ingest-api");
+        assertThat(services.values().stream().filter(s -> s.path("image").asText().startsWith("lineage-hub:")).count())
+                .as("services running the hub's image").isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void everyServiceWaitedForHasAHealthCheckOrIsAOneShotJob() throws IOException {
+        Map<String, JsonNode> services = composeServices();
+        services.forEach((name, service) -> service.path("depends_on").fields().forEachRemaining(dependency -> {
+            JsonNode target = services.get(dependency.getKey());
+            assertThat(target).as("%s depends on %s, which exists", name, dependency.getKey()).isNotNull();
+            String condition = dependency.getValue().path("condition").asText();
+            if (condition.equals("service_completed_successfully")) {
+                assertThat(target.has("restart")).as("%s is a one-shot job", dependency.getKey()).isFalse();
+            } else {
+                assertThat(condition).as("%s waits for %s to be healthy, not just started", name, dependency.getKey())
+                        .isEqualTo("service_healthy");
+                assertThat(target.path("healthcheck").path("test").isArray()).as("%s has a health check", dependency.getKey()).isTrue();
+            }
+        }));
+    }
+
+    @Test
+    void marquezGetsOnlyWhatItsImageReadsAndNoSearch() throws IOException {
+        JsonNode marquez = composeServices().get("marquez");
+        Set<String> variables = new HashSet<>();
+        marquez.path("environment").fieldNames().forEachRemaining(variables::add);
+        // What marquezproject/marquez reads from its environment (its marquez.yml and entrypoint).
+        assertThat(variables).isSubsetOf("MARQUEZ_PORT", "MARQUEZ_ADMIN_PORT", "MARQUEZ_CONFIG", "POSTGRES_HOST", "POSTGRES_PORT",
+                "SEARCH_ENABLED", "SEARCH_HOST", "SEARCH_PORT", "MIGRATE_ON_STARTUP", "LOG_LEVEL");
+        assertThat(marquez.path("environment").path("SEARCH_ENABLED").asText()).isEqualTo("false");
+        assertThat(marquez.path("healthcheck").path("test").toString()).contains("5001").contains("/healthcheck");
+    }
+
     @Test
     void thePrometheusRuleCarriesExactlyTheAlertsPrometheusLoadsInCompose() throws IOException {
         JsonNode alerts = YAML.readTree(ROOT.resolve("deploy/prometheus/alerts.yml").toFile());
