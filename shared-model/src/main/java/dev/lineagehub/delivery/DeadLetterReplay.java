@@ -1,7 +1,5 @@
 package dev.lineagehub.delivery;
 
-import dev.lineagehub.runtime.EnvConfig;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -10,7 +8,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -41,7 +38,6 @@ import java.util.function.Consumer;
 public final class DeadLetterReplay {
 
     public static final String HEADER_REPLAYED_FROM = "__lineagehub.replayed.from";
-    static final String ENV_PREFIX = "REPLAY_";
     private static final String ORIGINAL_TOPIC = "__streams.errors.topic";
 
     /** What to replay: from a dead-letter topic, optionally to another topic and only one reason. */
@@ -56,44 +52,6 @@ public final class DeadLetterReplay {
 
     public DeadLetterReplay(Map<String, ?> kafkaProperties) {
         this.kafka = new HashMap<>(kafkaProperties);
-    }
-
-    public static void main(String[] args) {
-        Optional<Options> options = parse(args);
-        if (options.isEmpty()) {
-            System.err.println("usage: DeadLetterReplay --from <dead-letter topic> [--to <topic>] [--reason <REASON>] [--apply]\n"
-                    + "  Dry run unless --apply. Without --to each record goes back to the topic it came from.\n"
-                    + "  Kafka settings: REPLAY_KAFKA_BOOTSTRAP_SERVERS (default localhost:9092) and any REPLAY_KAFKA_* property.");
-            System.exit(2);
-            return;
-        }
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.putIfAbsent(ENV_PREFIX + "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
-        Result result = new DeadLetterReplay(EnvConfig.parse(ENV_PREFIX, new ConfigDef(), env).kafkaProperties())
-                .replay(options.get(), System.out::println);
-        System.out.printf("%s: %d dead letters read, %d matched, %d re-published%s%n", options.get().deadLetterTopic(),
-                result.scanned(), result.matched(), result.published(), options.get().apply() ? "" : " (dry run: add --apply)");
-    }
-
-    static Optional<Options> parse(String[] args) {
-        String from = null;
-        String to = null;
-        String reason = null;
-        boolean apply = false;
-        for (int i = 0; i < args.length; i++) {
-            boolean hasValue = i + 1 < args.length;
-            switch (args[i]) {
-                case "--from" -> from = hasValue ? args[++i] : null;
-                case "--to" -> to = hasValue ? args[++i] : null;
-                case "--reason" -> reason = hasValue ? args[++i] : null;
-                case "--apply" -> apply = true;
-                default -> {
-                    return Optional.empty();
-                }
-            }
-        }
-        return from == null ? Optional.empty()
-                : Optional.of(new Options(from, Optional.ofNullable(to), Optional.ofNullable(reason), apply));
     }
 
     /** Replays (or, in a dry run, lists) the matching dead letters; {@code report} gets one line per match. */

@@ -95,11 +95,6 @@ public final class EnvConfig {
         return password == null || password.value().isEmpty() ? null : password.value();
     }
 
-    @SuppressWarnings("unchecked")
-    public java.util.List<String> getList(String name) {
-        return (java.util.List<String>) value(name);
-    }
-
     /** The Kafka client and Streams properties given as {@code <PREFIX>KAFKA_*} variables. */
     public Map<String, String> kafkaProperties() {
         return kafka;

@@ -56,25 +56,4 @@ public final class Validators {
             }
         };
     }
-
-    /** {@code name=value} pairs. */
-    public static ConfigDef.Validator headerList() {
-        return new ConfigDef.Validator() {
-            @Override
-            @SuppressWarnings("unchecked")
-            public void ensureValid(String name, Object value) {
-                for (String pair : (List<String>) value) {
-                    int eq = pair.indexOf('=');
-                    if (eq <= 0) {
-                        throw new ConfigException(name, value, "expected Name=value pairs separated by commas");
-                    }
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "Name=value,...";
-            }
-        };
-    }
 }

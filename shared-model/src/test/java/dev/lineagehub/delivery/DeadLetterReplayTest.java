@@ -55,11 +55,31 @@ class DeadLetterReplayTest {
 
     @Test
     void argumentsNeedADeadLetterTopicAndApplyIsOptIn() {
-        assertThat(DeadLetterReplay.parse(new String[] {"--reason", "SINK_REJECTED"})).isEmpty();
-        assertThat(DeadLetterReplay.parse(new String[] {"--from", "x-dlq", "--bogus"})).isEmpty();
-        assertThat(DeadLetterReplay.parse(new String[] {"--from", "x-dlq"}).orElseThrow().apply()).isFalse();
-        assertThat(DeadLetterReplay.parse(new String[] {"--from", "x-dlq", "--to", "y", "--apply"}).orElseThrow())
+        assertThat(exitCode("--reason", "SINK_REJECTED")).as("no --from").isEqualTo(2);
+        assertThat(exitCode("--from", "x-dlq", "--bogus")).isEqualTo(2);
+        assertThat(exitCode("--help")).isZero();
+        assertThat(parsed("--from", "x-dlq").apply()).isFalse();
+        assertThat(parsed("--from", "x-dlq", "--to", "y", "--apply"))
                 .isEqualTo(new DeadLetterReplay.Options("x-dlq", Optional.of("y"), Optional.empty(), true));
+    }
+
+    @Test
+    void helpNamesEveryOptionAndTheKafkaSettings() {
+        String help = new picocli.CommandLine(new ReplayCommand(java.util.Map.of())).getUsageMessage();
+        assertThat(help).contains("--from", "--to", "--reason", "--apply", "REPLAY_KAFKA_BOOTSTRAP_SERVERS", "Dry run");
+    }
+
+    private static DeadLetterReplay.Options parsed(String... args) {
+        ReplayCommand command = new ReplayCommand(java.util.Map.of());
+        new picocli.CommandLine(command).parseArgs(args);
+        return command.options();
+    }
+
+    private static int exitCode(String... args) {
+        picocli.CommandLine line = new picocli.CommandLine(new ReplayCommand(java.util.Map.of()));
+        line.setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        line.setErr(new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        return line.execute(args);
     }
 
     private static DeadLetterReplay.Options options(String dlq, boolean apply) {
