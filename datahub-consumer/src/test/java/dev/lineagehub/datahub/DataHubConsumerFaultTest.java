@@ -98,7 +98,7 @@ class DataHubConsumerFaultTest {
         Await.until(Duration.ofSeconds(90), () -> runEvents(gms.accepted()).size() == 180,
                 () -> runEvents(gms.accepted()).size() + " of 180 run events at GMS's capacity");
         assertThat(runEvents(gms.accepted())).isEqualTo(expected(runs));
-        assertThat(consumer.registry().get("lineagehub.datahub.retries").counter().count()).as("timeouts or other retries").isZero();
+        assertThat(consumer.registry().get("lineagehub.retries").counter().count()).as("timeouts or other retries").isZero();
         long runEventProposals = gms.accepted().stream().filter(p -> p.aspectName().equals("dataProcessInstanceRunEvent")).count();
         assertThat(runEventProposals).as("no run event sent twice (each would be another point in the run's history)").isEqualTo(180);
         assertThat(orderViolations(gms.accepted())).isZero();

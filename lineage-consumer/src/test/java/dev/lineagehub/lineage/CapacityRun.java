@@ -59,7 +59,7 @@ public final class CapacityRun {
             long[] times = marquez.drainWorkTimes();
             Arrays.sort(times);
             return new Result(delivered, seconds == 0 ? 0 : (delivered - 1) / seconds,
-                    consumer.registry().get("lineagehub.lineage.retries").counter().count(), marquez.duplicates(),
+                    consumer.registry().get("lineagehub.retries").counter().count(), marquez.duplicates(),
                     percentile(times, 0.50), percentile(times, 0.99));
         }
     }

@@ -131,7 +131,7 @@ class LineageConsumerFaultTest {
         // The metric is refreshed with the broker check, every 5 s.
         Await.until(Duration.ofSeconds(15), () -> stalledPartitions(consumer).contains(1.0), () -> "partition_stalled 1");
         assertThat(stalledPartitions(consumer)).as("partition_stalled, one per partition").containsExactlyInAnyOrder(0.0, 1.0);
-        assertThat(consumer.registry().get("lineagehub.lineage.sink_up").gauge().value()).as("the sink is up").isEqualTo(1.0);
+        assertThat(consumer.registry().get("lineagehub.sink_up").gauge().value()).as("the sink is up").isEqualTo(1.0);
 
         marquez.unstick();
         Await.until(Duration.ofSeconds(15), () -> AdminPort.health(consumer, "ready") == 200, () -> "ready again once the partition moves");
@@ -140,7 +140,7 @@ class LineageConsumerFaultTest {
     }
 
     private static List<Double> stalledPartitions(ConsumerRuntime consumer) {
-        return consumer.registry().find("lineagehub.lineage.partition_stalled").gauges().stream().map(g -> g.value()).toList();
+        return consumer.registry().find("lineagehub.partition_stalled").gauges().stream().map(g -> g.value()).toList();
     }
 
     @Test

@@ -160,7 +160,7 @@ class LineageConsumerIntegrationTest {
         assertEveryRunInLifecycleOrder(runs, marquez.received());
         assertThat(kafka.read(topic + "-lineage-dlq", 1, Duration.ofSeconds(1))).isEmpty();
         awaitCommitted(kafka, consumer, topic);
-        assertThat(AdminPort.metrics(consumer)).containsPattern("lineagehub_lineage_retries_total(\\{[^}]*})? [1-9]");
+        assertThat(AdminPort.metrics(consumer)).containsPattern("lineagehub_retries_total\\{consumer=\"lineage\"[^}]*} [1-9]");
     }
 
     @Test
@@ -177,12 +177,21 @@ class LineageConsumerIntegrationTest {
         awaitCommitted(kafka, consumer, topic);
 
         String metrics = AdminPort.metrics(consumer);
-        assertThat(metrics).containsPattern("lineagehub_lineage_delivered_total(\\{[^}]*})? 6\\.0")
-                .containsPattern("lineagehub_lineage_dead_lettered_total\\{reason=\"NOT_JSON\"} 1\\.0")
-                .containsPattern("lineagehub_lineage_retries_total(\\{[^}]*})? [1-9]")
-                .contains("lineagehub_lineage_delivery_seconds_bucket")
+        assertThat(metrics).containsPattern("lineagehub_delivered_total\\{consumer=\"lineage\"[^}]*} 6\\.0")
+                .containsPattern("lineagehub_dead_lettered_total\\{consumer=\"lineage\",reason=\"NOT_JSON\"} 1\\.0")
+                .containsPattern("lineagehub_retries_total\\{consumer=\"lineage\"[^}]*} [1-9]")
+                .contains("lineagehub_delivery_seconds_bucket{consumer=\"lineage\"")
                 .contains("kafka_consumer_fetch_manager_records_lag")
                 .contains("jvm_memory_used_bytes");
+        // Every series the alerts and the dashboard query is one the consumer exposes, tagged with the consumer.
+        for (String file : List.of("../deploy/prometheus/alerts.yml", "../deploy/base/grafana/lineage-hub.json")) {
+            java.util.regex.Matcher queried = java.util.regex.Pattern.compile("(lineagehub|kafka_stream|kafka_consumer)_[a-z_]+")
+                    .matcher(java.nio.file.Files.readString(java.nio.file.Path.of(file)));
+            while (queried.find()) {
+                assertThat(metrics).as("%s queries %s", file, queried.group())
+                        .containsPattern(java.util.regex.Pattern.quote(queried.group()) + "\\{[^}]*consumer=\"lineage\"");
+            }
+        }
         assertThat(AdminPort.health(consumer, "ready")).isEqualTo(200);
         assertThat(AdminPort.health(consumer, "live")).isEqualTo(200);
         consumer.close();

@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The counters every consumer exposes, named {@code lineagehub_<consumer>_<thing>} in Prometheus:
- * delivered, dead_lettered (by reason), retries, filtered, in_flight and delivery_seconds.
+ * The counters every consumer exposes, named {@code lineagehub_<thing>} in Prometheus with the
+ * consumer as a tag ({@code lineagehub_delivered_total{consumer="lineage"}}), so one query, alert or
+ * panel serves every consumer: delivered, dead_lettered (by reason), retries, filtered, in_flight and
+ * delivery_seconds. Every meter of the consumer's registry, JVM and Kafka ones included, carries the tag.
  */
 public final class ConsumerMetrics {
 
@@ -23,11 +25,12 @@ public final class ConsumerMetrics {
 
     public ConsumerMetrics(MeterRegistry registry, String consumer) {
         this.registry = registry;
-        this.prefix = "lineagehub." + consumer + ".";
+        registry.config().commonTags("consumer", consumer);
+        this.prefix = "lineagehub.";
         this.delivered = Counter.builder(prefix + "delivered")
                 .description("Records acknowledged by the sink").register(registry);
         this.retries = Counter.builder(prefix + "retries")
-                .description("Delivery attempts that failed with a retryable error").register(registry);
+                .description("Records whose delivery attempt failed with a retryable error (each record of a failed batch)").register(registry);
         this.filtered = Counter.builder(prefix + "filtered")
                 .description("Records skipped on purpose (namespace filter), not dead-lettered").register(registry);
         this.deliveryLatency = Timer.builder(prefix + "delivery")
@@ -41,7 +44,7 @@ public final class ConsumerMetrics {
         return registry;
     }
 
-    /** Name of a consumer-specific meter, under this consumer's prefix. */
+    /** Name of a runtime or consumer-specific meter ({@code lineagehub.<suffix>}); the consumer is its tag. */
     public String name(String suffix) {
         return prefix + suffix;
     }
@@ -61,6 +64,11 @@ public final class ConsumerMetrics {
 
     public void retried() {
         retries.increment();
+    }
+
+    /** {@code records} whose delivery attempt failed together (a batch insert). */
+    public void retried(int records) {
+        retries.increment(records);
     }
 
     public void filtered() {

@@ -104,7 +104,7 @@ class DeadLetterPublisherTest {
     }
 
     private double counted(String reason) {
-        var counter = registry.find("lineagehub.test.dead_lettered").tag("reason", reason).counter();
+        var counter = registry.find("lineagehub.dead_lettered").tag("reason", reason).counter();
         return counter == null ? 0 : counter.count();
     }
 

@@ -78,7 +78,7 @@ class DeliveryTaskTest {
         Await.until(() -> calls.contains("a2"), "a2 after a1");
         answers.get("a2").complete(null);
         Await.until(() -> tracker().resolvedUpTo() == 3, "all resolved");
-        assertThat(runtime.registry().get("lineagehub.test.delivered").counter().count()).isEqualTo(3);
+        assertThat(runtime.registry().get("lineagehub.delivered").counter().count()).isEqualTo(3);
     }
 
     @Test
@@ -208,7 +208,7 @@ class DeliveryTaskTest {
         submit(task, 0, "k", "bad");
         Await.until(() -> runtime.deadLetterProducer().history().size() == 1, "dead letter sent");
         Await.until(() -> tracker().resolvedUpTo() == 1, "resolved after the acknowledgement");
-        assertThat(runtime.registry().get("lineagehub.test.dead_lettered").tag("reason", "SINK_REJECTED").counter().count())
+        assertThat(runtime.registry().get("lineagehub.dead_lettered").tag("reason", "SINK_REJECTED").counter().count())
                 .isEqualTo(1);
     }
 

@@ -70,7 +70,7 @@ class OpenLineageTopologyTest {
         assertThat(header(dead.get(1), DeadLetters.HEADER_REASON)).isEqualTo("MISSING_FIELD");
         assertThat(header(dead.get(1), "__streams.errors.message")).contains("run.runId", "job.name");
         assertThat(header(dead.get(2), DeadLetters.HEADER_REASON)).as("JSON nested beyond 1000 levels").isEqualTo("TOO_DEEP");
-        assertThat(context.registry().get("lineagehub.test.dead_lettered").tag("reason", "MISSING_FIELD").counter().count()).isEqualTo(1);
+        assertThat(context.registry().get("lineagehub.dead_lettered").tag("reason", "MISSING_FIELD").counter().count()).isEqualTo(1);
         // A record resolves once the broker acknowledged its dead letter, on a callback after the send the history shows.
         await(() -> context.offsets().trackers().values().stream().allMatch(t -> t.unresolvedCount() == 0));
         assertThat(context.offsets().trackers().values()).allSatisfy(t -> assertThat(t.unresolvedCount()).isZero());
@@ -89,7 +89,7 @@ class OpenLineageTopologyTest {
         await(() -> delivered.size() == 1);
 
         assertThat(delivered).extracting(OpenLineageEvent::namespace).containsExactly("airflow-prod");
-        assertThat(context.registry().get("lineagehub.test.filtered").counter().count()).isEqualTo(1);
+        assertThat(context.registry().get("lineagehub.filtered").counter().count()).isEqualTo(1);
         assertThat(context.deadLetterProducer().history()).isEmpty();
     }
 

@@ -55,9 +55,15 @@ public final class BatchInserter<R> implements AutoCloseable {
         void insert(Connection connection, List<R> rows, String deduplicationToken) throws SQLException;
     }
 
-    /** What the inserters of a consumer share. */
+    /**
+     * What the inserters of a consumer share.
+     *
+     * @param retries counts the records of each failed insert: the consumers' {@code retries} metric
+     *                counts records whose delivery attempt failed, here as in the HTTP consumers
+     */
     public record Shared(ClickHouse clickhouse, SinkHealth health, RetryPolicy retry, Executor executor,
-                         ScheduledExecutorService timer, int batchRows, Duration batchMaxAge) {
+                         ScheduledExecutorService timer, int batchRows, Duration batchMaxAge,
+                         java.util.function.IntConsumer retries) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchInserter.class);
@@ -269,6 +275,8 @@ public final class BatchInserter<R> implements AutoCloseable {
     }
 
     private void retryLater(String why) {
+        // The records of the batch that failed (or would have gone, when connecting failed).
+        shared.retries().accept(Math.min(queue.size(), shared.batchRows()));
         closeConnection();
         shared.health().failed(why);
         Duration wait = shared.retry().backoff(++failures, Optional.empty());

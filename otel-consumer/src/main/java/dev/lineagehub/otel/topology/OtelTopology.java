@@ -49,7 +49,7 @@ public final class OtelTopology {
         DeliveryService<BatchInserter.Queued> service =
                 new DeliveryService<>("ClickHouse", new ClickHouseSink(clickhouse, insertThreads), runtime);
         BatchInserter.Shared shared = new BatchInserter.Shared(clickhouse, service.health(), runtime.retryPolicy(), insertThreads,
-                runtime.timer(), settings.batchRows(), settings.batchMaxAge());
+                runtime.timer(), settings.batchRows(), settings.batchMaxAge(), runtime.metrics()::retried);
         // Records a partition may have queued: enough for a full batch of small records, bounded so that
         // a backlog does not fill the heap with decoded rows.
         int slots = Math.max(1_000, settings.batchRows() / 10);
