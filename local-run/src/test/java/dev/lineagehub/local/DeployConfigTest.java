@@ -109,9 +109,10 @@ class DeployConfigTest {
 
     @ParameterizedTest
     @MethodSource("consumers")
-    void theDeploymentRunsTheConsumerWithItsConfigProbesAndAGraceAboveTheCloseTimeout(Component consumer) throws IOException {
-        JsonNode deployment = documents(BASE.resolve(consumer.name() + "/deployment.yaml")).stream()
-                .filter(doc -> doc.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+    void theStatefulSetRunsTheConsumerWithItsConfigProbesAndAGraceAboveTheCloseTimeout(Component consumer) throws IOException {
+        List<JsonNode> documents = documents(BASE.resolve(consumer.name() + "/statefulset.yaml"));
+        JsonNode deployment = documents.stream()
+                .filter(doc -> doc.path("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
         Map<String, String> config = envFile(BASE.resolve(consumer.name() + "/config.env"));
         JsonNode pod = deployment.path("spec").path("template").path("spec");
         JsonNode container = pod.path("containers").get(0);
@@ -128,6 +129,47 @@ class DeployConfigTest {
         assertThat(deployment.path("spec").path("replicas").asInt()).isBetween(1, PARTITIONS);
         assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
         assertThat(container.path("resources").path("requests").isObject()).isTrue();
+
+        // Static membership: each pod's stable name is its group.instance.id, passed through as a Kafka property.
+        JsonNode instanceId = EnvEntries.find(container.path("env"), prefix + "KAFKA_GROUP_INSTANCE_ID");
+        assertThat(instanceId.path("valueFrom").path("fieldRef").path("fieldPath").asText()).isEqualTo("metadata.name");
+        assertThat(deployment.path("spec").path("serviceName").asText()).isEqualTo(consumer.name());
+        assertThat(documents).anySatisfy(service -> {
+            assertThat(service.path("kind").asText()).isEqualTo("Service");
+            assertThat(service.path("spec").path("clusterIP").asText()).isEqualTo("None");
+        });
+        assertPodHygiene(documents, pod, consumer.name());
+    }
+
+    /** What every pod of the hub has: no service-account token, spread over nodes, a disruption budget. */
+    private static void assertPodHygiene(List<JsonNode> documents, JsonNode pod, String name) {
+        assertThat(pod.path("automountServiceAccountToken").asBoolean(true)).as("%s mounts no token", name).isFalse();
+        assertThat(pod.path("topologySpreadConstraints").get(0).path("topologyKey").asText()).isEqualTo("kubernetes.io/hostname");
+        assertThat(documents).as("%s has a PodDisruptionBudget", name)
+                .anyMatch(doc -> doc.path("kind").asText().equals("PodDisruptionBudget")
+                        && doc.path("spec").path("selector").path("matchLabels").path("app.kubernetes.io/name").asText().equals(name));
+    }
+
+    /** Finds an env entry by name. */
+    private static final class EnvEntries {
+        static JsonNode find(JsonNode env, String name) {
+            for (JsonNode entry : env) {
+                if (entry.path("name").asText().equals(name)) {
+                    return entry;
+                }
+            }
+            throw new AssertionError("no env " + name + " in " + env);
+        }
+    }
+
+    @Test
+    void prometheusObjectsCarryTheReleaseLabelKubePrometheusStackSelectsOn() throws IOException {
+        for (String file : List.of("servicemonitor.yaml", "prometheusrule.yaml")) {
+            assertThat(documents(BASE.resolve(file)).get(0).path("metadata").path("labels").path("release").asText())
+                    .as(file).isNotEmpty();
+        }
+        assertThat(documents(BASE.resolve("servicemonitor.yaml")).get(0).path("spec").path("selector").path("matchLabels")
+                .path("app.kubernetes.io/instance").asText()).isEqualTo("lineage-hub");
     }
 
     @ParameterizedTest
@@ -157,8 +199,10 @@ class DeployConfigTest {
 
     @Test
     void ingestApiIsServedWithItsConfigAHealthProbeAndAnExampleIngress() throws IOException {
-        JsonNode deployment = documents(BASE.resolve("ingest-api/deployment.yaml")).stream()
+        List<JsonNode> documents = documents(BASE.resolve("ingest-api/deployment.yaml"));
+        JsonNode deployment = documents.stream()
                 .filter(doc -> doc.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+        assertPodHygiene(documents, deployment.path("spec").path("template").path("spec"), "ingest-api");
         Map<String, String> config = envFile(BASE.resolve("ingest-api/config.env"));
         JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
         assertThat(container.path("args").get(0).asText()).isEqualTo(IngestApi.class.getName());
