@@ -8,7 +8,6 @@ import dev.lineagehub.datahub.mapping.RunEventMapper;
 import dev.lineagehub.testing.SampleEvents;
 
 import com.linkedin.data.codec.JacksonDataCodec;
-import com.linkedin.datajob.DataJobInputOutput;
 import com.linkedin.dataprocess.DataProcessInstanceProperties;
 import com.linkedin.dataprocess.DataProcessInstanceRelationships;
 import com.linkedin.dataprocess.DataProcessInstanceRunEvent;
@@ -222,7 +221,8 @@ class RunEventMapperTest {
     @Test
     void urnDelimitersInNamesAreEncodedAndAnOverlongNameIsAnInvalidUrn() throws Exception {
         OpenLineage.RunEvent event = SampleEvents.run(EventType.START, RUN, "etl", "load(orders, eu)",
-                List.<String[]>of(new String[] {"postgres://db:5432", "shop.public.orders,eu"}), List.<String[]>of(new String[] {"hdfs://nn:8020", "/out/(unbalanced"}));
+                List.<String[]>of(new String[] {"postgres://db:5432", "shop.public.orders,eu"}),
+                List.<String[]>of(new String[] {"hdfs://nn:8020", "/out/(unbalanced"}));
         MappedEvent mapped = mapper.map(event);
         assertThat(all(mapped)).extracting(p -> p.getEntityUrn().toString()).contains(
                 "urn:li:dataset:(urn:li:dataPlatform:postgres,shop.public.orders%2Ceu,PROD)",
@@ -326,7 +326,8 @@ class RunEventMapperTest {
                 .extracting(p -> p.getEntityUrn().toString() + " " + p.getAspect().getValue().asString(java.nio.charset.StandardCharsets.UTF_8))
                 .containsExactly(
                         daily + " [{\"op\":\"add\",\"path\":\"/tags/urn:li:tag:tier:gold\",\"value\":{\"tag\":\"urn:li:tag:tier:gold\"}}]",
-                        job + " [{\"op\":\"add\",\"path\":\"/tags/urn:li:tag:environment:production\",\"value\":{\"tag\":\"urn:li:tag:environment:production\"}},"
+                        job + " [{\"op\":\"add\",\"path\":\"/tags/urn:li:tag:environment:production\","
+                                + "\"value\":{\"tag\":\"urn:li:tag:environment:production\"}},"
                                 + "{\"op\":\"add\",\"path\":\"/tags/urn:li:tag:pii\",\"value\":{\"tag\":\"urn:li:tag:pii\"}},"
                                 + "{\"op\":\"add\",\"path\":\"/tags/urn:li:tag:trigger:backfill\",\"value\":{\"tag\":\"urn:li:tag:trigger:backfill\"}}]");
 

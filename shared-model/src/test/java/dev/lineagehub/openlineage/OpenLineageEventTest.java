@@ -2,7 +2,6 @@ package dev.lineagehub.openlineage;
 
 import static dev.lineagehub.openlineage.InvalidEventException.Reason.BAD_EVENT_TIME;
 import static dev.lineagehub.openlineage.InvalidEventException.Reason.MISSING_FIELD;
-import static dev.lineagehub.openlineage.InvalidEventException.Reason.NOT_AN_OBJECT;
 import static dev.lineagehub.openlineage.InvalidEventException.Reason.NOT_JSON;
 import static dev.lineagehub.openlineage.InvalidEventException.Reason.WRONG_TYPE;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -18,9 +18,10 @@ import java.util.List;
  * its datasets to the job's edges (one run reads chunk 1, the next chunk 2: the job shows both),
  * column lineage adds fine-grained upstreams to the output dataset, and a dataset's OpenLineage
  * namespace is added to its custom properties without touching the name, description and properties
- * DataHub's own connectors set, and OpenLineage tags are added to the tags people set in DataHub. The same JSON Patch operations as the DataHub client's patch builders
- * write, without their wall-clock timestamps, so that mapping stays a pure function of the event (and
- * an unchanged patch can be cached).
+ * DataHub's own connectors set, and OpenLineage tags are added to the tags people set in DataHub.
+ * The same JSON Patch operations as the DataHub client's patch builders write, without their
+ * wall-clock timestamps, so that mapping stays a pure function of the event (and an unchanged patch
+ * can be cached).
  */
 public final class Patches {
 
