@@ -1,5 +1,6 @@
 package dev.lineagehub.bench;
 
+import dev.lineagehub.openlineage.TransportKey;
 import dev.lineagehub.datahub.DataHubConsumer;
 import dev.lineagehub.datahub.GmsDouble;
 import dev.lineagehub.runtime.ConsumerRuntime;
@@ -72,7 +73,7 @@ public final class DataHubBenchmark {
     private Result measure(TestKafka kafka, List<OpenLineage.RunEvent> events, String cacheTtlMs) throws Exception {
         String topic = kafka.newTopic("openlineage-events", partitions);
         for (OpenLineage.RunEvent event : events) {
-            kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
+            kafka.send(topic, TransportKey.bytesOf(event), SampleEvents.json(event));
         }
         kafka.flush();
         try (GmsDouble gms = new GmsDouble().latency(latency);

@@ -1,5 +1,6 @@
 package dev.lineagehub.bench;
 
+import dev.lineagehub.openlineage.TransportKey;
 import dev.lineagehub.lineage.LineageConsumer;
 import dev.lineagehub.lineage.MarquezDouble;
 import dev.lineagehub.testing.ConsumerProcess;
@@ -226,7 +227,7 @@ public final class LineageBenchmark {
         marquez.hold();
         try (KafkaProducer<byte[], byte[]> producer = backlogProducer(kafka)) {
             for (OpenLineage.RunEvent event : backlog) {
-                producer.send(new ProducerRecord<>(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event)));
+                producer.send(new ProducerRecord<>(topic, TransportKey.bytesOf(event), SampleEvents.json(event)));
             }
             producer.flush();
         } finally {
@@ -240,7 +241,7 @@ public final class LineageBenchmark {
         Map<String, Long> sent = new ConcurrentHashMap<>();
         pace(paced, event -> {
             sent.put(id(event), System.nanoTime());
-            kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
+            kafka.send(topic, TransportKey.bytesOf(event), SampleEvents.json(event));
         });
         awaitCount(marquez, backlog.size() + paced.size(), consumer.admin());
         List<MarquezDouble.Received> received = marquez.received();

@@ -5,7 +5,7 @@ import dev.lineagehub.otel.OtelConsumer;
 import dev.lineagehub.otel.decode.SpanRow;
 import dev.lineagehub.otel.decode.SpanRows;
 import dev.lineagehub.otel.sink.SpanTable;
-import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
+import dev.lineagehub.testing.clickhouse.ClickHouseHttpFixture;
 import dev.lineagehub.otel.testing.OtelClickHouse;
 import dev.lineagehub.testing.ConsumerProcess;
 import dev.lineagehub.testing.RealKafka;

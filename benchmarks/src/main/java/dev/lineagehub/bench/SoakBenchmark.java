@@ -1,5 +1,6 @@
 package dev.lineagehub.bench;
 
+import dev.lineagehub.openlineage.TransportKey;
 import dev.lineagehub.delivery.DeadLetters;
 import dev.lineagehub.lineage.LineageConsumer;
 import dev.lineagehub.lineage.MarquezDouble;
@@ -106,13 +107,13 @@ public final class SoakBenchmark {
                     for (int i = 0; i < rate / 3; i++) {
                         runs.add(UUID.randomUUID());
                     }
-                    SampleEvents.interleaved(runs).forEach(e -> kafka.send(topic, SampleEvents.kafkaKey(e), SampleEvents.json(e)));
+                    SampleEvents.interleaved(runs).forEach(e -> kafka.send(topic, TransportKey.bytesOf(e), SampleEvents.json(e)));
                     runs.forEach(run -> List.of("START", "RUNNING", "COMPLETE").forEach(type -> expected.add(run + "/" + type)));
                     healthy += 3L * runs.size();
                     if (second % 60 == 30) {
                         OpenLineage.RunEvent poison = SampleEvents.airflowTask(EventType.START, UUID.randomUUID(), UUID.randomUUID(),
                                 "dag", "t\u0000" + second);
-                        kafka.send(topic, SampleEvents.kafkaKey(poison), SampleEvents.json(poison));
+                        kafka.send(topic, TransportKey.bytesOf(poison), SampleEvents.json(poison));
                         kafka.send(topic, ("run:x/" + second).getBytes(StandardCharsets.UTF_8),
                                 ("{not json " + second).getBytes(StandardCharsets.UTF_8));
                         hostile += 2;

@@ -1,5 +1,6 @@
 package dev.lineagehub.datahub;
 
+import dev.lineagehub.openlineage.TransportKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.delivery.DeadLetters;
@@ -165,7 +166,7 @@ class DataHubConsumerFaultTest {
     }
 
     private static void send(TestKafka kafka, String topic, OpenLineage.RunEvent event) {
-        kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
+        kafka.send(topic, TransportKey.bytesOf(event), SampleEvents.json(event));
     }
 
     /** The run events every run should reach GMS with, by id: instance URN and event time. */

@@ -1,5 +1,6 @@
 package dev.lineagehub.datahub;
 
+import dev.lineagehub.openlineage.TransportKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.delivery.DeadLetters;
@@ -92,7 +93,7 @@ class DataHubConsumerIntegrationTest {
             runs.add(UUID.randomUUID());
         }
         for (OpenLineage.RunEvent event : SampleEvents.interleaved(runs)) {
-            kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
+            kafka.send(topic, TransportKey.bytesOf(event), SampleEvents.json(event));
         }
         kafka.flush();
         Thread.sleep(10_000);
@@ -153,7 +154,7 @@ class DataHubConsumerIntegrationTest {
     private static void publish(TestKafka kafka, String topic, List<List<OpenLineage.RunEvent>> runs) {
         for (List<OpenLineage.RunEvent> run : runs) {
             for (OpenLineage.RunEvent event : run) {
-                kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
+                kafka.send(topic, TransportKey.bytesOf(event), SampleEvents.json(event));
             }
         }
         kafka.flush();

@@ -1,5 +1,6 @@
 package dev.lineagehub.ingest;
 
+import dev.lineagehub.openlineage.TransportKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.testing.Await;
@@ -88,7 +89,7 @@ class IngestApiIntegrationTest {
         assertThat(records).hasSize(sent.size());
         // One key for the whole DAG run's tasks, as the OpenLineage Kafka transport keys them: one partition, in order.
         assertThat(records).extracting(record -> new String(record.key(), StandardCharsets.UTF_8))
-                .containsOnly(new String(SampleEvents.kafkaKey(sent.get(0)), StandardCharsets.UTF_8));
+                .containsOnly(new String(TransportKey.bytesOf(sent.get(0)), StandardCharsets.UTF_8));
         assertThat(records).extracting(record -> dev.lineagehub.openlineage.OpenLineageEvent.parse(record.value()).toString())
                 .containsExactlyElementsOf(sent.stream().map(event -> dev.lineagehub.openlineage.OpenLineageEvent.parse(
                         SampleEvents.json(event)).toString()).toList());

@@ -1,5 +1,6 @@
 package dev.lineagehub.lineage;
 
+import dev.lineagehub.openlineage.TransportKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.delivery.DeadLetters;
@@ -122,7 +123,7 @@ class LineageConsumerFaultTest {
         ConsumerRuntime consumer = start(kafka, topic, Map.of("MARQUEZ_STALL_TIMEOUT_MS", "3000"));
         marquez.stickRequestsContaining("stuck_task");
         OpenLineage.RunEvent stuck = SampleEvents.airflowTask(EventType.START, UUID.randomUUID(), UUID.randomUUID(), "dag_s", "stuck_task");
-        kafka.send(topic, SampleEvents.kafkaKey(stuck), SampleEvents.json(stuck));
+        kafka.send(topic, TransportKey.bytesOf(stuck), SampleEvents.json(stuck));
         List<UUID> runs = RunCorpus.publish(kafka, topic, 30);
 
         Await.until(Duration.ofSeconds(30), () -> RunCorpus.distinct(marquez.received()).containsAll(RunCorpus.expected(runs)),
@@ -152,7 +153,7 @@ class LineageConsumerFaultTest {
         List<UUID> runs = RunCorpus.publish(kafka, topic, 20);
         // Refused by Marquez on every try (PostgreSQL refuses byte 0x00) while it takes everything else.
         OpenLineage.RunEvent poison = SampleEvents.airflowTask(EventType.START, UUID.randomUUID(), UUID.randomUUID(), "dag", "t\u0000x");
-        kafka.send(topic, SampleEvents.kafkaKey(poison), SampleEvents.json(poison));
+        kafka.send(topic, TransportKey.bytesOf(poison), SampleEvents.json(poison));
         // Not JSON and just over 1 MB: its dead letter (value + headers) is larger than the producer takes.
         kafka.sendLarge(topic, "run:x/y".getBytes(StandardCharsets.UTF_8), new byte[1_046_000]);
         // Fits the producer's limit but not the dead-letter topic's.

@@ -1,5 +1,6 @@
 package dev.lineagehub.lineage;
 
+import dev.lineagehub.openlineage.TransportKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.delivery.DeadLetters;
@@ -75,7 +76,7 @@ class LineageConsumerIntegrationTest {
         String topic = kafka.newTopic("openlineage-events", 4);
         marquez.jitter(Duration.ofMillis(10));
         List<OpenLineage.RunEvent> produced = SampleEvents.families(60, 3);
-        produced.forEach(event -> kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event)));
+        produced.forEach(event -> kafka.send(topic, TransportKey.bytesOf(event), SampleEvents.json(event)));
         kafka.flush();
 
         // The defaults: ORDER_BY=key, 32 calls in flight per partition.
@@ -90,7 +91,7 @@ class LineageConsumerIntegrationTest {
             OpenLineage.RunEvent event = produced.get(i);
             String id = event.getRun().getRunId() + "/" + event.getEventType();
             position.put(id, i);
-            keyOf.put(id, new String(SampleEvents.kafkaKey(event), StandardCharsets.UTF_8));
+            keyOf.put(id, new String(TransportKey.bytesOf(event), StandardCharsets.UTF_8));
         }
         Map<String, Integer> lastOfKey = new HashMap<>();
         long outOfOrder = 0;

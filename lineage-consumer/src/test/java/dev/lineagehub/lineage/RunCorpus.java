@@ -1,5 +1,6 @@
 package dev.lineagehub.lineage;
 
+import dev.lineagehub.openlineage.TransportKey;
 import dev.lineagehub.testing.SampleEvents;
 import dev.lineagehub.testing.TestKafka;
 
@@ -28,7 +29,7 @@ final class RunCorpus {
             runs.add(UUID.randomUUID());
         }
         for (OpenLineage.RunEvent event : SampleEvents.interleaved(runs)) {
-            kafka.send(topic, SampleEvents.kafkaKey(event), SampleEvents.json(event));
+            kafka.send(topic, TransportKey.bytesOf(event), SampleEvents.json(event));
         }
         kafka.flush();
         return runs;

@@ -3,7 +3,7 @@ package dev.lineagehub.local;
 import dev.lineagehub.datahub.config.DataHubSettings;
 import dev.lineagehub.lineage.config.MarquezSettings;
 import dev.lineagehub.otel.config.ClickHouseSettings;
-import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
+import dev.lineagehub.testing.clickhouse.ClickHouseHttpFixture;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,12 +1,13 @@
 package dev.lineagehub.local;
 
+import dev.lineagehub.openlineage.TransportKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.ingest.IngestApi;
 import dev.lineagehub.lineage.LineageConsumer;
 import dev.lineagehub.lineage.MarquezDouble;
 import dev.lineagehub.otel.OtelConsumer;
-import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
+import dev.lineagehub.testing.clickhouse.ClickHouseHttpFixture;
 import dev.lineagehub.otel.testing.OtelClickHouse;
 import dev.lineagehub.runtime.ConsumerRuntime;
 import dev.lineagehub.testing.Await;
@@ -89,10 +90,10 @@ class IngestPipelineTest {
         Await.until(Duration.ofSeconds(60), () -> marquez.received().size() >= sent.size(),
                 () -> marquez.received().size() + " of " + sent.size() + " events at Marquez");
         Map<String, List<String>> sentByFamily = new LinkedHashMap<>();
-        sent.forEach(event -> sentByFamily.computeIfAbsent(new String(SampleEvents.kafkaKey(event)), k -> new ArrayList<>())
+        sent.forEach(event -> sentByFamily.computeIfAbsent(new String(TransportKey.bytesOf(event)), k -> new ArrayList<>())
                 .add(event.getRun().getRunId() + " " + event.getEventType()));
         Map<String, String> familyOfRun = new HashMap<>();
-        sent.forEach(event -> familyOfRun.put(event.getRun().getRunId().toString(), new String(SampleEvents.kafkaKey(event))));
+        sent.forEach(event -> familyOfRun.put(event.getRun().getRunId().toString(), new String(TransportKey.bytesOf(event))));
         Map<String, List<String>> receivedByFamily = new LinkedHashMap<>();
         marquez.received().forEach(received -> receivedByFamily.computeIfAbsent(familyOfRun.get(received.runId()), k -> new ArrayList<>())
                 .add(received.runId() + " " + received.eventType()));

@@ -3,7 +3,7 @@ package dev.lineagehub.otel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.otel.schema.OtelSchema;
-import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
+import dev.lineagehub.testing.clickhouse.ClickHouseHttpFixture;
 import dev.lineagehub.otel.testing.LogRequests;
 import dev.lineagehub.otel.testing.MetricRequests;
 import dev.lineagehub.otel.testing.SpanRequests;

@@ -3,7 +3,7 @@ package dev.lineagehub.otel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.delivery.DeadLetters;
-import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
+import dev.lineagehub.testing.clickhouse.ClickHouseHttpFixture;
 import dev.lineagehub.otel.testing.SpanRequests;
 import dev.lineagehub.runtime.ConsumerRuntime;
 import dev.lineagehub.testing.Await;

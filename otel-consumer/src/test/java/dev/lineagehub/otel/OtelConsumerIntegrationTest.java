@@ -9,7 +9,7 @@ import dev.lineagehub.testing.ConsumerProcess;
 import dev.lineagehub.testing.RealKafka;
 import dev.lineagehub.testing.TestEnv;
 import dev.lineagehub.testing.TestKafka;
-import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
+import dev.lineagehub.testing.clickhouse.ClickHouseHttpFixture;
 import dev.lineagehub.otel.testing.SpanRequests;
 
 

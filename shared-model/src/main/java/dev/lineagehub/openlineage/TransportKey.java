@@ -52,6 +52,11 @@ public final class TransportKey {
         return "dataset:" + namespace + '/' + name;
     }
 
+    /** The record key of a run event as the bytes a producer writes. */
+    public static byte[] bytesOf(OpenLineage.RunEvent event) {
+        return bytes(of(event));
+    }
+
     public static byte[] bytes(String key) {
         return key.getBytes(StandardCharsets.UTF_8);
     }

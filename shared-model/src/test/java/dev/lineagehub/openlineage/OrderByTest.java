@@ -23,9 +23,9 @@ class OrderByTest {
     @Test
     void byKeyAParentAndItsChildrenAreOneUnit() {
         List<OpenLineage.RunEvent> family = SampleEvents.families(1, 2);
-        Set<String> units = family.stream().map(e -> OrderBy.KEY.unitOf(SampleEvents.kafkaKey(e), parse(e))).collect(Collectors.toSet());
+        Set<String> units = family.stream().map(e -> OrderBy.KEY.unitOf(TransportKey.bytesOf(e), parse(e))).collect(Collectors.toSet());
         assertThat(units).containsExactly("key:run:airflow-prod/dag_0");
-        Set<String> byRun = family.stream().map(e -> OrderBy.RUN.unitOf(SampleEvents.kafkaKey(e), parse(e))).collect(Collectors.toSet());
+        Set<String> byRun = family.stream().map(e -> OrderBy.RUN.unitOf(TransportKey.bytesOf(e), parse(e))).collect(Collectors.toSet());
         assertThat(byRun).as("the parent and each child on their own").hasSize(3);
     }
 

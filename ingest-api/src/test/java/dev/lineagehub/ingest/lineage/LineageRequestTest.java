@@ -1,5 +1,6 @@
 package dev.lineagehub.ingest.lineage;
 
+import dev.lineagehub.openlineage.TransportKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +24,7 @@ class LineageRequestTest {
     @Test
     void eachKindIsKeyedAsTheOpenLineageKafkaTransportKeysItAndNamesEveryNamespace() {
         OpenLineageEvent task = LineageRequest.parse(SampleEvents.json(SampleEvents.airflowTask(EventType.START, RUN, DAG_RUN, "orders_daily", "load"))).get(0);
-        assertThat(task.transportKey()).isEqualTo(new String(SampleEvents.kafkaKey(SampleEvents.airflowTask(EventType.START, RUN, DAG_RUN,
+        assertThat(task.transportKey()).isEqualTo(new String(TransportKey.bytesOf(SampleEvents.airflowTask(EventType.START, RUN, DAG_RUN,
                 "orders_daily", "load")), StandardCharsets.UTF_8));
         assertThat(task.namespaces()).containsExactly("airflow-prod", "postgres://orders-db.internal:5432", "s3://analytics-lake");
         assertThat(task.runId()).contains(RUN.toString());

@@ -6,7 +6,7 @@ import dev.lineagehub.otlp.OtlpDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.otel.sink.RowTables;
-import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
+import dev.lineagehub.testing.clickhouse.ClickHouseHttpFixture;
 import dev.lineagehub.otel.testing.OtelClickHouse;
 
 import com.google.protobuf.ByteString;

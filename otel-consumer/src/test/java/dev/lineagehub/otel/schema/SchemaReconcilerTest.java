@@ -3,7 +3,7 @@ package dev.lineagehub.otel.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
+import dev.lineagehub.testing.clickhouse.ClickHouseHttpFixture;
 import dev.lineagehub.otel.testing.OtelClickHouse;
 
 import org.junit.jupiter.api.AfterAll;

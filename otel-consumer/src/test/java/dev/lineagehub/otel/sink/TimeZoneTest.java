@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.otel.decode.MetricRows;
 import dev.lineagehub.otel.decode.SpanRow;
-import dev.lineagehub.otel.testing.ClickHouseHttpFixture;
+import dev.lineagehub.testing.clickhouse.ClickHouseHttpFixture;
 import dev.lineagehub.otel.testing.OtelClickHouse;
 
 import com.google.protobuf.ByteString;

@@ -1,5 +1,7 @@
 package dev.lineagehub.otel.testing;
 
+import dev.lineagehub.testing.clickhouse.ClickHouseHttpFixture;
+
 import dev.lineagehub.otel.schema.OtelSchema;
 
 import java.nio.file.Files;

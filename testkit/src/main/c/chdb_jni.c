@@ -1,5 +1,5 @@
 /*
- * JNI glue between the ClickHouse HTTP test fixture (dev.lineagehub.otel.testing.Chdb) and chDB's
+ * JNI glue between the ClickHouse HTTP test fixture (dev.lineagehub.testing.clickhouse.Chdb) and chDB's
  * C API in libchdb.so: the real ClickHouse engine, in process. Built by ./lineage-hub test; the
  * declarations follow chdb.h of chDB 26.x, which the npm package does not ship.
  *
@@ -25,13 +25,13 @@ size_t chdb_result_length(chdb_result *result);
 const char *chdb_result_error(chdb_result *result);
 
 static void throw_chdb(JNIEnv *env, const char *message) {
-    jclass type = (*env)->FindClass(env, "dev/lineagehub/otel/testing/ClickHouseEngineException");
+    jclass type = (*env)->FindClass(env, "dev/lineagehub/testing/clickhouse/ClickHouseEngineException");
     if (type != NULL) {
         (*env)->ThrowNew(env, type, message);
     }
 }
 
-JNIEXPORT jlong JNICALL Java_dev_lineagehub_otel_testing_Chdb_connect(JNIEnv *env, jclass cls, jobjectArray args) {
+JNIEXPORT jlong JNICALL Java_dev_lineagehub_testing_clickhouse_Chdb_connect(JNIEnv *env, jclass cls, jobjectArray args) {
     jsize argc = (*env)->GetArrayLength(env, args);
     char **argv = calloc((size_t) argc + 1, sizeof(char *));
     for (jsize i = 0; i < argc; i++) {
@@ -53,7 +53,7 @@ JNIEXPORT jlong JNICALL Java_dev_lineagehub_otel_testing_Chdb_connect(JNIEnv *en
 }
 
 /* Runs one statement; returns the output bytes, or throws ClickHouseEngineException with ClickHouse's message. */
-JNIEXPORT jbyteArray JNICALL Java_dev_lineagehub_otel_testing_Chdb_query(JNIEnv *env, jclass cls, jlong handle,
+JNIEXPORT jbyteArray JNICALL Java_dev_lineagehub_testing_clickhouse_Chdb_query(JNIEnv *env, jclass cls, jlong handle,
                                                                          jbyteArray query, jstring format) {
     chdb_connection *conn = (chdb_connection *) (intptr_t) handle;
     jsize query_len = (*env)->GetArrayLength(env, query);
@@ -81,6 +81,6 @@ JNIEXPORT jbyteArray JNICALL Java_dev_lineagehub_otel_testing_Chdb_query(JNIEnv 
     return output;
 }
 
-JNIEXPORT void JNICALL Java_dev_lineagehub_otel_testing_Chdb_close(JNIEnv *env, jclass cls, jlong handle) {
+JNIEXPORT void JNICALL Java_dev_lineagehub_testing_clickhouse_Chdb_close(JNIEnv *env, jclass cls, jlong handle) {
     chdb_close_conn((chdb_connection *) (intptr_t) handle);
 }

@@ -246,15 +246,6 @@ public final class SampleEvents {
                 .build();
     }
 
-    /**
-     * The record key the OpenLineage Kafka transport writes: {@code run:{namespace}/{name}} of the root
-     * parent's job, else of the parent's job, else of the event's own job; a parent run and its children
-     * share it.
-     */
-    public static byte[] kafkaKey(OpenLineage.RunEvent event) {
-        return dev.lineagehub.openlineage.TransportKey.bytes(dev.lineagehub.openlineage.TransportKey.of(event));
-    }
-
     public static byte[] json(Object event) {
         return OpenLineageClientUtils.toJson(event).getBytes(StandardCharsets.UTF_8);
     }

@@ -1,4 +1,4 @@
-package dev.lineagehub.otel.testing;
+package dev.lineagehub.testing.clickhouse;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

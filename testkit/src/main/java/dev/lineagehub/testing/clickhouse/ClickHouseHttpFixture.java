@@ -1,4 +1,4 @@
-package dev.lineagehub.otel.testing;
+package dev.lineagehub.testing.clickhouse;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package dev.lineagehub.otel.testing;
+package dev.lineagehub.testing.clickhouse;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package dev.lineagehub.otel.testing;
+package dev.lineagehub.testing.clickhouse;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.lineagehub.otel.testing;
+package dev.lineagehub.testing.clickhouse;
 
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -11,7 +11,7 @@ import org.testcontainers.containers.wait.strategy.Wait;
 final class ClickHouseServerContainer {
 
     private static final String IMAGE = System.getenv().getOrDefault("LINEAGEHUB_TEST_CLICKHOUSE_IMAGE",
-            "clickhouse/clickhouse-server:25.8");
+            "clickhouse/clickhouse-server:25.8.9.20");
     private static final int HTTP_PORT = 8123;
     // The image only lets a user with a password in from outside the container.
     private static final String USER = "lineagehub";
