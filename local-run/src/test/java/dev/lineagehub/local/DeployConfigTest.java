@@ -292,8 +292,8 @@ class DeployConfigTest {
     void theDashboardShowsThroughputLagDeadLettersLatencyAndRetries() throws IOException {
         JsonNode dashboard = new ObjectMapper().readTree(BASE.resolve("grafana/lineage-hub.json").toFile());
         String queries = String.join("\n", dashboard.findValuesAsText("expr"));
-        assertThat(queries).contains("_delivered_total", "records_lag_max", "_dead_lettered_total",
-                "_delivery_seconds_bucket", "_retries_total");
+        assertThat(queries).contains("lineagehub_delivered_total", "records_lag_max", "lineagehub_dead_lettered_total",
+                "lineagehub_delivery_seconds_bucket", "lineagehub_retries_total", "lineagehub_partition_stalled", "lineagehub_sink_up");
     }
 
     private static boolean looksSecret(String variable) {
