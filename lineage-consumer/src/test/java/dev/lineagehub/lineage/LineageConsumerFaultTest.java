@@ -205,9 +205,22 @@ class LineageConsumerFaultTest {
         return consumer;
     }
 
+    /**
+     * Until every instance has been RUNNING for 2 s together: a joining member's cooperative rebalance
+     * takes two rounds, and between them both instances can look RUNNING for a few milliseconds.
+     */
     private static void awaitRunning(ConsumerRuntime... consumers) {
-        Await.until(Duration.ofSeconds(60), () -> List.of(consumers).stream().allMatch(c -> c.state() == KafkaStreams.State.RUNNING),
-                () -> "instances running");
+        long[] allRunningSince = {0};
+        Await.until(Duration.ofSeconds(60), () -> {
+            if (!List.of(consumers).stream().allMatch(c -> c.state() == KafkaStreams.State.RUNNING)) {
+                allRunningSince[0] = 0;
+                return false;
+            }
+            if (allRunningSince[0] == 0) {
+                allRunningSince[0] = System.nanoTime();
+            }
+            return System.nanoTime() - allRunningSince[0] >= Duration.ofSeconds(2).toNanos();
+        }, () -> "instances running together for 2 s");
     }
 
     /** Watches the instances' states in the background: true once any of them left RUNNING. */
