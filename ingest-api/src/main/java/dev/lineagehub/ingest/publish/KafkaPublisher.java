@@ -9,10 +9,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publishes to Kafka so that an answer of success means the record is stored: an idempotent producer
@@ -20,14 +23,21 @@ import java.util.concurrent.TimeUnit;
  * Kafka cannot take within the publish timeout fails with {@link KafkaUnavailableException}; it may
  * still be stored later (the client, told to retry, then sends it twice: at least once, never lost).
  *
- * <p>{@code send} blocks while the producer has no metadata for the topic (the broker is down), so it
- * runs on a small pool of its own, never on an HTTP event loop.
+ * <p>{@code send} blocks while the producer has no metadata for the topic (the broker is down) or its
+ * buffer is full. So a record goes to Kafka from the caller's thread (an HTTP event loop: one thread
+ * hop less per request) only while neither can happen: the topic has been written to without error
+ * since the last failure, and the bytes not yet acknowledged stay far below the producer's buffer.
+ * Otherwise it is sent from a small pool of its own.
  */
 public final class KafkaPublisher implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final ExecutorService senders;
     private final Duration timeout;
+    private final Set<String> writable = ConcurrentHashMap.newKeySet();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    /** Unacknowledged bytes up to which a send cannot wait for buffer space: a quarter of the producer's buffer. */
+    private final long inlinePendingBytes;
 
     public KafkaPublisher(String bootstrapServers, Map<String, String> overrides, Duration timeout) {
         this.timeout = timeout;
@@ -42,6 +52,7 @@ public final class KafkaPublisher implements AutoCloseable {
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "lineagehub-ingest");
         config.putAll(overrides);
+        this.inlinePendingBytes = Long.parseLong(String.valueOf(config.getOrDefault(ProducerConfig.BUFFER_MEMORY_CONFIG, 32L << 20))) / 4;
         this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         this.senders = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "ingest-kafka-send");
@@ -53,19 +64,12 @@ public final class KafkaPublisher implements AutoCloseable {
     /** Completes on Kafka's acknowledgement; fails with {@link KafkaUnavailableException} after the publish timeout. */
     public CompletableFuture<RecordMetadata> publish(String topic, byte[] key, byte[] value) {
         CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
-        senders.execute(() -> {
-            try {
-                producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
-                    if (error != null) {
-                        acknowledged.completeExceptionally(new KafkaUnavailableException(error));
-                    } else {
-                        acknowledged.complete(metadata);
-                    }
-                });
-            } catch (RuntimeException e) {
-                acknowledged.completeExceptionally(new KafkaUnavailableException(e));
-            }
-        });
+        int size = value.length + (key == null ? 0 : key.length);
+        if (writable.contains(topic) && pendingBytes.get() + size < inlinePendingBytes) {
+            send(topic, key, value, size, acknowledged);
+        } else {
+            senders.execute(() -> send(topic, key, value, size, acknowledged));
+        }
         // The producer's own timeouts end every send; this bounds the time spent waiting to send as well.
         return acknowledged.orTimeout(2 * timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(error -> {
@@ -74,6 +78,26 @@ public final class KafkaPublisher implements AutoCloseable {
                     return CompletableFuture.failedFuture(cause instanceof KafkaUnavailableException
                             ? cause : new KafkaUnavailableException(cause));
                 });
+    }
+
+    private void send(String topic, byte[] key, byte[] value, int size, CompletableFuture<RecordMetadata> acknowledged) {
+        pendingBytes.addAndGet(size);
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+                pendingBytes.addAndGet(-size);
+                if (error != null) {
+                    writable.remove(topic);
+                    acknowledged.completeExceptionally(new KafkaUnavailableException(error));
+                } else {
+                    writable.add(topic);
+                    acknowledged.complete(metadata);
+                }
+            });
+        } catch (RuntimeException e) {
+            pendingBytes.addAndGet(-size);
+            writable.remove(topic);
+            acknowledged.completeExceptionally(new KafkaUnavailableException(e));
+        }
     }
 
     @Override
