@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /** datahub-consumer: OpenLineage events from Kafka to DataHub as typed proposals, in run order, at least once. */
 public final class DataHubConsumer implements ConsumerDefinition {
@@ -51,6 +52,11 @@ public final class DataHubConsumer implements ConsumerDefinition {
     @Override
     public List<String> inputTopics(EnvConfig config) {
         return List.of(OpenLineageSettings.from(config).topic());
+    }
+
+    @Override
+    public Map<String, Object> streamsDefaults() {
+        return OpenLineageSettings.STREAMS_DEFAULTS;
     }
 
     @Override

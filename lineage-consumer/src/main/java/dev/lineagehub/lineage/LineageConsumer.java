@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** lineage-consumer: OpenLineage events from Kafka to Marquez, in run order, at least once. */
 public final class LineageConsumer implements ConsumerDefinition {
@@ -58,6 +59,11 @@ public final class LineageConsumer implements ConsumerDefinition {
     @Override
     public List<String> inputTopics(EnvConfig config) {
         return List.of(OpenLineageSettings.from(config).topic());
+    }
+
+    @Override
+    public Map<String, Object> streamsDefaults() {
+        return OpenLineageSettings.STREAMS_DEFAULTS;
     }
 
     @Override
