@@ -1,5 +1,6 @@
 package dev.lineagehub.sdk;
 
+import dev.lineagehub.sdk.internal.DatasetIo;
 import dev.lineagehub.sdk.internal.Run;
 import dev.lineagehub.sdk.internal.RunEvents;
 
@@ -24,8 +25,7 @@ final class RunEmitter implements LineageEmitter {
     private final Consumer<OpenLineage.RunEvent> out;
     private final String jobName;
     private final String stage;
-    private final Map<String, Dataset> nextInputs = new LinkedHashMap<>();
-    private final Map<String, Dataset> nextOutputs = new LinkedHashMap<>();
+    private final DatasetIo next = new DatasetIo();
     private final Map<String, OpenLineage.RunFacet> nextFacets = new LinkedHashMap<>();
     private Run current;
 
@@ -48,9 +48,8 @@ final class RunEmitter implements LineageEmitter {
         String runStage = jobStage == null || jobStage.isBlank() ? stage : jobStage;
         Run run = new Run(events, out, runStage == null ? jobName : jobName + "." + runStage, null);
         run.putFacets(runFacets == null ? nextFacets : runFacets);
-        nextInputs.values().forEach(run::addInput);
-        nextOutputs.values().forEach(run::addOutput);
-        clearNext();
+        run.take(next);
+        nextFacets.clear();
         current = run;
         run.start();
     }
@@ -79,8 +78,7 @@ final class RunEmitter implements LineageEmitter {
         if (current != null) {
             current.resetIo();
         }
-        nextInputs.clear();
-        nextOutputs.clear();
+        next.clear();
     }
 
     @Override
@@ -101,7 +99,7 @@ final class RunEmitter implements LineageEmitter {
         if (current != null) {
             current.addInput(dataset);
         } else {
-            nextInputs.put(dataset.namespace() + '\n' + dataset.name(), dataset);
+            next.addInput(dataset);
         }
     }
 
@@ -111,7 +109,7 @@ final class RunEmitter implements LineageEmitter {
         if (current != null) {
             current.addOutput(dataset);
         } else {
-            nextOutputs.put(dataset.namespace() + '\n' + dataset.name(), dataset);
+            next.addOutput(dataset);
         }
     }
 
@@ -127,12 +125,12 @@ final class RunEmitter implements LineageEmitter {
 
     @Override
     public synchronized List<Dataset> inputs() {
-        return current == null ? List.copyOf(nextInputs.values()) : current.inputs();
+        return current == null ? next.inputs() : current.inputs();
     }
 
     @Override
     public synchronized List<Dataset> outputs() {
-        return current == null ? List.copyOf(nextOutputs.values()) : current.outputs();
+        return current == null ? next.outputs() : current.outputs();
     }
 
     private Run open(String verb) {
@@ -140,12 +138,6 @@ final class RunEmitter implements LineageEmitter {
             throw new IllegalArgumentException("no run to " + verb + ": call startRun first");
         }
         return current;
-    }
-
-    private void clearNext() {
-        nextInputs.clear();
-        nextOutputs.clear();
-        nextFacets.clear();
     }
 
     private static void checked(Dataset dataset) {

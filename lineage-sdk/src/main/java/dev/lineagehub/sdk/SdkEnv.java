@@ -25,12 +25,12 @@ final class SdkEnv {
 
     static LineageHub.Builder builder(Map<String, String> env) {
         SdkEnv config = new SdkEnv(env);
-        Duration timeout = Duration.ofMillis(config.positive("TIMEOUT_MS", 10_000));
+        Duration timeout = Duration.ofMillis(config.nonNegative("TIMEOUT_MS", 10_000));
         return LineageHub.builder(config.required("NAMESPACE"), config.transport(timeout))
-                .queueCapacity((int) config.positive("QUEUE_CAPACITY", 10_000))
+                .queueCapacity((int) config.nonNegative("QUEUE_CAPACITY", 10_000))
                 .retry(new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(200), Duration.ofSeconds(10),
-                        Duration.ofMillis(config.positive("RETRY_FOR_MS", 60_000))))
-                .heartbeat(Duration.ofSeconds(config.positive("HEARTBEAT_S", 0)));
+                        Duration.ofMillis(config.nonNegative("RETRY_FOR_MS", 60_000))))
+                .heartbeat(Duration.ofSeconds(config.nonNegative("HEARTBEAT_S", 0)));
     }
 
     private Transport transport(Duration timeout) {
@@ -70,7 +70,7 @@ final class SdkEnv {
         return value == null || value.isBlank() ? fallback : value.trim();
     }
 
-    private long positive(String name, long fallback) {
+    private long nonNegative(String name, long fallback) {
         String value = optional(name, null);
         if (value == null) {
             return fallback;

@@ -95,29 +95,23 @@ public final class HubClient {
             request.header("Authorization", "Bearer " + apiKey);
         }
         HttpRequest built = request.build();
-        long start = System.nanoTime();
-        for (int attempt = 1; ; attempt++) {
-            HubException failure;
-            try {
-                HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() / 100 == 2) {
-                    return response.body();
-                }
-                failure = HubException.forStatus(response.statusCode(), response.body(), id, runId, retryAfter(response));
-            } catch (ConnectException e) {
-                failure = new TransientNetworkError("cannot connect to " + baseUrl + ": " + e, false, id, runId, e);
-            } catch (IOException e) {
-                failure = new TransientNetworkError(built.method() + " " + built.uri() + " got no answer: " + e, true, id, runId, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TransientNetworkError("interrupted", true, id, runId, e);
+        return retry.call(() -> attempt(built, id, runId), failure -> mayResend(idempotent, failure));
+    }
+
+    private String attempt(HttpRequest request, String id, UUID runId) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 == 2) {
+                return response.body();
             }
-            Optional<Duration> delay = mayResend(idempotent, failure)
-                    ? retry.nextDelay(attempt, Duration.ofNanos(System.nanoTime() - start), failure) : Optional.empty();
-            if (delay.isEmpty()) {
-                throw failure;
-            }
-            sleep(delay.get(), failure);
+            throw HubException.forStatus(response.statusCode(), response.body(), id, runId, retryAfter(response));
+        } catch (ConnectException e) {
+            throw new TransientNetworkError("cannot connect to " + baseUrl + ": " + e, false, id, runId, e);
+        } catch (IOException e) {
+            throw new TransientNetworkError(request.method() + " " + request.uri() + " got no answer: " + e, true, id, runId, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientNetworkError("interrupted", true, id, runId, e);
         }
     }
 
@@ -136,14 +130,5 @@ public final class HubClient {
                 return Optional.empty();
             }
         }).orElse(null);
-    }
-
-    private static void sleep(Duration delay, HubException failure) {
-        try {
-            Thread.sleep(delay.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failure;
-        }
     }
 }

@@ -3,6 +3,8 @@ package dev.lineagehub.sdk.client;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * When to try a failed call again: exponential backoff with full jitter (so many workers failing
@@ -46,5 +48,33 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
                 .map(asked -> asked.compareTo(maxDelay) > 0 ? maxDelay : asked)
                 .orElseGet(() -> Duration.ofMillis(ceiling == 0 ? 0 : ThreadLocalRandom.current().nextLong(ceiling + 1)));
         return elapsed.plus(delay).compareTo(giveUpAfter) > 0 ? Optional.empty() : Optional.of(delay);
+    }
+
+    /**
+     * Makes {@code attempt} until it succeeds or this policy gives up, sleeping between attempts; a
+     * failure {@code mayResend} refuses ends it at once.
+     *
+     * @throws HubException the last failure; when the thread is interrupted while waiting, that failure
+     *                      with the thread's interrupt flag set
+     */
+    public <T> T call(Supplier<T> attempt, Predicate<HubException> mayResend) {
+        long start = System.nanoTime();
+        for (int attempts = 1; ; attempts++) {
+            try {
+                return attempt.get();
+            } catch (HubException failure) {
+                Optional<Duration> delay = mayResend.test(failure)
+                        ? nextDelay(attempts, Duration.ofNanos(System.nanoTime() - start), failure) : Optional.empty();
+                if (delay.isEmpty()) {
+                    throw failure;
+                }
+                try {
+                    Thread.sleep(delay.get().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw failure;
+                }
+            }
+        }
     }
 }

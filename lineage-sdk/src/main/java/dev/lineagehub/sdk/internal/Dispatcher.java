@@ -10,10 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -91,45 +89,35 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void run() {
-        OpenLineage.RunEvent event = null;
         try {
             while (true) {
-                event = queue.take();
+                OpenLineage.RunEvent event = queue.take();
                 if (event == STOP) {
                     return;
                 }
                 deliver(event);
                 settled.incrementAndGet();
-                event = null;
             }
         } catch (InterruptedException abandoned) {
-            // close() ran out of time: the event being retried is dropped here, the queued ones there.
-            if (event != null) {
-                settled.incrementAndGet();
-                drop(event, "still being retried when the emitter closed");
-            }
+            // close() ran out of time: what is still queued is dropped there.
         }
     }
 
-    private void deliver(OpenLineage.RunEvent event) throws InterruptedException {
-        long start = System.nanoTime();
-        for (int attempt = 1; ; attempt++) {
-            try {
+    private void deliver(OpenLineage.RunEvent event) {
+        int[] attempts = {0};
+        try {
+            retry.call(() -> {
+                attempts[0]++;
                 transport.send(event);
-                sent.incrementAndGet();
-                return;
-            } catch (HubException failure) {
-                Optional<Duration> delay = retry.nextDelay(attempt, Duration.ofNanos(System.nanoTime() - start), failure);
-                if (delay.isEmpty()) {
-                    drop(event, (failure.retryable() ? "still failing after " + attempt + " attempts: " : "refused: ") + failure.getMessage());
-                    return;
-                }
-                log.debug("Retrying {} of run {} in {} ms: {}", event.getEventType(), event.getRun().getRunId(), delay.get().toMillis(), failure.getMessage());
-                TimeUnit.MILLISECONDS.sleep(delay.get().toMillis());
-            } catch (RuntimeException unexpected) {
-                drop(event, "the transport failed: " + unexpected);
-                return;
-            }
+                return null;
+            }, failure -> true);
+            sent.incrementAndGet();
+        } catch (HubException failure) {
+            String why = Thread.currentThread().isInterrupted() ? "still being retried when the emitter closed: "
+                    : failure.retryable() ? "still failing after " + attempts[0] + " attempts: " : "refused: ";
+            drop(event, why + failure.getMessage());
+        } catch (RuntimeException unexpected) {
+            drop(event, "the transport failed: " + unexpected);
         }
     }
 

@@ -5,7 +5,6 @@ import dev.lineagehub.sdk.Dataset;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineage.RunEvent.EventType;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +24,7 @@ public final class Run {
     private final String jobName;
     private final RunEvents.Parent parent;
     private final Map<String, OpenLineage.RunFacet> facets = new LinkedHashMap<>();
-    private final Map<String, Dataset> inputs = new LinkedHashMap<>();
-    private final Map<String, Dataset> outputs = new LinkedHashMap<>();
+    private final DatasetIo io = new DatasetIo();
     private boolean ended;
 
     public Run(RunEvents events, Consumer<OpenLineage.RunEvent> out, String jobName, RunEvents.Parent parent) {
@@ -63,24 +61,28 @@ public final class Run {
     }
 
     public synchronized void addInput(Dataset dataset) {
-        inputs.put(key(dataset), dataset);
+        io.addInput(dataset);
     }
 
     public synchronized void addOutput(Dataset dataset) {
-        outputs.put(key(dataset), dataset);
+        io.addOutput(dataset);
+    }
+
+    /** Takes the datasets collected before this run started; {@code pending} is empty afterwards. */
+    public synchronized void take(DatasetIo pending) {
+        pending.moveTo(io);
     }
 
     public synchronized void resetIo() {
-        inputs.clear();
-        outputs.clear();
+        io.clear();
     }
 
     public synchronized List<Dataset> inputs() {
-        return List.copyOf(inputs.values());
+        return io.inputs();
     }
 
     public synchronized List<Dataset> outputs() {
-        return List.copyOf(outputs.values());
+        return io.outputs();
     }
 
     public synchronized void start() {
@@ -111,10 +113,6 @@ public final class Run {
     private void emit(EventType type, Map<String, OpenLineage.RunFacet> eventFacets) {
         Map<String, OpenLineage.RunFacet> all = new LinkedHashMap<>(facets);
         all.putAll(eventFacets);
-        out.accept(events.event(type, id, jobName, parent, all, new ArrayList<>(inputs.values()), new ArrayList<>(outputs.values())));
-    }
-
-    private static String key(Dataset dataset) {
-        return dataset.namespace() + '\n' + dataset.name();
+        out.accept(events.event(type, id, jobName, parent, all, io.inputs(), io.outputs()));
     }
 }
