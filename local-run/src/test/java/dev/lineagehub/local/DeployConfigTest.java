@@ -131,7 +131,7 @@ class DeployConfigTest {
         assertThat(container.path("resources").path("requests").isObject()).isTrue();
 
         // Static membership: each pod's stable name is its group.instance.id, passed through as a Kafka property.
-        JsonNode instanceId = EnvEntries.find(container.path("env"), prefix + "KAFKA_GROUP_INSTANCE_ID");
+        JsonNode instanceId = envEntry(container.path("env"), prefix + "KAFKA_GROUP_INSTANCE_ID");
         assertThat(instanceId.path("valueFrom").path("fieldRef").path("fieldPath").asText()).isEqualTo("metadata.name");
         assertThat(deployment.path("spec").path("serviceName").asText()).isEqualTo(consumer.name());
         assertThat(documents).anySatisfy(service -> {
@@ -150,16 +150,13 @@ class DeployConfigTest {
                         && doc.path("spec").path("selector").path("matchLabels").path("app.kubernetes.io/name").asText().equals(name));
     }
 
-    /** Finds an env entry by name. */
-    private static final class EnvEntries {
-        static JsonNode find(JsonNode env, String name) {
-            for (JsonNode entry : env) {
-                if (entry.path("name").asText().equals(name)) {
-                    return entry;
-                }
+    private static JsonNode envEntry(JsonNode env, String name) {
+        for (JsonNode entry : env) {
+            if (entry.path("name").asText().equals(name)) {
+                return entry;
             }
-            throw new AssertionError("no env " + name + " in " + env);
         }
+        throw new AssertionError("no env " + name + " in " + env);
     }
 
     @Test

@@ -63,7 +63,7 @@ public final class ConsumerMetrics {
     }
 
     public void retried() {
-        retries.increment();
+        retried(1);
     }
 
     /** {@code records} whose delivery attempt failed together (a batch insert). */
