@@ -9,7 +9,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -25,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>{@code send} blocks while the producer has no metadata for the topic (the broker is down) or its
  * buffer is full. So a record goes to Kafka from the caller's thread (an HTTP event loop: one thread
- * hop less per request) only while neither can happen: the topic has been written to without error
- * since the last failure, and the bytes not yet acknowledged stay far below the producer's buffer.
+ * hop less per request) only while neither can happen: the topic was written to without error recently
+ * enough that the producer still holds its metadata (well within {@code metadata.max.idle.ms}), and
+ * the bytes not yet acknowledged stay far below the producer's buffer.
  * Otherwise it is sent from a small pool of its own.
  */
 public final class KafkaPublisher implements AutoCloseable {
@@ -34,7 +34,10 @@ public final class KafkaPublisher implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final ExecutorService senders;
     private final Duration timeout;
-    private final Set<String> writable = ConcurrentHashMap.newKeySet();
+    /** When each topic was last written without error; forgotten on a failure. */
+    private final Map<String, Long> writtenAtNanos = new ConcurrentHashMap<>();
+    /** How recent that write must be: half the time after which the producer drops an unused topic's metadata. */
+    private final long metadataFreshNanos;
     private final AtomicLong pendingBytes = new AtomicLong();
     /** Unacknowledged bytes up to which a send cannot wait for buffer space: a quarter of the producer's buffer. */
     private final long inlinePendingBytes;
@@ -53,6 +56,8 @@ public final class KafkaPublisher implements AutoCloseable {
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "lineagehub-ingest");
         config.putAll(overrides);
         this.inlinePendingBytes = Long.parseLong(String.valueOf(config.getOrDefault(ProducerConfig.BUFFER_MEMORY_CONFIG, 32L << 20))) / 4;
+        this.metadataFreshNanos = TimeUnit.MILLISECONDS.toNanos(
+                Long.parseLong(String.valueOf(config.getOrDefault(ProducerConfig.METADATA_MAX_IDLE_CONFIG, 5 * 60_000L))) / 2);
         this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         this.senders = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "ingest-kafka-send");
@@ -65,7 +70,8 @@ public final class KafkaPublisher implements AutoCloseable {
     public CompletableFuture<RecordMetadata> publish(String topic, byte[] key, byte[] value) {
         CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
         int size = value.length + (key == null ? 0 : key.length);
-        if (writable.contains(topic) && pendingBytes.get() + size < inlinePendingBytes) {
+        Long writtenAt = writtenAtNanos.get(topic);
+        if (writtenAt != null && System.nanoTime() - writtenAt < metadataFreshNanos && pendingBytes.get() + size < inlinePendingBytes) {
             send(topic, key, value, size, acknowledged);
         } else {
             senders.execute(() -> send(topic, key, value, size, acknowledged));
@@ -86,16 +92,16 @@ public final class KafkaPublisher implements AutoCloseable {
             producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
                 pendingBytes.addAndGet(-size);
                 if (error != null) {
-                    writable.remove(topic);
+                    writtenAtNanos.remove(topic);
                     acknowledged.completeExceptionally(new KafkaUnavailableException(error));
                 } else {
-                    writable.add(topic);
+                    writtenAtNanos.put(topic, System.nanoTime());
                     acknowledged.complete(metadata);
                 }
             });
         } catch (RuntimeException e) {
             pendingBytes.addAndGet(-size);
-            writable.remove(topic);
+            writtenAtNanos.remove(topic);
             acknowledged.completeExceptionally(new KafkaUnavailableException(e));
         }
     }
