@@ -33,6 +33,11 @@ public final class AuditLog {
     }
 
     public void record(Caller caller, String endpoint, String namespace, String runId, String eventType, int status, String outcome) {
+        LOG.info("audit keyId={} endpoint={} namespace={} runId={} eventType={} status={} outcome={}",
+                caller.keyId(), endpoint, namespace, runId, eventType, status, outcome);
+        if (topic.isEmpty()) {
+            return;
+        }
         ObjectNode record = JSON.createObjectNode()
                 .put("time", Instant.now().toString())
                 .put("keyId", caller.keyId())
@@ -42,14 +47,10 @@ public final class AuditLog {
                 .put("eventType", eventType)
                 .put("status", status)
                 .put("outcome", outcome);
-        LOG.info("audit keyId={} endpoint={} namespace={} runId={} eventType={} status={} outcome={}",
-                caller.keyId(), endpoint, namespace, runId, eventType, status, outcome);
-        if (!topic.isEmpty()) {
-            publisher.publish(topic, caller.keyId().getBytes(StandardCharsets.UTF_8), record.toString().getBytes(StandardCharsets.UTF_8))
-                    .exceptionally(error -> {
-                        LOG.warn("Audit record for key {} not published to {}: {}", caller.keyId(), topic, error.getMessage());
-                        return null;
-                    });
-        }
+        publisher.publish(topic, caller.keyId().getBytes(StandardCharsets.UTF_8), record.toString().getBytes(StandardCharsets.UTF_8))
+                .exceptionally(error -> {
+                    LOG.warn("Audit record for key {} not published to {}: {}", caller.keyId(), topic, error.getMessage());
+                    return null;
+                });
     }
 }

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,6 +45,41 @@ public final class IngestServer implements AutoCloseable {
 
     public IngestServer(IngestSettings settings, Parts parts) throws Exception {
         this.vertx = Vertx.vertx();
+        Router router = router(settings, parts);
+        // No h2c upgrade: the JDK's HTTP client (the OTel SDK's JDK sender, Java workers) asks for one on a connection's
+        // first request, and Vert.x hands that request over undecompressed, so its gzip body would read as garbage.
+        // No WebSockets are served, so no WebSocket extension handler looks at every request; answers under 1 KB (a 201,
+        // an error) are not worth compressing.
+        HttpServerOptions options = new HttpServerOptions().setDecompressionSupported(true).setCompressionSupported(true)
+                .setCompressionContentSizeThreshold(1024).setHttp2ClearTextEnabled(false)
+                .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
+        settings.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
+        // One server per core, each on its own event loop, sharing the port (Vert.x hands connections out in turn): with
+        // a single loop, the requests of a burst of acknowledgements were read, parsed and answered one after another.
+        // Port 0 (any free port, in tests) is -1 to Vert.x: one random port that the servers share.
+        int port = settings.port() == 0 ? -1 : settings.port();
+        this.server = listen(router, options, port);
+        for (int i = 1; i < Runtime.getRuntime().availableProcessors(); i++) {
+            listen(router, options, port);
+        }
+    }
+
+    private HttpServer listen(Router router, HttpServerOptions options, int port) throws Exception {
+        CompletableFuture<HttpServer> listening = new CompletableFuture<>();
+        vertx.deployVerticle(context -> vertx.createHttpServer(options).requestHandler(router).listen(port)
+                        .onComplete(listened -> {
+                            if (listened.succeeded()) {
+                                listening.complete(listened.result());
+                            } else {
+                                listening.completeExceptionally(listened.cause());
+                            }
+                        }))
+                .onFailure(listening::completeExceptionally);
+        return listening.get(30, TimeUnit.SECONDS);
+    }
+
+    private Router router(IngestSettings settings, Parts parts) {
         Router router = Router.router(vertx);
         if (!settings.corsOrigins().isBlank()) {
             router.route().handler(CorsHandler.create().addOriginWithRegex(settings.corsOrigins())
@@ -71,15 +107,7 @@ public final class IngestServer implements AutoCloseable {
         // Matches /docs and /docs/ alike; the page names its assets by absolute paths.
         router.get("/docs").handler(ctx -> resource(ctx, "ingest-api/docs.html", "text/html; charset=utf-8"));
         router.get("/docs/assets/*").handler(StaticHandler.create(SWAGGER_UI));
-
-        // No h2c upgrade: the JDK's HTTP client (the OTel SDK's JDK sender, Java workers) asks for one on a connection's
-        // first request, and Vert.x hands that request over undecompressed, so its gzip body would read as garbage.
-        HttpServerOptions options = new HttpServerOptions().setDecompressionSupported(true).setCompressionSupported(true)
-                .setHttp2ClearTextEnabled(false);
-        settings.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-                .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
-        this.server = vertx.createHttpServer(options).requestHandler(router)
-                .listen(settings.port()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return router;
     }
 
     public int port() {
@@ -120,7 +148,7 @@ public final class IngestServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // Undeploys every server instance, each closing its server.
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }

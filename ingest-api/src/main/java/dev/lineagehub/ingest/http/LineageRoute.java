@@ -129,16 +129,25 @@ final class LineageRoute {
     }
 
     private CompletableFuture<Void> createNamespaces(Access.Decision decision) {
+        if (decision.toCreate().isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
         Instant now = Instant.now();
         return CompletableFuture.allOf(decision.toCreate().stream()
                 .map(name -> namespaces.put(new Namespace(name, decision.owner(), "created on first write", List.of(), null, now, now)))
                 .toArray(CompletableFuture[]::new));
     }
 
-    private CompletableFuture<Void> publish(List<OpenLineageEvent> events) {
+    private CompletableFuture<?> publish(List<OpenLineageEvent> events) {
+        if (events.size() == 1) { // the usual request: no combined future around the one acknowledgement
+            return publish(events.get(0));
+        }
         return CompletableFuture.allOf(events.stream()
-                .map(event -> publisher.publish(topic, TransportKey.bytes(event.transportKey()), event.bytes()))
-                .toArray(CompletableFuture[]::new));
+                .map(this::publish).toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<?> publish(OpenLineageEvent event) {
+        return publisher.publish(topic, TransportKey.bytes(event.transportKey()), event.bytes());
     }
 
     private void refuse(RoutingContext ctx, Caller caller, List<OpenLineageEvent> events, int status, String outcome) {

@@ -72,18 +72,15 @@ public final class KafkaPublisher implements AutoCloseable {
         int size = value.length + (key == null ? 0 : key.length);
         Long writtenAt = writtenAtNanos.get(topic);
         if (writtenAt != null && System.nanoTime() - writtenAt < metadataFreshNanos && pendingBytes.get() + size < inlinePendingBytes) {
+            // Once send returned, the producer's delivery timeout ends the write: no timer of our own on the hot path.
             send(topic, key, value, size, acknowledged);
-        } else {
-            senders.execute(() -> send(topic, key, value, size, acknowledged));
+            return acknowledged;
         }
-        // The producer's own timeouts end every send; this bounds the time spent waiting to send as well.
+        senders.execute(() -> send(topic, key, value, size, acknowledged));
+        // Here the time spent waiting to send (for metadata, for buffer space) is bounded as well.
         return acknowledged.orTimeout(2 * timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(error -> {
-                    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
-                    return CompletableFuture.failedFuture(cause instanceof KafkaUnavailableException
-                            ? cause : new KafkaUnavailableException(cause));
-                });
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(
+                        error instanceof KafkaUnavailableException ? error : new KafkaUnavailableException(error)));
     }
 
     private void send(String topic, byte[] key, byte[] value, int size, CompletableFuture<RecordMetadata> acknowledged) {
