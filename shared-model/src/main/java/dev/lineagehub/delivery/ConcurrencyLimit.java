@@ -11,18 +11,23 @@ import java.util.function.LongSupplier;
  * assigned partition).
  *
  * <ul>
- *   <li><b>Unloaded latency</b> is the median latency of a window of calls made at low concurrency: the
+ *   <li><b>A window's latency</b> is its lower quartile. A queue at the sink delays every call in it;
+ *       what else adds latency (a big event, a GC pause or a busy CPU on this instance's host, a sink
+ *       sharing that host) delays some calls and not others. So the faster quarter of a window is late
+ *       only when calls stand in a queue (CoDel's insight: a standing queue raises the lowest delays),
+ *       and a busy client is not taken for a busy sink.</li>
+ *   <li><b>Unloaded latency</b> is that latency for a window of calls made at low concurrency: the
  *       first window, and any window, made one call at a time; then every {@link #PROBE_INTERVAL} a
  *       window at half the limit, so that the queue this instance builds drains and a sink that became
- *       slower or faster is measured again. Medians, not minimums: events differ in size, and a sink's
- *       latency varies without any load.</li>
+ *       slower or faster is measured again.</li>
  *   <li><b>Each window</b> of calls started after the limit last changed (once past the first growth, at
  *       least one unloaded latency after, for sinks whose queue takes that long to adjust) (as many as the limit, at least {@value #MIN_WINDOW}, or
  *       twice the limit, at least {@value #SLOW_START_WINDOW}, while it still grows by half) compares its
- *       median latency with the unloaded one. Above {@link #TOLERANCE} times it (and more than
- *       {@link #NOISE_FLOOR} above it), calls are queueing at the sink: the limit shrinks in proportion. Otherwise, if the window used the whole limit, it
- *       grows: by half until the first sign of queueing (so it overshoots the sink's capacity by half at
- *       most), then by one.</li>
+ *       latency with the unloaded one. Above {@link #TOLERANCE} times it (and more than
+ *       {@link #NOISE_FLOOR} above it), calls are queueing at the sink: the limit shrinks by the ratio of
+ *       that line to the window's latency, which for a queueing sink is where its calls stop waiting.
+ *       Otherwise, if the window used the whole limit, it grows: by half until the first sign of
+ *       queueing (so it overshoots the sink's capacity by half at most), then by one.</li>
  *   <li><b>Overload</b> (a timeout, 408, 429, 503, 504 while the sink is up) halves the limit, at most
  *       once a second: a burst of timeouts is one signal. If the sink then turns out to be down and
  *       comes back without having answered meanwhile, the limit is restored ({@link #recovered()}).</li>
@@ -32,10 +37,10 @@ import java.util.function.LongSupplier;
  */
 public final class ConcurrencyLimit {
 
-    /** A window whose median latency is at most this multiple of the unloaded latency saw no queueing. */
+    /** A window whose latency is at most this multiple of the unloaded latency saw no queueing. */
     static final double TOLERANCE = 1.3;
     /**
-     * Nor did a window whose median is less than this above the unloaded latency, whatever the ratio: a
+     * Nor did a window whose latency is less than this above the unloaded latency, whatever the ratio: a
      * few milliseconds are what the client's own host adds when busy (GC pauses, an event loop with
      * other work, the scheduler's time slices), not a queue at the sink. Without it a 5 ms sink's limit
      * follows the client's CPU load instead of the sink's.
@@ -106,17 +111,17 @@ public final class ConcurrencyLimit {
         window[windowSize++] = Math.max(1, latencyNanos);
         windowMaxInFlight = Math.max(windowMaxInFlight, inFlightAtStart);
         if (windowSize >= windowTarget()) {
-            long median = median();
+            long latency = lowerQuartile();
             // One call at a time cannot queue behind this instance's own calls: that is the unloaded latency.
             if (probeLimit > 0 || windowMaxInFlight <= 1) {
-                unloadedNanos = median;
+                unloadedNanos = latency;
             }
             int before = current();
             if (probeLimit > 0) {
                 probeLimit = 0;
                 nextProbeNanos = nanoClock.getAsLong() + PROBE_INTERVAL.toNanos();
             } else {
-                adjust(median);
+                adjust(latency);
             }
             windowSize = 0;
             windowMaxInFlight = 0;
@@ -156,10 +161,13 @@ public final class ConcurrencyLimit {
         }
     }
 
-    private void adjust(long median) {
-        double ratio = (double) median / unloadedNanos;
-        if (ratio > TOLERANCE && median - unloadedNanos > NOISE_FLOOR.toNanos()) {
-            limit = Math.max(1, Math.min(limit, maximum) * Math.max(0.5, TOLERANCE / ratio));
+    private void adjust(long latency) {
+        long queueing = Math.max((long) (TOLERANCE * unloadedNanos), unloadedNanos + NOISE_FLOOR.toNanos());
+        if (latency > queueing) {
+            // A queueing sink's latency grows in proportion to the calls in flight (Little's law): scaled by
+            // queueing / latency, the limit lands where calls stop queueing, in one step, halving at most. A
+            // latency just above the line moves the limit by as little.
+            limit = Math.max(1, Math.min(limit, maximum) * Math.max(0.5, (double) queueing / latency));
             slowStart = false;
         } else if (windowMaxInFlight >= (int) Math.min(limit, maximum)) {
             limit = Math.min(maximum, slowStart ? limit + Math.max(1, Math.floor(limit / 2)) : limit + 1);
@@ -179,9 +187,9 @@ public final class ConcurrencyLimit {
         return slowStart ? Math.max(SLOW_START_WINDOW, 2 * calls) : Math.max(MIN_WINDOW, calls);
     }
 
-    private long median() {
+    private long lowerQuartile() {
         long[] sorted = Arrays.copyOf(window, windowSize);
         Arrays.sort(sorted);
-        return sorted[windowSize / 2];
+        return sorted[windowSize / 4];
     }
 }
