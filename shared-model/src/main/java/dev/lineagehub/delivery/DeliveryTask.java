@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -61,6 +62,13 @@ public final class DeliveryTask<T> implements AutoCloseable {
     private final int slots;
     private final Map<String, CompletableFuture<Void>> lastOfKey = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> closing = new CompletableFuture<>();
+    /**
+     * Turns this task's records wait for, so that closing cancels them. Not each one combined with
+     * {@link #closing}: every such combination stays on {@code closing} until it completes, and each
+     * granted turn then scans them all (quadratic in the records waiting: 3 % of the event loops'
+     * samples at 128 in flight).
+     */
+    private final Set<CompletableFuture<Void>> waitingTurns = ConcurrentHashMap.newKeySet();
     private final Object activeLock = new Object();
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
     private volatile State state = State.OPEN;
@@ -124,17 +132,31 @@ public final class DeliveryTask<T> implements AutoCloseable {
             call(item);
             return;
         }
-        // A closing task stops waiting for a turn at once: its records are abandoned, not held until a slot frees.
-        CompletableFuture.anyOf(turn, closing).thenRun(() -> inline(() -> {
-            if (state != State.OPEN) {
-                if (!service.budget().cancelTurn(turn)) {
-                    service.budget().turnUnused();
-                }
+        waitingTurns.add(turn);
+        turn.whenComplete((granted, cancelled) -> inline(() -> {
+            waitingTurns.remove(turn);
+            if (cancelled != null) {
+                abandon(item); // cancelled by a closing task before the budget granted it
+            } else if (state != State.OPEN) {
+                service.budget().turnUnused();
                 abandon(item);
             } else {
                 call(item);
             }
         }));
+        if (state != State.OPEN) {
+            cancelWaiting(turn); // closed between the check above and the add: the close may not have seen this turn
+        }
+    }
+
+    /**
+     * A closing task stops waiting for a turn at once: its records are abandoned, not held until a slot
+     * frees. A turn the budget already granted is not cancelled; its record sees the task closed.
+     */
+    private void cancelWaiting(CompletableFuture<Void> turn) {
+        if (service.budget().cancelTurn(turn)) {
+            turn.cancel(false);
+        }
     }
 
     private void call(Item item) {
@@ -304,6 +326,7 @@ public final class DeliveryTask<T> implements AutoCloseable {
         if (state == State.OPEN) {
             state = State.CLOSING;
             closing.complete(null);
+            waitingTurns.forEach(this::cancelWaiting);
         }
     }
 
