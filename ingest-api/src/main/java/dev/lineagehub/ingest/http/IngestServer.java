@@ -59,9 +59,14 @@ public final class IngestServer implements AutoCloseable {
         // a single loop, the requests of a burst of acknowledgements were read, parsed and answered one after another.
         // Port 0 (any free port, in tests) is -1 to Vert.x: one random port that the servers share.
         int port = settings.port() == 0 ? -1 : settings.port();
-        this.server = listen(router, options, port);
-        for (int i = 1; i < Runtime.getRuntime().availableProcessors(); i++) {
-            listen(router, options, port);
+        try {
+            this.server = listen(router, options, port);
+            for (int i = 1; i < Runtime.getRuntime().availableProcessors(); i++) {
+                listen(router, options, port);
+            }
+        } catch (Exception cannotListen) {
+            vertx.close(); // its event loops and any server already listening
+            throw cannotListen;
         }
     }
 
