@@ -116,12 +116,7 @@ public final class SampleEvents {
         return ol.newRunEventBuilder()
                 .eventType(type)
                 .eventTime(timeOf(type))
-                .run(ol.newRunBuilder().runId(runId).facets(ol.newRunFacetsBuilder()
-                        .parent(ol.newParentRunFacetBuilder()
-                                .run(ol.newParentRunFacetRunBuilder().runId(invocationId).build())
-                                .job(ol.newParentRunFacetJobBuilder().namespace("dbt").name(project).build())
-                                .build())
-                        .build()).build())
+                .run(childRun(ol, runId, invocationId, "dbt", project))
                 .job(ol.newJobBuilder().namespace("dbt").name(project + ".model." + model)
                         .facets(ol.newJobFacetsBuilder()
                                 .jobType(ol.newJobTypeJobFacetBuilder().processingType("BATCH").integration("DBT").jobType("MODEL").build())
@@ -234,12 +229,7 @@ public final class SampleEvents {
         return ol.newRunEventBuilder()
                 .eventType(type)
                 .eventTime(timeOf(type))
-                .run(ol.newRunBuilder().runId(runId).facets(ol.newRunFacetsBuilder()
-                        .parent(ol.newParentRunFacetBuilder()
-                                .run(ol.newParentRunFacetRunBuilder().runId(applicationRunId).build())
-                                .job(ol.newParentRunFacetJobBuilder().namespace("spark-cluster-a").name(appName).build())
-                                .build())
-                        .build()).build())
+                .run(childRun(ol, runId, applicationRunId, "spark-cluster-a", appName))
                 .job(ol.newJobBuilder().namespace("spark-cluster-a").name(appName + ".job_" + job).build())
                 .inputs(List.of(ol.newInputDatasetBuilder().namespace("s3a://raw-events").name("clicks/" + job).build()))
                 .outputs(List.of(ol.newOutputDatasetBuilder().namespace("hdfs://namenode:8020").name("/warehouse/job_" + job).build()))
@@ -273,5 +263,15 @@ public final class SampleEvents {
                                 .type("DIRECT").subtype(subtype).build()))
                         .build()))
                 .build();
+    }
+
+    /** A run whose parent facet names the run, and its job, that started it. */
+    private static OpenLineage.Run childRun(OpenLineage ol, UUID runId, UUID parentRunId, String parentNamespace, String parentName) {
+        return ol.newRunBuilder().runId(runId).facets(ol.newRunFacetsBuilder()
+                .parent(ol.newParentRunFacetBuilder()
+                        .run(ol.newParentRunFacetRunBuilder().runId(parentRunId).build())
+                        .job(ol.newParentRunFacetJobBuilder().namespace(parentNamespace).name(parentName).build())
+                        .build())
+                .build()).build();
     }
 }
