@@ -89,8 +89,7 @@ public final class KafkaPublisher implements AutoCloseable {
             producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
                 pendingBytes.addAndGet(-size);
                 if (error != null) {
-                    writtenAtNanos.remove(topic);
-                    acknowledged.completeExceptionally(new KafkaUnavailableException(error));
+                    failed(topic, error, acknowledged);
                 } else {
                     writtenAtNanos.put(topic, System.nanoTime());
                     acknowledged.complete(metadata);
@@ -98,9 +97,14 @@ public final class KafkaPublisher implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             pendingBytes.addAndGet(-size);
-            writtenAtNanos.remove(topic);
-            acknowledged.completeExceptionally(new KafkaUnavailableException(e));
+            failed(topic, e, acknowledged);
         }
+    }
+
+    /** Refused at once or after sending: the topic's next write goes through the pool until one succeeds again. */
+    private void failed(String topic, Throwable error, CompletableFuture<RecordMetadata> acknowledged) {
+        writtenAtNanos.remove(topic);
+        acknowledged.completeExceptionally(new KafkaUnavailableException(error));
     }
 
     @Override
