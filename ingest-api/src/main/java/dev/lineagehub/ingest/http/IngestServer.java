@@ -9,6 +9,7 @@ import dev.lineagehub.ingest.publish.KafkaPublisher;
 import dev.lineagehub.ingest.quota.Quotas;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,17 +71,10 @@ public final class IngestServer implements AutoCloseable {
     }
 
     private HttpServer listen(Router router, HttpServerOptions options, int port) throws Exception {
-        CompletableFuture<HttpServer> listening = new CompletableFuture<>();
-        vertx.deployVerticle(context -> vertx.createHttpServer(options).requestHandler(router).listen(port)
-                        .onComplete(listened -> {
-                            if (listened.succeeded()) {
-                                listening.complete(listened.result());
-                            } else {
-                                listening.completeExceptionally(listened.cause());
-                            }
-                        }))
-                .onFailure(listening::completeExceptionally);
-        return listening.get(30, TimeUnit.SECONDS);
+        Promise<HttpServer> listening = Promise.promise();
+        vertx.deployVerticle(context -> vertx.createHttpServer(options).requestHandler(router).listen(port).andThen(listening))
+                .onFailure(listening::tryFail);
+        return listening.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     private Router router(IngestSettings settings, Parts parts) {
