@@ -137,9 +137,6 @@ public final class DeliveryTask<T> implements AutoCloseable {
             waitingTurns.remove(turn);
             if (cancelled != null) {
                 abandon(item); // cancelled by a closing task before the budget granted it
-            } else if (state != State.OPEN) {
-                service.budget().turnUnused();
-                abandon(item);
             } else {
                 call(item);
             }
@@ -159,8 +156,17 @@ public final class DeliveryTask<T> implements AutoCloseable {
         }
     }
 
+    /** Uses a granted turn: calls the sink, unless the task closed since the turn was asked for. */
     private void call(Item item) {
         begin();
+        // Checked after begin(): a close that saw no call active has already set the state this reads,
+        // so no call reaches the sink once close() returned.
+        if (state != State.OPEN) {
+            service.budget().turnUnused();
+            abandon(item);
+            end();
+            return;
+        }
         item.attempts++;
         if (item.attempts == 1) {
             item.startNanos = System.nanoTime();
