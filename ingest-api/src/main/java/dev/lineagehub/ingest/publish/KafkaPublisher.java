@@ -42,14 +42,24 @@ public final class KafkaPublisher implements AutoCloseable {
     /** Unacknowledged bytes up to which a send cannot wait for buffer space: a quarter of the producer's buffer. */
     private final long inlinePendingBytes;
 
+    /**
+     * How every record is produced unless overridden: stored on all in-sync replicas, once, in batches
+     * that wait up to 5 ms (Kafka's default linger). Compressed with snappy: the API's batches are small
+     * (a few events per partition per linger), and Kafka's lz4 stream allocates two 64 KB buffers for
+     * every batch, a quarter of all the API allocated, while zstd sets up a native context per batch,
+     * which tripled the API's CPU per event; snappy's buffers are recycled (docs/benchmarks.md). The
+     * ingest benchmark's bare producer uses these same settings.
+     */
+    public static final Map<String, Object> PRODUCER_DEFAULTS = Map.of(
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+            ProducerConfig.LINGER_MS_CONFIG, 5,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG, "snappy");
+
     public KafkaPublisher(String bootstrapServers, Map<String, String> overrides, Duration timeout) {
         this.timeout = timeout;
-        Map<String, Object> config = new HashMap<>();
+        Map<String, Object> config = new HashMap<>(PRODUCER_DEFAULTS);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(50, timeout.toMillis() - 5));
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
