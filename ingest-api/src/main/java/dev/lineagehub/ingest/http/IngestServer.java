@@ -84,7 +84,8 @@ public final class IngestServer implements AutoCloseable {
                     .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT))
                     .allowedHeaders(Set.of("Authorization", "Content-Type", "Content-Encoding")));
         }
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
+        // Preallocated from Content-Length: otherwise each body grew from 1 KB by copying (a sixth of the API's allocation).
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()).setPreallocateBodyBuffer(true);
         Duration retryAfter = Duration.ofSeconds(settings.retryAfterSeconds());
         LineageRoute lineage = new LineageRoute(parts.access(), parts.namespaces(), parts.quotas(), parts.publisher(), parts.audit(),
                 parts.metrics(), settings.topics().lineage(), retryAfter);
