@@ -42,10 +42,11 @@ public final class IngestApi implements AutoCloseable {
             KafkaPublisher publisher = own(new KafkaPublisher(settings.bootstrapServers(), settings.kafkaProperties(), settings.publishTimeout()));
             NamespaceStore namespaces = own(new NamespaceStore(settings.bootstrapServers(), settings.kafkaProperties(),
                     settings.topics().namespaces(), publisher));
+            AuditLog audit = own(new AuditLog(publisher, settings.topics().audit())); // closed before the publisher it writes to
             DependencyHealth health = own(new DependencyHealth(settings.bootstrapServers(), settings.kafkaProperties(), settings.dependencies()));
             IngestServer.Parts parts = new IngestServer.Parts(new Access(settings.auth(), namespaces),
                     namespaces, new Quotas(settings.defaultQuota(), System::nanoTime), publisher,
-                    new AuditLog(publisher, settings.topics().audit()), health, new IngestMetrics());
+                    audit, health, new IngestMetrics());
             this.server = own(new IngestServer(settings, parts));
         } catch (Exception | Error e) {
             close();
