@@ -41,8 +41,7 @@ final class ConsumerAdmin {
      */
     double[] heap() {
         try {
-            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String body = scrape();
             double used = 0;
             Matcher m = HEAP_USED.matcher(body);
             while (m.find()) {
@@ -58,6 +57,29 @@ final class ConsumerAdmin {
             Thread.currentThread().interrupt();
             return new double[] {Double.NaN, Double.NaN};
         }
+    }
+
+    /** The sum of a metric's samples (all label sets), e.g. a timer's {@code _sum} or {@code _count}; NaN when not answering. */
+    double sum(String metric) {
+        try {
+            String body = scrape();
+            Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + "(?:\\{[^}]*})? ([0-9.E+-]+)$").matcher(body);
+            double sum = 0;
+            while (m.find()) {
+                sum += Double.parseDouble(m.group(1));
+            }
+            return sum;
+        } catch (IOException notListening) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+
+    private String scrape() throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     double maxHeapMb() {

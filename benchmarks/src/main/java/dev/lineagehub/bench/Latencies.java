@@ -20,6 +20,10 @@ final class Latencies {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
     }
 
+    double meanMillis() {
+        return Arrays.stream(sorted).average().orElse(Double.NaN) / 1e6;
+    }
+
     int count() {
         return sorted.length;
     }
