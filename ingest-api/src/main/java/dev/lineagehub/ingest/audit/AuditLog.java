@@ -10,10 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One record per write, accepted or refused: who (the key's public id, never the key), into which
@@ -21,41 +24,70 @@ import java.util.concurrent.TimeUnit;
  * when an audit topic is set, to Kafka keyed by key id. An audit record that cannot be published is
  * logged, not retried: the write it describes has already been answered.
  *
- * <p>Records are written by a thread of their own, in the order they were made. The callers are HTTP
- * event loops: a log line is formatted and written to stdout under the appender's lock, so an event
- * loop that wrote it waited for the other loop's line and for the log's reader (a collector that falls
- * behind fills the pipe), and every request on that loop waited with it. When {@link #QUEUED} records
- * are waiting, or after {@link #close()} (which writes what is queued), the caller writes its own: the
- * audit slows the API down before it drops anything.
+ * <p>Records are queued and written by a thread of their own every {@link #FLUSH_INTERVAL}, in the
+ * order they were made. The callers are HTTP event loops: a log line is formatted and written to
+ * stdout under the appender's lock, so an event loop that wrote it waited for the other loop's line
+ * and for the log's reader (a collector that falls behind fills the pipe), and every request on that
+ * loop waited with it. The writer is not woken per record either: that would cost a context switch
+ * per request. When {@link #QUEUED} records are waiting, or after {@link #close()} (which writes what
+ * is queued), the caller writes its own: the audit slows the API down before it drops anything.
  */
 public final class AuditLog implements AutoCloseable {
 
     static final int QUEUED = 10_000;
+    static final Duration FLUSH_INTERVAL = Duration.ofMillis(50);
     private static final Logger LOG = LoggerFactory.getLogger("lineagehub.audit");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KafkaPublisher publisher;
     private final String topic;
-    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(QUEUED), runnable -> {
-                Thread thread = new Thread(runnable, "ingest-audit");
-                thread.setDaemon(true);
-                return thread;
-            }, (record, full) -> record.run());
+    private final Queue<Entry> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final Thread writer = new Thread(this::writeEveryInterval, "ingest-audit");
+    private volatile boolean closed;
 
     /** @param topic empty for the log only */
     public AuditLog(KafkaPublisher publisher, String topic) {
         this.publisher = publisher;
         this.topic = topic;
+        writer.setDaemon(true);
+        writer.start();
     }
 
     public void record(Caller caller, String endpoint, String namespace, String runId, String eventType, int status, String outcome) {
         Entry entry = new Entry(Instant.now(), caller.keyId(), endpoint, namespace, runId, eventType, status, outcome);
-        writer.execute(() -> write(entry));
+        if (closed) {
+            write(entry);
+            return;
+        }
+        if (queued.incrementAndGet() > QUEUED) {
+            queued.decrementAndGet();
+            write(entry);
+            return;
+        }
+        queue.add(entry);
+        if (closed) { // close() may have written the queue out before this entry was in it
+            writeQueued();
+        }
     }
 
     private record Entry(Instant time, String keyId, String endpoint, String namespace, String runId, String eventType, int status,
                          String outcome) {
+    }
+
+    /** Once more after close, so that what was queued before it is written here, not by the closing thread. */
+    private void writeEveryInterval() {
+        do {
+            LockSupport.parkNanos(FLUSH_INTERVAL.toNanos());
+            writeQueued();
+        } while (!closed);
+    }
+
+    private void writeQueued() {
+        for (Entry entry = queue.poll(); entry != null; entry = queue.poll()) {
+            queued.decrementAndGet();
+            write(entry);
+        }
     }
 
     private void write(Entry entry) {
@@ -80,13 +112,12 @@ public final class AuditLog implements AutoCloseable {
                 });
     }
 
-    /** Writes the records still queued (the publisher must still be open), then stops the writer. */
+    /** Stops the writer, then writes the records still queued (the publisher must still be open). */
     @Override
     public void close() throws InterruptedException {
-        writer.shutdown();
-        if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
-            LOG.warn("{} audit records still queued after 10 s were not written", writer.getQueue().size());
-            writer.shutdownNow();
-        }
+        closed = true;
+        LockSupport.unpark(writer);
+        writer.join(TimeUnit.SECONDS.toMillis(10));
+        writeQueued();
     }
 }

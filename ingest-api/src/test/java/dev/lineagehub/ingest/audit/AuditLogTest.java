@@ -27,11 +27,13 @@ class AuditLogTest {
         final List<String> runIds = new CopyOnWriteArrayList<>();
         final List<String> threads = new CopyOnWriteArrayList<>();
         final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch holding = new CountDownLatch(1);
         volatile boolean hold;
 
         @Override
         protected void append(ILoggingEvent event) {
             if (hold && Thread.currentThread().getName().equals("ingest-audit")) {
+                holding.countDown();
                 try {
                     release.await(30, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -84,6 +86,7 @@ class AuditLogTest {
         AuditLog audit = new AuditLog(null, "");
         lines.hold = true;
         record(audit, 0); // taken by the writer, which the appender then holds
+        assertThat(lines.holding.await(10, TimeUnit.SECONDS)).isTrue();
         for (int i = 1; i <= AuditLog.QUEUED; i++) {
             record(audit, i);
         }
