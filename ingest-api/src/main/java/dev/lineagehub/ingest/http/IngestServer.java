@@ -11,6 +11,7 @@ import dev.lineagehub.ingest.quota.Quotas;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -55,13 +56,14 @@ public final class IngestServer implements AutoCloseable {
                 .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
         settings.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                 .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
-        // One server per core, each on its own event loop, sharing the port (Vert.x hands connections out in turn): with
-        // a single loop, the requests of a burst of acknowledgements were read, parsed and answered one after another.
+        // One server per event loop (Vert.x has two per core), sharing the port (Vert.x hands connections out in turn): with
+        // a single loop, the requests of a burst of acknowledgements were read, parsed and answered one after another, and
+        // with one per core a loop the scheduler paused held half the connections (docs/benchmarks.md has both steps).
         // Port 0 (any free port, in tests) is -1 to Vert.x: one random port that the servers share.
         int port = settings.port() == 0 ? -1 : settings.port();
         try {
             this.server = listen(router, options, port);
-            for (int i = 1; i < Runtime.getRuntime().availableProcessors(); i++) {
+            for (int i = 1; i < VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE; i++) {
                 listen(router, options, port);
             }
         } catch (Exception cannotListen) {
