@@ -30,11 +30,6 @@ class JobContextTest {
         hub.close();
     }
 
-    private List<OpenLineage.RunEvent> sent() throws InterruptedException {
-        assertThat(hub.flush(Duration.ofSeconds(5))).isTrue();
-        return transport.sent;
-    }
-
     @Test
     void aJobContextStartsOnOpenCompletesOnCloseAndCarriesItsSnapshotsEventsAndLogs() throws Exception {
         try (JobContext job = hub.start("daily_sales_etl", Map.of("source", "s3"))) {
@@ -45,7 +40,7 @@ class JobContextTest {
             job.attachLog("s3://logs/daily_sales_etl/run.log");
         }
 
-        List<OpenLineage.RunEvent> events = sent();
+        List<OpenLineage.RunEvent> events = transport.sentBy(hub);
         assertThat(events).extracting(OpenLineage.RunEvent::getEventType).containsExactly(EventType.START, EventType.RUNNING, EventType.COMPLETE);
         assertThat(events).extracting(e -> e.getRun().getRunId()).containsOnly(events.get(0).getRun().getRunId());
         assertThat(events.get(0).getRun().getFacets().getAdditionalProperties().get("lineagehub_metadata").getAdditionalProperties())
@@ -70,7 +65,7 @@ class JobContextTest {
             throw new IllegalStateException("sales_raw has no partition for 2026-12-01");
         })).isInstanceOf(IllegalStateException.class);
 
-        OpenLineage.RunEvent fail = sent().get(1);
+        OpenLineage.RunEvent fail = transport.sentBy(hub).get(1);
         assertThat(fail.getEventType()).isEqualTo(EventType.FAIL);
         OpenLineage.ErrorMessageRunFacet error = fail.getRun().getFacets().getErrorMessage();
         assertThat(error.getMessage()).contains("sales_raw has no partition");
@@ -86,7 +81,7 @@ class JobContextTest {
         job.close();
         job.logEvent("late", Map.of());
 
-        assertThat(sent()).extracting(OpenLineage.RunEvent::getEventType).containsExactly(EventType.START, EventType.FAIL);
+        assertThat(transport.sentBy(hub)).extracting(OpenLineage.RunEvent::getEventType).containsExactly(EventType.START, EventType.FAIL);
     }
 
     @Test
@@ -98,7 +93,7 @@ class JobContextTest {
                 }
             }
         }
-        List<OpenLineage.RunEvent> events = sent();
+        List<OpenLineage.RunEvent> events = transport.sentBy(hub);
         assertThat(events).extracting(e -> e.getEventType() + " " + e.getJob().getName()).containsExactly(
                 "START orders_daily", "START orders_daily.extract", "START orders_daily.extract.download",
                 "COMPLETE orders_daily.extract.download", "COMPLETE orders_daily.extract", "COMPLETE orders_daily");
@@ -122,7 +117,7 @@ class JobContextTest {
         assertThat(hub.flush(Duration.ofSeconds(5))).isTrue();
         int atClose = transport.sent.size();
         Thread.sleep(150);
-        List<OpenLineage.RunEvent> events = sent();
+        List<OpenLineage.RunEvent> events = transport.sentBy(hub);
         assertThat(events).hasSize(atClose);
         assertThat(events.get(0).getEventType()).isEqualTo(EventType.START);
         assertThat(events.get(events.size() - 1).getEventType()).isEqualTo(EventType.COMPLETE);
@@ -136,7 +131,7 @@ class JobContextTest {
                 List.of(Dataset.of("s3://processed", "users.parquet")), () -> 42);
 
         assertThat(rows).isEqualTo(42);
-        List<OpenLineage.RunEvent> events = sent();
+        List<OpenLineage.RunEvent> events = transport.sentBy(hub);
         assertThat(events).extracting(OpenLineage.RunEvent::getEventType).containsExactly(EventType.START, EventType.COMPLETE);
         assertThat(events.get(0).getInputs()).extracting(OpenLineage.InputDataset::getName).containsExactly("users.table");
         assertThat(events.get(1).getOutputs()).extracting(OpenLineage.OutputDataset::getName).containsExactly("users.parquet");
@@ -152,7 +147,7 @@ class JobContextTest {
             untraced.logEvent("progress", Map.of());
         }
 
-        List<OpenLineage.RunEvent> events = sent();
+        List<OpenLineage.RunEvent> events = transport.sentBy(hub);
         assertThat(events.subList(0, 3)).allSatisfy(e -> assertThat(e.getRun().getFacets().getAdditionalProperties().get("trace").getAdditionalProperties())
                 .containsEntry("traceId", "4bf92f3577b34da6a3ce929d0e0e4736").containsEntry("spanId", "00f067aa0ba902b7"));
         assertThat(events.subList(3, 6)).allSatisfy(e -> assertThat(e.getRun().getFacets().getAdditionalProperties()).doesNotContainKey("trace"));

@@ -1,10 +1,13 @@
 package dev.lineagehub.sdk;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.lineagehub.sdk.client.HubException;
 import dev.lineagehub.sdk.transport.Transport;
 
 import io.openlineage.client.OpenLineage;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -46,6 +49,12 @@ class RecordingTransport implements Transport {
             throw failure;
         }
         sent.add(event);
+    }
+
+    /** What was sent once the hub delivered all it had queued. */
+    List<OpenLineage.RunEvent> sentBy(LineageHub hub) throws InterruptedException {
+        assertThat(hub.flush(Duration.ofSeconds(5))).isTrue();
+        return sent;
     }
 
     List<String> types() {
