@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,46 +41,47 @@ final class ConsumerAdmin {
      * NaN while the consumer is not answering.
      */
     double[] heap() {
-        try {
-            String body = scrape();
-            double used = 0;
-            Matcher m = HEAP_USED.matcher(body);
-            while (m.find()) {
-                used += Double.parseDouble(m.group(1));
-            }
-            Matcher live = LIVE_DATA.matcher(body);
-            double usedMb = used / (1024 * 1024);
+        return scrape().map(body -> {
+            double usedMb = total(HEAP_USED, body) / (1024 * 1024);
             maxHeapMb = Math.max(maxHeapMb, usedMb);
+            Matcher live = LIVE_DATA.matcher(body);
             return new double[] {usedMb, live.find() ? Double.parseDouble(live.group(1)) / (1024 * 1024) : Double.NaN};
-        } catch (IOException notListeningYet) {
-            return new double[] {Double.NaN, Double.NaN};
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new double[] {Double.NaN, Double.NaN};
-        }
+        }).orElse(new double[] {Double.NaN, Double.NaN});
     }
 
-    /** The sum of a metric's samples (all label sets), e.g. a timer's {@code _sum} or {@code _count}; NaN when not answering. */
-    double sum(String metric) {
+    /**
+     * Each metric's samples summed over its label sets (e.g. a timer's {@code _sum} and {@code _count}),
+     * all from one scrape; NaN while the consumer is not answering.
+     */
+    double[] sums(String... metrics) {
+        double[] sums = new double[metrics.length];
+        Optional<String> body = scrape();
+        for (int i = 0; i < metrics.length; i++) {
+            Pattern samples = Pattern.compile("(?m)^" + Pattern.quote(metrics[i]) + "(?:\\{[^}]*})? ([0-9.E+-]+)$");
+            sums[i] = body.map(text -> total(samples, text)).orElse(Double.NaN);
+        }
+        return sums;
+    }
+
+    private static double total(Pattern samples, String body) {
+        double total = 0;
+        Matcher m = samples.matcher(body);
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+        }
+        return total;
+    }
+
+    private Optional<String> scrape() {
         try {
-            String body = scrape();
-            Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + "(?:\\{[^}]*})? ([0-9.E+-]+)$").matcher(body);
-            double sum = 0;
-            while (m.find()) {
-                sum += Double.parseDouble(m.group(1));
-            }
-            return sum;
-        } catch (IOException notListening) {
-            return Double.NaN;
+            return Optional.of(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+        } catch (IOException notListeningYet) {
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Double.NaN;
+            return Optional.empty();
         }
-    }
-
-    private String scrape() throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     double maxHeapMb() {
