@@ -21,13 +21,19 @@ import java.util.function.LongSupplier;
  *       window at half the limit, so that the queue this instance builds drains and a sink that became
  *       slower or faster is measured again.</li>
  *   <li><b>Each window</b> of calls started after the limit last changed (once past the first growth, at
- *       least one unloaded latency after, for sinks whose queue takes that long to adjust) (as many as the limit, at least {@value #MIN_WINDOW}, or
- *       twice the limit, at least {@value #SLOW_START_WINDOW}, while it still grows by half) compares its
- *       latency with the unloaded one. Above {@link #TOLERANCE} times it (and more than
- *       {@link #NOISE_FLOOR} above it), calls are queueing at the sink: the limit shrinks by the ratio of
- *       that line to the window's latency, which for a queueing sink is where its calls stop waiting.
- *       Otherwise, if the window used the whole limit, it grows: by half until the first sign of
- *       queueing (so it overshoots the sink's capacity by half at most), then by one.</li>
+ *       least one unloaded latency after, for sinks whose queue takes that long to adjust), of as many
+ *       calls as the limit (at least {@value #MIN_WINDOW}; twice the limit, at least
+ *       {@value #SLOW_START_WINDOW}, while it still grows by half) and lasting at least
+ *       {@link #MIN_WINDOW_SPAN}, compares its latency with the unloaded one. Above {@link #TOLERANCE}
+ *       times it (and more than {@link #NOISE_FLOOR} above it), calls are queueing at the sink: the limit
+ *       shrinks by the ratio of that line to the window's latency, which for a queueing sink is where its
+ *       calls stop waiting. Otherwise, if the window used the whole limit, it grows: by half until the
+ *       first sign of queueing (so it overshoots the sink's capacity by half at most), then by the
+ *       headroom left below the line (at most half, at least one).</li>
+ *   <li><b>A shrink is checked</b> by the next window: a queueing sink answers as many calls a second
+ *       with fewer in flight (their latency falls in proportion), a sink whose latency came from
+ *       elsewhere (a CPU it shares with its clients, a slow phase) answers fewer. Then the shrink is
+ *       undone and that latency accepted, without growing further, until the next probe.</li>
  *   <li><b>Overload</b> (a timeout, 408, 429, 503, 504 while the sink is up) halves the limit, at most
  *       once a second: a burst of timeouts is one signal. If the sink then turns out to be down and
  *       comes back without having answered meanwhile, the limit is restored ({@link #recovered()}).</li>
@@ -48,8 +54,17 @@ public final class ConcurrencyLimit {
     static final Duration NOISE_FLOOR = Duration.ofMillis(5);
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(30);
     static final int MIN_WINDOW = 16;
+    /**
+     * And a window lasts at least this long (CoDel's interval), so that a stall of the client's or the sink's
+     * process (a GC pause, a blocked event loop) that delays every call in flight for a moment falls in a
+     * fraction of a window: against a fast sink {@link #MIN_WINDOW} calls take a few milliseconds, less than
+     * one pause, which then made a whole window late and halved the limit.
+     */
+    static final Duration MIN_WINDOW_SPAN = Duration.ofMillis(100);
     /** Smaller windows while the limit still grows by half: a wrong step is undone by the next window. */
     static final int SLOW_START_WINDOW = 4;
+    /** A shrink to at most this share of the limit is checked against the rate it leaves (see adjust). */
+    static final double SHRINK_CHECKED = 0.8;
     private static final long OVERLOAD_SPACING_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final LongSupplier nanoClock;
@@ -59,6 +74,7 @@ public final class ConcurrencyLimit {
     private long unloadedNanos;
     private long[] window = new long[MIN_WINDOW];
     private int windowSize;
+    private long windowStartNanos;
     private int windowMaxInFlight;
     private long nextProbeNanos;
     private int probeLimit;
@@ -66,6 +82,16 @@ public final class ConcurrencyLimit {
     private double beforeOverload;
     private boolean overloadedSinceAnswer;
     private long changedNanos;
+    /** After a shrink for latency, until the next window: the limit before it, its rate and latency; 0 otherwise. */
+    private int shrunkFrom;
+    private double rateBeforeShrink;
+    private long latencyAtShrink;
+    /**
+     * A latency that a shrink showed to be the host's, not the sink's queue, and the limit it was seen at, held
+     * until the next probe; 0 if none.
+     */
+    private long hostLatencyNanos;
+    private int heldLimit;
 
     /** Starts measuring at one call at a time, the first window being the first unloaded latency. */
     public ConcurrencyLimit(LongSupplier nanoClock) {
@@ -105,12 +131,15 @@ public final class ConcurrencyLimit {
             // calls was still adjusting to the change (one unloaded latency): it measured the old limit.
             return;
         }
-        if (windowSize == window.length) {
+        if (windowSize == 0) {
+            windowStartNanos = nanoClock.getAsLong() - latencyNanos;
+        } else if (windowSize == window.length) {
             window = Arrays.copyOf(window, window.length * 2);
         }
         window[windowSize++] = Math.max(1, latencyNanos);
         windowMaxInFlight = Math.max(windowMaxInFlight, inFlightAtStart);
-        if (windowSize >= windowTarget()) {
+        long now = nanoClock.getAsLong();
+        if (windowSize >= windowTarget() && now - windowStartNanos >= MIN_WINDOW_SPAN.toNanos()) {
             long latency = lowerQuartile();
             // One call at a time cannot queue behind this instance's own calls: that is the unloaded latency.
             if (probeLimit > 0 || windowMaxInFlight <= 1) {
@@ -119,14 +148,16 @@ public final class ConcurrencyLimit {
             int before = current();
             if (probeLimit > 0) {
                 probeLimit = 0;
-                nextProbeNanos = nanoClock.getAsLong() + PROBE_INTERVAL.toNanos();
+                hostLatencyNanos = 0;
+                heldLimit = 0;
+                nextProbeNanos = now + PROBE_INTERVAL.toNanos();
             } else {
                 adjust(latency);
             }
             windowSize = 0;
             windowMaxInFlight = 0;
             if (current() != before) {
-                changedNanos = nanoClock.getAsLong();
+                changedNanos = now;
             }
         }
     }
@@ -144,6 +175,9 @@ public final class ConcurrencyLimit {
         }
         limit = Math.max(1, Math.min(limit, maximum) / 2);
         slowStart = false;
+        shrunkFrom = 0;
+        hostLatencyNanos = 0;
+        heldLimit = 0;
         windowSize = 0;
         windowMaxInFlight = 0;
         changedNanos = now;
@@ -162,19 +196,47 @@ public final class ConcurrencyLimit {
     }
 
     private void adjust(long latency) {
-        long queueing = Math.max((long) (TOLERANCE * unloadedNanos), unloadedNanos + NOISE_FLOOR.toNanos());
-        if (latency > queueing) {
-            // A queueing sink's latency grows in proportion to the calls in flight (Little's law): scaled by
-            // queueing / latency, the limit lands where calls stop queueing, in one step, halving at most. A
-            // latency just above the line moves the limit by as little.
-            limit = Math.max(1, Math.min(limit, maximum) * Math.max(0.5, (double) queueing / latency));
-            slowStart = false;
-        } else if (windowMaxInFlight >= (int) Math.min(limit, maximum)) {
-            limit = Math.min(maximum, slowStart ? limit + Math.max(1, Math.floor(limit / 2)) : limit + 1);
+        int calls = (int) Math.min(limit, maximum);
+        // The calls the sink completes per unit of time, by Little's law.
+        double rate = (double) calls / latency;
+        int before = shrunkFrom;
+        shrunkFrom = 0;
+        if (before > 0 && rate < rateBeforeShrink * (1 - (1 - (double) calls / before) / 2)) {
+            // Fewer calls got proportionally fewer answers: the sink had room for them, so the latency that shrank
+            // the limit was this host's (a CPU the sink shares with its clients), not a queue. A queueing sink
+            // answers as many calls a second at the smaller limit (BBR's bottleneck rate), so the shrink stays.
+            // Held there, not grown past, until the next probe: a noisy window must not ratchet the line up.
+            hostLatencyNanos = Math.max(hostLatencyNanos, latencyAtShrink);
+            heldLimit = Math.max(heldLimit, before);
+            limit = before;
+        } else {
+            long queueing = queueingLine();
+            if (latency > queueing) {
+                // A queueing sink's latency grows in proportion to the calls in flight (Little's law): scaled by
+                // queueing / latency, the limit lands where calls stop queueing, in one step, halving at most. A
+                // latency just above the line moves the limit by as little.
+                limit = Math.max(1, calls * Math.max(0.5, (double) queueing / latency));
+                slowStart = false;
+                // Only a large step is checked: a small one's rate change is within a window's noise.
+                shrunkFrom = limit <= SHRINK_CHECKED * calls ? calls : 0;
+                rateBeforeShrink = rate;
+                latencyAtShrink = latency;
+            } else if (windowMaxInFlight >= calls) {
+                // Towards the line as a gradient: fast while far below it, by one once close.
+                double headroom = slowStart ? 0.5 : Math.min(0.5, (double) queueing / latency - 1);
+                int ceiling = heldLimit > 0 ? Math.min(heldLimit, maximum) : maximum;
+                limit = Math.max(limit, Math.min(ceiling, limit + Math.max(1, Math.floor(limit * headroom))));
+            }
         }
         if (nanoClock.getAsLong() - nextProbeNanos >= 0) {
             probeLimit = Math.max(1, (int) Math.min(limit, maximum) / 2);
         }
+    }
+
+    /** Above this latency calls are queueing at the sink. */
+    private long queueingLine() {
+        long line = Math.max((long) (TOLERANCE * unloadedNanos), unloadedNanos + NOISE_FLOOR.toNanos());
+        return Math.max(line, (long) (TOLERANCE * hostLatencyNanos));
     }
 
     private int windowTarget() {

@@ -33,7 +33,7 @@ class ConcurrencyLimitTest {
     @Test
     void growsQuicklyWhileTheSinkAnswersAsFastAsUnloadedUpToTheMaximum() {
         limit.maximum(128);
-        runAgainst(1_000, 5, 100);
+        runAgainst(1_000, 5, 400);
         assertThat(limit.current()).isEqualTo(128);
         assertThat(limit.unloadedLatency()).isEqualTo(Duration.ofMillis(5));
     }
@@ -55,7 +55,7 @@ class ConcurrencyLimitTest {
     @Test
     void anOverloadHalvesTheLimitOnceASecondAndAnOutageIsForgottenOnRecovery() {
         limit.maximum(64);
-        runAgainst(1_000, 5, 100);
+        runAgainst(1_000, 5, 400);
         assertThat(limit.current()).isEqualTo(64);
         limit.overloaded();
         limit.overloaded();
@@ -87,21 +87,22 @@ class ConcurrencyLimitTest {
     }
 
     @Test
-    void theProbeHalvesTheLimitForAFewCallsEveryThirtySeconds() {
+    void theProbeHalvesTheLimitForOneWindowEveryThirtySeconds() {
         limit.maximum(64);
-        runAgainst(1_000, 5, 100);
+        runAgainst(1_000, 5, 400);
+        assertThat(limit.current()).isEqualTo(64);
         clock.addAndGet(ConcurrencyLimit.PROBE_INTERVAL.toNanos());
-        // The window that ends after the probe interval: twice the limit while it has only grown so far.
-        for (int i = 0; i < 2 * 64; i++) {
-            limit.answered(5 * MS, 64);
-        }
+        // The window that ends after the probe interval starts the probe.
+        runAgainst(1_000, 5, 1);
         assertThat(limit.current()).as("probing").isEqualTo(32);
-        // Calls started once the sink had one unloaded latency to drain the old limit's queue.
-        clock.addAndGet(10 * MS);
-        for (int i = 0; i < 32; i++) {
-            limit.answered(5 * MS, 32);
+        long probeStarted = clock.get();
+        while (limit.current() == 32) {
+            runAgainst(1_000, 5, 1);
         }
         assertThat(limit.current()).as("probe over").isEqualTo(64);
+        // One window, after one unloaded latency for the sink to drain the old limit's queue.
+        assertThat(Duration.ofNanos(clock.get() - probeStarted)).isBetween(ConcurrencyLimit.MIN_WINDOW_SPAN,
+                ConcurrencyLimit.MIN_WINDOW_SPAN.plusMillis(15));
     }
 
     @Test
@@ -123,7 +124,7 @@ class ConcurrencyLimitTest {
     @Test
     void callsStartedBeforeTheLimitChangedDoNotJudgeTheNewLimit() {
         limit.maximum(64);
-        runAgainst(1_000, 5, 100);
+        runAgainst(1_000, 5, 400);
         clock.addAndGet(1_100 * MS);
         limit.overloaded();
         assertThat(limit.current()).isEqualTo(32);
@@ -165,6 +166,47 @@ class ConcurrencyLimitTest {
             }
         }
         assertThat(limit.current()).isEqualTo(128);
+    }
+
+    @Test
+    void aPauseThatDelaysEveryCallInFlightForAMomentIsNotQueueing() {
+        limit.maximum(32);
+        runAgainst(1_000, 5, 400);
+        assertThat(limit.current()).isEqualTo(32);
+        int lowest = 32;
+        // A 5 ms sink with room to spare; about every 200 ms a pause (a young collection in the client or the sink)
+        // delays all 32 calls in flight, twice in a row: for a moment the faster quarter is late too.
+        for (int round = 0; round < 3_000; round++) {
+            int inFlight = limit.current();
+            long latency = (round % 30 >= 28 ? 25 : 5) * MS;
+            clock.addAndGet(latency);
+            for (int call = 0; call < inFlight; call++) {
+                limit.answered(latency, inFlight);
+            }
+            lowest = Math.min(lowest, limit.current());
+        }
+        assertThat(lowest).isEqualTo(32);
+    }
+
+    @Test
+    void latencyThatFewerCallsDoNotLowerIsNotQueueingAndTheLimitIsRestored() {
+        limit.maximum(32);
+        runAgainst(1_000, 5, 400);
+        assertThat(limit.current()).isEqualTo(32);
+        // For ten seconds every call takes 15 ms however many are in flight (the host both share is busy): a
+        // shrink then only lowers the calls answered a second, and is undone.
+        double sum = 0;
+        int rounds = 0;
+        for (long start = clock.get(); clock.get() - start < 10_000 * MS; rounds++) {
+            int inFlight = limit.current();
+            clock.addAndGet(15 * MS);
+            for (int call = 0; call < inFlight; call++) {
+                limit.answered(15 * MS, inFlight);
+            }
+            sum += inFlight;
+        }
+        assertThat(sum / rounds).isGreaterThan(30.0);
+        assertThat(limit.current()).isEqualTo(32);
     }
 
     @Test

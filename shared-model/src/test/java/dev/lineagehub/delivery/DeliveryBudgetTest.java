@@ -61,8 +61,10 @@ class DeliveryBudgetTest {
         assertThat(second).as("beyond the adaptive limit").isNotDone();
         // A window measuring the unloaded latency, then one answered as fast, using the whole limit: it grows.
         for (int i = 0; i < 2 * ConcurrencyLimit.SLOW_START_WINDOW - 1; i++) {
+            clock.addAndGet(ConcurrencyLimit.MIN_WINDOW_SPAN.toNanos());
             limit.answered(5_000_000, 1);
         }
+        clock.addAndGet(ConcurrencyLimit.MIN_WINDOW_SPAN.toNanos());
         budget.callAnswered(call, 5_000_000);
         assertThat(budget.callLimit()).isEqualTo(2);
         assertThat(second).as("the grown limit starts the waiting call").isDone();
