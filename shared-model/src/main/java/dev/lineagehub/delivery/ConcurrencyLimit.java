@@ -82,9 +82,8 @@ public final class ConcurrencyLimit {
     private double beforeOverload;
     private boolean overloadedSinceAnswer;
     private long changedNanos;
-    /** After a shrink for latency, until the next window: the limit before it, its rate and latency; 0 otherwise. */
+    /** After a shrink for latency, until the next window: the limit before it and its latency; 0 otherwise. */
     private int shrunkFrom;
-    private double rateBeforeShrink;
     private long latencyAtShrink;
     /**
      * A latency that a shrink showed to be the host's, not the sink's queue, and the limit it was seen at, held
@@ -125,20 +124,20 @@ public final class ConcurrencyLimit {
      */
     public synchronized void answered(long latencyNanos, int inFlightAtStart) {
         overloadedSinceAnswer = false;
+        long now = nanoClock.getAsLong();
         long settle = slowStart ? 0 : unloadedNanos;
-        if (nanoClock.getAsLong() - latencyNanos - changedNanos < settle) {
+        if (now - latencyNanos - changedNanos < settle) {
             // Started before the limit last changed, or, once past the first growth, while a sink that queues
             // calls was still adjusting to the change (one unloaded latency): it measured the old limit.
             return;
         }
         if (windowSize == 0) {
-            windowStartNanos = nanoClock.getAsLong() - latencyNanos;
+            windowStartNanos = now - latencyNanos;
         } else if (windowSize == window.length) {
             window = Arrays.copyOf(window, window.length * 2);
         }
         window[windowSize++] = Math.max(1, latencyNanos);
         windowMaxInFlight = Math.max(windowMaxInFlight, inFlightAtStart);
-        long now = nanoClock.getAsLong();
         if (windowSize >= windowTarget() && now - windowStartNanos >= MIN_WINDOW_SPAN.toNanos()) {
             long latency = lowerQuartile();
             // One call at a time cannot queue behind this instance's own calls: that is the unloaded latency.
@@ -152,7 +151,7 @@ public final class ConcurrencyLimit {
                 heldLimit = 0;
                 nextProbeNanos = now + PROBE_INTERVAL.toNanos();
             } else {
-                adjust(latency);
+                adjust(latency, now);
             }
             windowSize = 0;
             windowMaxInFlight = 0;
@@ -195,13 +194,13 @@ public final class ConcurrencyLimit {
         }
     }
 
-    private void adjust(long latency) {
+    private void adjust(long latency, long now) {
         int calls = (int) Math.min(limit, maximum);
         // The calls the sink completes per unit of time, by Little's law.
         double rate = (double) calls / latency;
         int before = shrunkFrom;
         shrunkFrom = 0;
-        if (before > 0 && rate < rateBeforeShrink * (1 - (1 - (double) calls / before) / 2)) {
+        if (before > 0 && rate < (double) before / latencyAtShrink * (1 - (1 - (double) calls / before) / 2)) {
             // Fewer calls got proportionally fewer answers: the sink had room for them, so the latency that shrank
             // the limit was this host's (a CPU the sink shares with its clients), not a queue. A queueing sink
             // answers as many calls a second at the smaller limit (BBR's bottleneck rate), so the shrink stays.
@@ -219,7 +218,6 @@ public final class ConcurrencyLimit {
                 slowStart = false;
                 // Only a large step is checked: a small one's rate change is within a window's noise.
                 shrunkFrom = limit <= SHRINK_CHECKED * calls ? calls : 0;
-                rateBeforeShrink = rate;
                 latencyAtShrink = latency;
             } else if (windowMaxInFlight >= calls) {
                 // Towards the line as a gradient: fast while far below it, by one once close.
@@ -228,7 +226,7 @@ public final class ConcurrencyLimit {
                 limit = Math.max(limit, Math.min(ceiling, limit + Math.max(1, Math.floor(limit * headroom))));
             }
         }
-        if (nanoClock.getAsLong() - nextProbeNanos >= 0) {
+        if (now - nextProbeNanos >= 0) {
             probeLimit = Math.max(1, (int) Math.min(limit, maximum) / 2);
         }
     }

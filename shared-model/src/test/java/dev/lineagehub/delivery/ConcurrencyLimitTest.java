@@ -22,12 +22,18 @@ class ConcurrencyLimitTest {
     private void runAgainst(int cores, long serviceMs, int rounds) {
         for (int round = 0; round < rounds; round++) {
             int inFlight = limit.current();
-            long latency = serviceMs * MS * Math.max(cores, inFlight) / cores;
-            clock.addAndGet(latency);
-            for (int call = 0; call < inFlight; call++) {
-                limit.answered(latency, inFlight);
-            }
+            round(serviceMs * MS * Math.max(cores, inFlight) / cores);
         }
+    }
+
+    /** As many calls as the limit allows, all answered after {@code latency}; returns how many. */
+    private int round(long latency) {
+        int inFlight = limit.current();
+        clock.addAndGet(latency);
+        for (int call = 0; call < inFlight; call++) {
+            limit.answered(latency, inFlight);
+        }
+        return inFlight;
     }
 
     @Test
@@ -141,11 +147,7 @@ class ConcurrencyLimitTest {
         runAgainst(1_000, 5, 20);
         // A 5 ms sink with room to spare, answering 3 ms later once the client's busy host delays its reads.
         for (int round = 0; round < 500; round++) {
-            int inFlight = limit.current();
-            clock.addAndGet(8 * MS);
-            for (int call = 0; call < inFlight; call++) {
-                limit.answered(8 * MS, inFlight);
-            }
+            round(8 * MS);
         }
         assertThat(limit.current()).isEqualTo(128);
     }
@@ -177,12 +179,7 @@ class ConcurrencyLimitTest {
         // A 5 ms sink with room to spare; about every 200 ms a pause (a young collection in the client or the sink)
         // delays all 32 calls in flight, twice in a row: for a moment the faster quarter is late too.
         for (int round = 0; round < 3_000; round++) {
-            int inFlight = limit.current();
-            long latency = (round % 30 >= 28 ? 25 : 5) * MS;
-            clock.addAndGet(latency);
-            for (int call = 0; call < inFlight; call++) {
-                limit.answered(latency, inFlight);
-            }
+            round((round % 30 >= 28 ? 25 : 5) * MS);
             lowest = Math.min(lowest, limit.current());
         }
         assertThat(lowest).isEqualTo(32);
@@ -198,12 +195,7 @@ class ConcurrencyLimitTest {
         double sum = 0;
         int rounds = 0;
         for (long start = clock.get(); clock.get() - start < 10_000 * MS; rounds++) {
-            int inFlight = limit.current();
-            clock.addAndGet(15 * MS);
-            for (int call = 0; call < inFlight; call++) {
-                limit.answered(15 * MS, inFlight);
-            }
-            sum += inFlight;
+            sum += round(15 * MS);
         }
         assertThat(sum / rounds).isGreaterThan(30.0);
         assertThat(limit.current()).isEqualTo(32);
