@@ -17,7 +17,9 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -55,6 +57,7 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
     private static final long ACCEPT_WAIT_MS = 500;
     /** How often offsets resolved after Streams' last commit are committed. */
     private static final Duration RESOLVED_COMMIT_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration TOPIC_ID_TIMEOUT = Duration.ofSeconds(10);
 
     private final ConsumerDefinition definition;
     private final EnvConfig config;
@@ -66,6 +69,7 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
     private final DeliveryBudget budget = new DeliveryBudget(ACCEPT_WAIT_MS, TimeUnit.MILLISECONDS);
     private final ResolvedOffsets offsets = new ResolvedOffsets(RESOLVED_COMMIT_INTERVAL);
     private final ThreadReplacementPolicy threads = new ThreadReplacementPolicy(3, Duration.ofMinutes(10));
+    private final Admin kafkaAdmin;
     private final Health health;
     private final AdminServer admin;
     private final DeadLetterPublisher deadLetters;
@@ -84,7 +88,8 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
         this.deliveryExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 DaemonThreads.named(definition.name() + "-delivery"));
         Map<String, Object> kafka = kafkaClientSettings();
-        this.health = new Health(ClientSettings.admin(kafka), offsets, threads,
+        this.kafkaAdmin = Admin.create(ClientSettings.admin(kafka));
+        this.health = new Health(kafkaAdmin, offsets, threads,
                 Duration.ofMillis(config.getLong(prefix + RuntimeSettings.STALL_TIMEOUT_MS)), registry,
                 metrics.name(""), definition.name());
         try {
@@ -226,6 +231,16 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
     }
 
     @Override
+    public String topicId(String topic) throws Exception {
+        Uuid id = kafkaAdmin.describeTopics(List.of(topic)).topicNameValues().get(topic)
+                .get(TOPIC_ID_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).topicId();
+        if (Uuid.ZERO_UUID.equals(id)) {
+            throw new IllegalStateException("the broker gives topic " + topic + " no id (brokers before Kafka 2.8)");
+        }
+        return id.toString();
+    }
+
+    @Override
     public synchronized void closeOnShutdown(AutoCloseable resource) {
         resources.push(resource);
     }
@@ -251,6 +266,7 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
         closeQuietly(deadLetters);
         closeQuietly(streamsMetrics);
         closeQuietly(health);
+        kafkaAdmin.close(Duration.ofSeconds(2));
         timer.shutdownNow();
         deliveryExecutor.shutdownNow();
         admin.close();

@@ -53,7 +53,8 @@ final class Health implements AutoCloseable {
     private volatile KafkaStreams streams;
     private volatile boolean brokerReachable;
 
-    Health(Map<String, Object> adminSettings, ResolvedOffsets offsets, ThreadReplacementPolicy threads, Duration stallTimeout,
+    /** @param admin the runtime's Kafka admin client, closed by the runtime */
+    Health(Admin admin, ResolvedOffsets offsets, ThreadReplacementPolicy threads, Duration stallTimeout,
            MeterRegistry registry, String metricPrefix, String consumer) {
         this.offsets = offsets;
         this.threads = threads;
@@ -61,7 +62,7 @@ final class Health implements AutoCloseable {
         this.stalledGauge = MultiGauge.builder(metricPrefix + "partition_stalled")
                 .description("1 while the partition's oldest unresolved record has not resolved for STALL_TIMEOUT_MS with the sink up")
                 .register(registry);
-        this.admin = Admin.create(adminSettings);
+        this.admin = admin;
         this.checker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(consumer + "-health"));
         checker.scheduleWithFixedDelay(this::check, 0, BROKER_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -141,6 +142,5 @@ final class Health implements AutoCloseable {
     @Override
     public void close() {
         checker.shutdownNow();
-        admin.close(Duration.ofSeconds(2));
     }
 }

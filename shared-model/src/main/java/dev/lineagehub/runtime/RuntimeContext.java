@@ -38,6 +38,13 @@ public interface RuntimeContext {
     /** Reports this sink's health on the admin port and in metrics, and pauses processing while it is down. */
     void watch(SinkHealth health);
 
+    /**
+     * Kafka's id of a topic (its UUID), which changes when the topic is deleted and created again:
+     * what deduplicates by offsets names the log by it. May wait for the broker; never call it on a
+     * stream thread.
+     */
+    String topicId(String topic) throws Exception;
+
     /** Closed after Kafka Streams, in reverse order of registration. */
     void closeOnShutdown(AutoCloseable resource);
 }

@@ -74,6 +74,12 @@ public final class TestRuntimeContext implements RuntimeContext, AutoCloseable {
         return sinks;
     }
 
+    /** Topics made up by a unit test have the id their name gives. */
+    @Override
+    public String topicId(String topic) {
+        return java.util.UUID.nameUUIDFromBytes(topic.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
     @Override
     public ConsumerMetrics metrics() {
         return metrics;

@@ -2,6 +2,8 @@ package dev.lineagehub.testing;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
@@ -83,6 +87,25 @@ public final class TestKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes a topic and waits until the broker no longer lists it, as an operator recreating a topic
+     * does; Kafka deletes the consumer groups' committed offsets of its partitions with it.
+     */
+    public void deleteTopic(String name) {
+        try {
+            admin.deleteTopics(List.of(name)).all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + " is still listed 30 s after its deletion");
+                }
+                Thread.sleep(100);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot delete topic " + name, e);
+        }
+    }
+
     public void send(String topic, byte[] key, byte[] value) {
         send(new ProducerRecord<>(topic, key, value));
     }
@@ -140,6 +163,23 @@ public final class TestKafka implements AutoCloseable {
     public static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         var header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The partitions each member of a consumer group holds now, by its group.instance.id (its member
+     * id when it is a dynamic member); empty while the group rebalances.
+     */
+    public Map<String, Set<TopicPartition>> assignments(String groupId) {
+        try {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).all().get(30, TimeUnit.SECONDS).get(groupId);
+            Map<String, Set<TopicPartition>> held = new TreeMap<>();
+            for (MemberDescription member : group.members()) {
+                held.put(member.groupInstanceId().orElse(member.consumerId()), Set.copyOf(member.assignment().topicPartitions()));
+            }
+            return held;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot describe the group " + groupId, e);
+        }
     }
 
     /** Sum over partitions of (end offset - committed offset) for a consumer group. */

@@ -5,7 +5,6 @@ import dev.lineagehub.delivery.Sink;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -29,12 +28,18 @@ public final class ClickHouseSink implements Sink<BatchInserter.Queued> {
         return queued.inserted();
     }
 
-    /** ClickHouse is up when it answers {@code SELECT 1}; asked on the insert executor, since JDBC blocks. */
+    /**
+     * ClickHouse is up when every table rows go to takes an insert: the control insert (no rows) on
+     * each, so a read-only server, a missing table or a lost grant keep it down, as they keep inserts
+     * out. Asked on the insert executor, since JDBC blocks.
+     */
     @Override
     public CompletionStage<Void> probe() {
         return CompletableFuture.runAsync(() -> {
-            try (Connection connection = clickhouse.connect(); Statement statement = connection.createStatement()) {
-                statement.execute("SELECT 1");
+            try (Connection connection = clickhouse.connect()) {
+                for (String table : clickhouse.insertedTables()) {
+                    clickhouse.control(connection, table);
+                }
             } catch (SQLException | RuntimeException e) {
                 throw new RetryableDeliveryException("ClickHouse probe failed: " + e.getMessage(), "probe");
             }

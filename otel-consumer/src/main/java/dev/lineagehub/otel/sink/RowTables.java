@@ -5,16 +5,23 @@ import dev.lineagehub.otel.decode.TableRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Batch inserts of rows that name their own table and columns (the metric tables), one block per
- * table, each with the batch's deduplication token: ClickHouse deduplicates per table.
+ * Batch inserts of rows that name their own table and columns (the metric tables, logs, lineage runs),
+ * one block per statement with its deduplication token: ClickHouse deduplicates per table.
  */
-public final class RowTables {
+public final class RowTables implements BatchInserter.Table<TableRow> {
+
+    /**
+     * Columns a row does not carry because the table computes them from one it does: {@code otel_logs}
+     * partitions on {@code TimestampTime DEFAULT toDateTime(Timestamp)}, which falls in the same
+     * partition as {@code Timestamp} for any key of a second or coarser.
+     */
+    private static final Map<String, String> COMPUTED_FROM = Map.of("TimestampTime", "Timestamp");
 
     private final String database;
 
@@ -22,25 +29,31 @@ public final class RowTables {
         this.database = database;
     }
 
-    public void insert(Connection connection, List<TableRow> rows, String deduplicationToken) throws SQLException {
-        Map<String, List<TableRow>> byTable = new LinkedHashMap<>();
-        for (TableRow row : rows) {
-            byTable.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(row);
-        }
-        for (Map.Entry<String, List<TableRow>> table : byTable.entrySet()) {
-            List<String> columns = List.copyOf(table.getValue().get(0).columns().keySet());
-            String sql = "INSERT INTO " + database + "." + table.getKey() + " (`" + String.join("`, `", columns)
-                    + "`) " + ClickHouse.insertSettings(deduplicationToken) + " VALUES ("
-                    + "?, ".repeat(columns.size() - 1) + "?)";
-            try (PreparedStatement insert = connection.prepareStatement(sql)) {
-                for (TableRow row : table.getValue()) {
-                    for (int c = 0; c < columns.size(); c++) {
-                        insert.setObject(c + 1, row.columns().get(columns.get(c)));
-                    }
-                    insert.addBatch();
+    @Override
+    public String tableOf(TableRow row) {
+        return row.table();
+    }
+
+    @Override
+    public Optional<Instant> time(TableRow row, String column) {
+        Object value = row.columns().get(COMPUTED_FROM.getOrDefault(column, column));
+        return value instanceof Instant instant ? Optional.of(instant) : Optional.empty();
+    }
+
+    @Override
+    public void insert(Connection connection, String table, List<TableRow> rows, String deduplicationToken) throws SQLException {
+        List<String> columns = List.copyOf(rows.get(0).columns().keySet());
+        String sql = "INSERT INTO " + database + "." + table + " (`" + String.join("`, `", columns)
+                + "`) " + ClickHouse.insertSettings(deduplicationToken) + " VALUES ("
+                + "?, ".repeat(columns.size() - 1) + "?)";
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+            for (TableRow row : rows) {
+                for (int c = 0; c < columns.size(); c++) {
+                    insert.setObject(c + 1, row.columns().get(columns.get(c)));
                 }
-                insert.executeBatch();
+                insert.addBatch();
             }
+            insert.executeBatch();
         }
     }
 }

@@ -7,10 +7,12 @@ import dev.lineagehub.otel.schema.OtelSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
-/** Batch inserts into {@code otel_traces} through clickhouse-jdbc, one deduplication token per batch. */
-public final class SpanTable {
+/** Batch inserts into {@code otel_traces} through clickhouse-jdbc, one deduplication token per statement. */
+public final class SpanTable implements BatchInserter.Table<SpanRow> {
 
     private static final String COLUMNS = "Timestamp, TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, "
             + "ServiceName, ResourceAttributes, ScopeName, ScopeVersion, SpanAttributes, Duration, StatusCode, StatusMessage, "
@@ -18,18 +20,30 @@ public final class SpanTable {
             + "`Links.TraceId`, `Links.SpanId`, `Links.TraceState`, `Links.Attributes`";
     private static final int COLUMN_COUNT = 22;
 
-    private final String table;
+    private final String database;
 
     public SpanTable(String database) {
-        this.table = database + "." + OtelSchema.TRACES;
+        this.database = database;
+    }
+
+    @Override
+    public String tableOf(SpanRow row) {
+        return OtelSchema.TRACES;
+    }
+
+    /** Spans partition on their start ({@code Timestamp}); the trace-id view's {@code Start} is the earliest of them. */
+    @Override
+    public Optional<Instant> time(SpanRow row, String column) {
+        return column.equals("Timestamp") ? Optional.of(EpochTime.of(row.timestampNanos())) : Optional.empty();
     }
 
     /**
      * Inserts the rows as one block. ClickHouse drops a block whose token it has seen, so inserting
      * the same batch again with the same token stores it once.
      */
-    public void insert(Connection connection, List<SpanRow> rows, String deduplicationToken) throws SQLException {
-        String sql = "INSERT INTO " + table + " (" + COLUMNS + ") " + ClickHouse.insertSettings(deduplicationToken)
+    @Override
+    public void insert(Connection connection, String table, List<SpanRow> rows, String deduplicationToken) throws SQLException {
+        String sql = "INSERT INTO " + database + "." + table + " (" + COLUMNS + ") " + ClickHouse.insertSettings(deduplicationToken)
                 + " VALUES (" + "?, ".repeat(COLUMN_COUNT - 1) + "?)";
         try (PreparedStatement insert = connection.prepareStatement(sql)) {
             for (SpanRow row : rows) {

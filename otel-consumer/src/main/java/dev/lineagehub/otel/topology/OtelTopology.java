@@ -49,7 +49,8 @@ public final class OtelTopology {
         DeliveryService<BatchInserter.Queued> service =
                 new DeliveryService<>("ClickHouse", new ClickHouseSink(clickhouse, insertThreads), runtime);
         BatchInserter.Shared shared = new BatchInserter.Shared(clickhouse, service.health(), runtime.retryPolicy(), insertThreads,
-                runtime.timer(), settings.batchRows(), settings.batchMaxAge(), runtime.metrics()::retried);
+                runtime.timer(), settings.batchRows(), settings.batchMaxAge(), runtime.metrics()::retried, runtime::topicId,
+                System::nanoTime);
         // Records a partition may have queued: enough for a full batch of small records, bounded so that
         // a backlog does not fill the heap with decoded rows.
         int slots = Math.max(1_000, settings.batchRows() / 10);
@@ -57,18 +58,18 @@ public final class OtelTopology {
         Inserts inserts = new Inserts(topology, service, shared, slots);
         SpanTable spans = new SpanTable(settings.database());
         RowTables rows = new RowTables(settings.database());
-        inserts.add("spans", "insert-spans", settings.spansTopic(), spans::insert,
+        inserts.add("spans", "insert-spans", settings.spansTopic(), spans,
                 value -> SpanRows.of(OtlpDecoder.traces(value, settings.spansEncoding())));
         if (settings.metricsEnabled()) {
-            inserts.add("metrics", "insert-metrics", settings.metricsTopic(), rows::insert,
+            inserts.add("metrics", "insert-metrics", settings.metricsTopic(), rows,
                     value -> MetricRows.of(OtlpDecoder.metrics(value, settings.metricsEncoding())));
         }
         if (settings.logsEnabled()) {
-            inserts.add("logs", "insert-logs", settings.logsTopic(), rows::insert,
+            inserts.add("logs", "insert-logs", settings.logsTopic(), rows,
                     value -> LogRows.of(OtlpDecoder.logs(value, settings.logsEncoding())));
         }
         if (settings.lineageEnabled()) {
-            inserts.add("lineage", "insert-lineage-runs", settings.lineageTopic(), rows::insert, LineageRunRows::of);
+            inserts.add("lineage", "insert-lineage-runs", settings.lineageTopic(), rows, LineageRunRows::of);
         }
         return topology;
     }

@@ -78,7 +78,7 @@ class LogRowsTest {
                                 .addAttributes(kv("retry", AnyValue.newBuilder().setBoolValue(true).build())))))
                 .build();
         try (Connection connection = OtelClickHouse.connect(clickhouse)) {
-            new RowTables("otel").insert(connection, LogRows.of(request), "logs-proto");
+            OtelClickHouse.insert(connection, new RowTables("otel"), LogRows.of(request), "logs-proto");
         }
         assertThat(clickhouse.query("SELECT toUnixTimestamp64Nano(Timestamp), TimestampTime = toDateTime(Timestamp), SpanId, "
                 + "TraceFlags, SeverityText, SeverityNumber, ServiceName, Body, ResourceSchemaUrl, ScopeName, ScopeVersion, "

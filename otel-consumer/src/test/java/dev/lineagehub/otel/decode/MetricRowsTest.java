@@ -72,7 +72,7 @@ class MetricRowsTest {
     @Test
     void everyKindLandsInItsTableWithItsValues() throws Exception {
         try (Connection connection = OtelClickHouse.connect(clickhouse)) {
-            new RowTables("otel").insert(connection, MetricRows.of(sample()), "otlp_metrics-0-0-0");
+            OtelClickHouse.insert(connection, new RowTables("otel"), MetricRows.of(sample()), "otlp_metrics-0-0-0");
         }
         assertThat(clickhouse.query("SELECT ServiceName, Value, Attributes['queue'], MetricUnit FROM otel.otel_metrics_gauge"))
                 .isEqualTo("checkout\t42\torders\t{item}");

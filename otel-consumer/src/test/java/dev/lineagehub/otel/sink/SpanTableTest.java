@@ -39,7 +39,7 @@ class SpanTableTest {
                 List.of(new SpanRow.Event(now + 1000, "exception", Map.of("exception.type", "IOException"))),
                 List.of(new SpanRow.Link("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", "", Map.of("k", "v"))));
         try (Connection connection = OtelClickHouse.connect(clickhouse)) {
-            new SpanTable("otel").insert(connection, List.of(row), "otlp_spans-0-0-0");
+            OtelClickHouse.insert(connection, new SpanTable("otel"), List.of(row), "otlp_spans-0-0-0");
         }
         assertThat(clickhouse.query("SELECT toUnixTimestamp64Nano(Timestamp), SpanKind, ResourceAttributes['service.name'], "
                 + "SpanAttributes['http.route'], Duration, StatusMessage, Events.Name[1], Events.Attributes[1]['exception.type'], "
@@ -59,9 +59,9 @@ class SpanTableTest {
         }
         try (Connection connection = OtelClickHouse.connect(clickhouse)) {
             SpanTable table = new SpanTable("otel");
-            table.insert(connection, batch, "otlp_spans-1-100-2099");
-            table.insert(connection, batch, "otlp_spans-1-100-2099");
-            table.insert(connection, batch.subList(0, 10), "otlp_spans-1-2100-2109");
+            OtelClickHouse.insert(connection, table, batch, "otlp_spans-1-100-2099");
+            OtelClickHouse.insert(connection, table, batch, "otlp_spans-1-100-2099");
+            OtelClickHouse.insert(connection, table, batch.subList(0, 10), "otlp_spans-1-2100-2109");
         }
         assertThat(clickhouse.query("SELECT count() FROM otel.otel_traces WHERE TraceId = 'trace-dedup'")).isEqualTo("2010");
     }

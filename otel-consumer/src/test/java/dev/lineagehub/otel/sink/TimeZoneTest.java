@@ -62,7 +62,7 @@ class TimeZoneTest {
                 "tz", Map.of(), "", "", Map.of(), 1_000L, "Unset", "",
                 List.of(new SpanRow.Event(T + 1_000, "exception", Map.of())), List.of());
         try (Connection connection = OtelClickHouse.connect(clickhouse)) {
-            new SpanTable("otel").insert(connection, List.of(row), "tz-span");
+            OtelClickHouse.insert(connection, new SpanTable("otel"), List.of(row), "tz-span");
         }
         assertThat(clickhouse.query("SELECT toUnixTimestamp64Nano(Timestamp), toUnixTimestamp64Nano(Events.Timestamp[1]) "
                 + "FROM otel.otel_traces WHERE ServiceName = 'tz'")).isEqualTo(T + "\t" + (T + 1_000));
@@ -77,7 +77,7 @@ class TimeZoneTest {
                                         .setSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))))))))
                 .build();
         try (Connection connection = OtelClickHouse.connect(clickhouse)) {
-            new RowTables("otel").insert(connection, MetricRows.of(request), "tz-metric");
+            OtelClickHouse.insert(connection, new RowTables("otel"), MetricRows.of(request), "tz-metric");
         }
         assertThat(clickhouse.query("SELECT toUnixTimestamp64Nano(StartTimeUnix), toUnixTimestamp64Nano(TimeUnix), "
                 + "toUnixTimestamp64Nano(Exemplars.TimeUnix[1]) FROM otel.otel_metrics_gauge WHERE MetricName = 'tz.gauge'"))

@@ -49,6 +49,32 @@ public final class SpanRequests {
         kafka.flush();
     }
 
+    /** A request of one span, record {@code id}'s only one, with this name and start (epoch nanoseconds). */
+    public static byte[] single(int id, String name, long startNanos) {
+        Span span = Span.newBuilder()
+                .setTraceId(ByteString.copyFrom(HexFormat.of().parseHex(traceId(id))))
+                .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putInt(id).putInt(0).array()))
+                .setName(name)
+                .setKind(Span.SpanKind.SPAN_KIND_SERVER)
+                .setStartTimeUnixNano(startNanos)
+                .setEndTimeUnixNano(startNanos + 500_000L)
+                .build();
+        return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+                .setResource(Resource.newBuilder().addAttributes(KeyValue.newBuilder().setKey("service.name")
+                        .setValue(AnyValue.newBuilder().setStringValue("checkout"))))
+                .addScopeSpans(ScopeSpans.newBuilder().addSpans(span))).build().toByteArray();
+    }
+
+    /** The id of the only span of a {@link #single} request, as the span id column holds it (hex). */
+    public static String spanIdOf(byte[] request) {
+        try {
+            return HexFormat.of().formatHex(ExportTraceServiceRequest.parseFrom(request).getResourceSpans(0).getScopeSpans(0)
+                    .getSpans(0).getSpanId().toByteArray());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     /** The trace id of record r, as hex. */
     public static String traceId(int record) {
         return String.format("%032x", record + 1);

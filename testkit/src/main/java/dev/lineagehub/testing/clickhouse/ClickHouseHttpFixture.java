@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the body (inline data after it), the output format from {@code default_format} or
  * {@code X-ClickHouse-Format}, settings as URL parameters, and errors as ClickHouse answers them
  * (status 500, {@code X-ClickHouse-Exception-Code}, the message as the body). It can be made
- * unavailable on demand, like a ClickHouse server that is down.
+ * unavailable on demand, like a ClickHouse server that is down; answer as a proxy in front of one
+ * ({@link #answerAsProxy}); or run chosen statements with extra settings ({@link #withSettings}), so
+ * that the engine itself refuses them as a server with that profile would (read-only, a lower limit).
  */
 public final class ClickHouseHttpFixture implements AutoCloseable {
 
@@ -39,6 +41,9 @@ public final class ClickHouseHttpFixture implements AutoCloseable {
     private final ClickHouseEngine engine;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
     private final Map<String, AtomicInteger> statementsByStart = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<ExtraSettings> overrides = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicInteger proxyAnswers = new AtomicInteger();
+    private volatile int proxyStatus;
     private final int port;
     private volatile HttpServer server;
     private boolean down;
@@ -93,6 +98,28 @@ public final class ClickHouseHttpFixture implements AutoCloseable {
         statementsByStart.putIfAbsent(start, new AtomicInteger());
     }
 
+    /** Settings added to the next {@code times} statements that start with a text. */
+    private record ExtraSettings(String start, Map<String, String> settings, AtomicInteger left) {
+    }
+
+    /**
+     * The next {@code times} statements starting with {@code start} (e.g. "INSERT INTO otel.otel_traces")
+     * run with these settings as well, as under a user profile that sets them: the engine's own refusal
+     * ({@code readonly=1}, {@code max_partitions_per_insert_block=2}) is what the client gets.
+     */
+    public void withSettings(String start, Map<String, String> settings, int times) {
+        overrides.add(new ExtraSettings(start, Map.copyOf(settings), new AtomicInteger(times)));
+    }
+
+    /**
+     * The next {@code times} requests get {@code status} and an HTML page without ClickHouse's
+     * exception header, as from a proxy whose ClickHouse is away.
+     */
+    public void answerAsProxy(int status, int times) {
+        proxyStatus = status;
+        proxyAnswers.set(times);
+    }
+
     /** Closes the port: clients get "connection refused" until {@link #up()}. */
     public synchronized void down() {
         server.stop(0);
@@ -123,6 +150,13 @@ public final class ClickHouseHttpFixture implements AutoCloseable {
             }
             Map<String, String> params = parameters(exchange.getRequestURI().getRawQuery());
             byte[] body = readAll(exchange.getRequestBody());
+            if (proxyAnswers.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                exchange.getResponseHeaders().set("Content-Type", "text/html");
+                byte[] page = ("<html><body><h1>" + proxyStatus + " Bad Gateway</h1></body></html>").getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(proxyStatus, page.length);
+                exchange.getResponseBody().write(page);
+                return;
+            }
             byte[] statement = statement(params.get("query"), body);
             String format = params.getOrDefault("default_format",
                     header(exchange, "X-ClickHouse-Format", "TabSeparated"));
@@ -132,8 +166,14 @@ public final class ClickHouseHttpFixture implements AutoCloseable {
                     count.incrementAndGet();
                 }
             });
+            Map<String, String> settings = settingsOf(params);
+            for (ExtraSettings override : overrides) {
+                if (text.startsWith(override.start()) && override.left().getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                    settings.putAll(override.settings());
+                }
+            }
             try {
-                answer(exchange, 200, engine.query(settingsOf(params), statement, format), format);
+                answer(exchange, 200, engine.query(settings, statement, format), format);
             } catch (ClickHouseEngineException e) {
                 exchange.getResponseHeaders().set("X-ClickHouse-Exception-Code", String.valueOf(e.code()));
                 answer(exchange, 500, (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8), format);

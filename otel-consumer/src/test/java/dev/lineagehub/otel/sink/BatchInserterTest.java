@@ -1,0 +1,238 @@
+package dev.lineagehub.otel.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lineagehub.delivery.PermanentDeliveryException;
+import dev.lineagehub.delivery.RetryPolicy;
+import dev.lineagehub.delivery.SinkHealth;
+import dev.lineagehub.delivery.SourceRecord;
+import dev.lineagehub.otel.config.ClickHouseSettings;
+import dev.lineagehub.otel.decode.SpanRow;
+import dev.lineagehub.otlp.Encoding;
+import dev.lineagehub.testing.clickhouse.ClickHouseHttpFixture;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.TaskId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One partition's inserter on the real engine, each kind of refusal provoked on it: every record ends
+ * stored once or, when ClickHouse refuses its rows on their own, refused with ClickHouse's code; none
+ * waits for ever, and what ClickHouse cannot take now is waited out, never refused.
+ */
+class BatchInserterTest {
+
+    private static final String TOPIC = "otlp_spans";
+    private static final String INSERTS = "INSERT INTO otel.otel_traces (";
+    private static final Instant TODAY = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofHours(12));
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final ExecutorService executor = Executors.newFixedThreadPool(2);
+    private final List<BatchInserter<SpanRow>> inserters = new ArrayList<>();
+    private final AtomicInteger retried = new AtomicInteger();
+    private ClickHouseHttpFixture clickhouse;
+    private String topicId = "id-1";
+
+    @BeforeEach
+    void startClickHouse() throws Exception {
+        clickhouse = new ClickHouseHttpFixture(Files.createTempDirectory("chdb"));
+        clickhouse.count(INSERTS);
+    }
+
+    @AfterEach
+    void stop() {
+        inserters.forEach(BatchInserter::close);
+        timer.shutdownNow();
+        executor.shutdownNow();
+        clickhouse.close();
+    }
+
+    @ParameterizedTest(name = "{0} days")
+    @CsvSource({"1, 1", "99, 1", "100, 1", "101, 2", "150, 2", "250, 3"})
+    void rowsOnMoreDaysThanOneInsertMayTouchGoInSeveralInserts(int days, int inserts) throws Exception {
+        BatchInserter<SpanRow> inserter = inserter(10_000);
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int r = 0; r < days; r++) {
+            futures.add(inserter.queue(source(r), List.of(span(r, "GET /orders", TODAY.minus(Duration.ofDays(r))))).inserted());
+        }
+        assertThat(outcomes(futures)).as("every record stored").containsOnly("stored");
+        assertThat(storedSpans()).isEqualTo(days + "\t" + days);
+        assertThat(clickhouse.statementsStartingWith(INSERTS)).as("inserts of at most 100 partitions each").isEqualTo(inserts);
+    }
+
+    @Test
+    void onlyTheRecordsClickHouseRefusesOnTheirOwnAreRefused() throws Exception {
+        connectOnce();
+        clickhouse.query("ALTER TABLE otel.otel_traces ADD CONSTRAINT no_poison CHECK SpanName != 'poison'");
+        Set<Integer> poisoned = Set.of(0, 17, 18, 150, 199);
+        BatchInserter<SpanRow> inserter = inserter(10_000);
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int r = 0; r < 200; r++) {
+            futures.add(inserter.queue(source(r), List.of(span(r, poisoned.contains(r) ? "poison" : "GET /orders", TODAY))).inserted());
+        }
+        List<String> outcomes = outcomes(futures);
+        for (int r = 0; r < 200; r++) {
+            assertThat(outcomes.get(r)).as("record %d", r)
+                    .isEqualTo(poisoned.contains(r) ? "refused: ClickHouse code 469 VIOLATED_CONSTRAINT" : "stored");
+        }
+        assertThat(storedSpans()).isEqualTo("195\t195");
+    }
+
+    @Test
+    void aReadOnlyServerIsWaitedOutAndNothingIsRefused() throws Exception {
+        clickhouse.withSettings("INSERT INTO otel.", Map.of("readonly", "1"), 12);
+        assertEveryRecordStoredDespiteTheFault();
+    }
+
+    @Test
+    void aProxysBadGatewayIsWaitedOutAndNothingIsRefused() throws Exception {
+        connectOnce();
+        clickhouse.answerAsProxy(502, 8);
+        assertEveryRecordStoredDespiteTheFault();
+    }
+
+    @Test
+    void clickHouseNotAnsweringIsWaitedOutAndNothingIsRefused() throws Exception {
+        connectOnce();
+        clickhouse.down();
+        timer.schedule(() -> {
+            try {
+                clickhouse.up();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, 1, TimeUnit.SECONDS);
+        assertEveryRecordStoredDespiteTheFault();
+    }
+
+    @Test
+    void aMemoryLimitIsWaitedOutAndNothingIsRefused() throws Exception {
+        clickhouse.withSettings(INSERTS, Map.of("max_memory_usage", "1"), 6);
+        assertEveryRecordStoredDespiteTheFault();
+    }
+
+    @Test
+    void aLowerPartitionLimitThanTheSessionsIsFoundByIsolationAndNothingIsRefused() throws Exception {
+        // Only the inserts run under the lower limit: the planner read 100, ClickHouse refuses past 2.
+        clickhouse.withSettings(INSERTS, Map.of("max_partitions_per_insert_block", "2"), 1_000);
+        BatchInserter<SpanRow> inserter = inserter(10_000);
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int r = 0; r < 10; r++) {
+            futures.add(inserter.queue(source(r), List.of(span(r, "GET /orders", TODAY.minus(Duration.ofDays(r))))).inserted());
+        }
+        assertThat(outcomes(futures)).containsOnly("stored");
+        assertThat(storedSpans()).isEqualTo("10\t10");
+    }
+
+    @Test
+    void theSameRangesFormedAgainAfterARestartAreStoredOnce() throws Exception {
+        connectOnce();
+        clickhouse.query("ALTER TABLE otel.otel_traces ADD CONSTRAINT no_poison CHECK SpanName != 'poison'");
+        List<CompletableFuture<Void>> first = queueSpread(inserter(7), 0, 40);
+        assertThat(outcomes(first)).filteredOn("stored"::equals).hasSize(39);
+        inserters.remove(0).close();
+        // The next owner of the partition gets the same records (nothing was committed) with other batch settings.
+        List<CompletableFuture<Void>> again = queueSpread(inserter(1_000), 0, 60);
+        assertThat(outcomes(again)).filteredOn("stored"::equals).hasSize(59);
+        assertThat(storedSpans()).isEqualTo("59\t59");
+    }
+
+    @Test
+    void aTopicCreatedAgainIsNewDataAtTheSameOffsets() throws Exception {
+        assertThat(outcomes(queueSpread(inserter(10), 0, 30))).containsOnly("stored");
+        inserters.remove(0).close();
+        topicId = "id-2";
+        assertThat(outcomes(queueSpread(inserter(10), 0, 30, 1_000))).containsOnly("stored");
+        assertThat(storedSpans()).isEqualTo("60\t60");
+    }
+
+    private void assertEveryRecordStoredDespiteTheFault() throws Exception {
+        List<CompletableFuture<Void>> futures = queueSpread(inserter(10), 0, 100);
+        assertThat(outcomes(futures)).containsOnly("stored");
+        assertThat(storedSpans()).isEqualTo("100\t100");
+        assertThat(retried.get()).as("the fault was met").isPositive();
+    }
+
+    /** Makes the schema exist before a fault that would stop the first connection. */
+    private void connectOnce() throws Exception {
+        new ClickHouse(settings(10)).connect().close();
+    }
+
+    /** Records {@code from} until {@code to}, one span each, every seventh named "poison", on a few days. */
+    private List<CompletableFuture<Void>> queueSpread(BatchInserter<SpanRow> inserter, int from, int to) {
+        return queueSpread(inserter, from, to, 0);
+    }
+
+    private List<CompletableFuture<Void>> queueSpread(BatchInserter<SpanRow> inserter, int from, int to, int idOffset) {
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int r = from; r < to; r++) {
+            String name = r == 33 ? "poison" : "GET /orders";
+            futures.add(inserter.queue(source(r), List.of(span(r + idOffset, name, TODAY.minus(Duration.ofDays(r % 3))))).inserted());
+        }
+        return futures;
+    }
+
+    private String storedSpans() {
+        return clickhouse.query("SELECT count(), uniqExact(SpanId) FROM otel.otel_traces");
+    }
+
+    private static List<String> outcomes(List<CompletableFuture<Void>> futures) throws Exception {
+        List<String> outcomes = new ArrayList<>();
+        for (CompletableFuture<Void> future : futures) {
+            try {
+                future.get(60, TimeUnit.SECONDS);
+                outcomes.add("stored");
+            } catch (ExecutionException e) {
+                outcomes.add(e.getCause() instanceof PermanentDeliveryException refused ? "refused: " + refused.sinkStatus()
+                        : "failed: " + e.getCause());
+            }
+        }
+        return outcomes;
+    }
+
+    private BatchInserter<SpanRow> inserter(int batchRows) {
+        ClickHouse engine = new ClickHouse(settings(batchRows));
+        SinkHealth health = new SinkHealth("ClickHouse", new ClickHouseSink(engine, executor)::probe, timer, Duration.ofMillis(20));
+        BatchInserter.Shared shared = new BatchInserter.Shared(engine, health, new RetryPolicy(Duration.ofMillis(20),
+                Duration.ofMillis(200), 5), executor, timer, batchRows, Duration.ofMillis(50), retried::addAndGet,
+                topic -> topicId, System::nanoTime);
+        BatchInserter<SpanRow> inserter = new BatchInserter<>(shared, new SpanTable("otel"), TOPIC, 0);
+        inserters.add(inserter);
+        return inserter;
+    }
+
+    private ClickHouseSettings settings(int batchRows) {
+        return new ClickHouseSettings(clickhouse.jdbcUrl(), "default", "", "otel", true, Duration.ZERO, TOPIC, Encoding.OTLP_PROTO,
+                "", Encoding.OTLP_PROTO, "", Encoding.OTLP_PROTO, "", batchRows, Duration.ofMillis(50));
+    }
+
+    private static SourceRecord source(long offset) {
+        return new SourceRecord(TOPIC, 0, offset, 0, new RecordHeaders(), null, new byte[0], new TaskId(0, 0), "test");
+    }
+
+    private static SpanRow span(int id, String name, Instant start) {
+        long nanos = start.getEpochSecond() * 1_000_000_000L + start.getNano();
+        return new SpanRow(nanos, String.format("%032x", id + 1), String.format("%016x", id + 1), "", "", name, "Server",
+                "checkout", Map.of(), "", "", Map.of(), 1_000, "Ok", "", List.of(), List.of());
+    }
+}
