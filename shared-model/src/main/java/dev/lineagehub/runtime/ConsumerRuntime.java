@@ -18,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigDef;
@@ -43,6 +44,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs one consumer: validates its settings, opens the admin port, builds its topology, starts Kafka
@@ -246,9 +248,10 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
     }
 
     /**
-     * Leaves the group after the sink calls already started finished (each partition waits at most
+     * Stops after the sink calls already started finished (each partition waits at most
      * TASK_CLOSE_TIMEOUT_MS), within the shutdown timeout; what is still unresolved then stays
      * uncommitted and is delivered again by the next owner. Nothing is dead-lettered for being late.
+     * A dynamic member leaves the group; a static one stays (see {@link #membershipOnClose()}).
      */
     @Override
     public synchronized void close() {
@@ -258,8 +261,7 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
         Duration timeout = Duration.ofMillis(config.getLong(config.prefix() + RuntimeSettings.SHUTDOWN_TIMEOUT_MS));
         KafkaStreams.State before = streams.state();
         LOG.info("Shutting down {} consumer (timeout {})", definition.name(), timeout);
-        boolean closedInTime = streams.close(CloseOptions.timeout(timeout)
-                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        boolean closedInTime = streams.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(membershipOnClose()));
         while (!resources.isEmpty()) {
             closeQuietly(resources.pop());
         }
@@ -285,6 +287,19 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
     /** The Kafka Streams application id, which is also the consumer group id. */
     public String applicationId() {
         return config.getString(config.prefix() + RuntimeSettings.KAFKA_APPLICATION_ID);
+    }
+
+    /**
+     * A static member (group.instance.id, one per StatefulSet pod) stays in the group: its restart within
+     * session.timeout.ms takes its partitions back without a rebalance, which an explicit leave would
+     * force on every member. A dynamic member leaves, so that its partitions move at once.
+     */
+    CloseOptions.GroupMembershipOperation membershipOnClose() {
+        Map<String, String> kafka = config.kafkaProperties();
+        boolean staticMember = Stream.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                        StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
+                .map(kafka::get).anyMatch(id -> id != null && !id.isBlank());
+        return staticMember ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP : CloseOptions.GroupMembershipOperation.LEAVE_GROUP;
     }
 
     private Map<String, Object> kafkaClientSettings() {

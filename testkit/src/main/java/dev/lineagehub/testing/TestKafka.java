@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -167,7 +169,7 @@ public final class TestKafka implements AutoCloseable {
 
     /**
      * The partitions each member of a consumer group holds now, by its group.instance.id (its member
-     * id when it is a dynamic member); empty while the group rebalances.
+     * id when it is a dynamic member); empty while the group rebalances or does not exist yet.
      */
     public Map<String, Set<TopicPartition>> assignments(String groupId) {
         try {
@@ -177,6 +179,11 @@ public final class TestKafka implements AutoCloseable {
                 held.put(member.groupInstanceId().orElse(member.consumerId()), Set.copyOf(member.assignment().topicPartitions()));
             }
             return held;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return Map.of();
+            }
+            throw new IllegalStateException("cannot describe the group " + groupId, e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot describe the group " + groupId, e);
         }
