@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -39,31 +40,41 @@ public final class SinkHealth {
     private final ScheduledExecutorService timer;
     private final Duration firstProbe;
     private final Duration probeTimeout;
+    private final LongSupplier nanoClock;
     private final List<Consumer<State>> listeners = new CopyOnWriteArrayList<>();
+    /** Held while listeners are told: one notification at a time, each with the state current then. */
+    private final Object notifying = new Object();
     private State state = State.UP;
     private int failuresInARow;
     private long acknowledgements;
     private CompletableFuture<Void> nextUp = new CompletableFuture<>();
     private long downSinceNanos;
+    private String lastFailure;
+    /** A probe chain runs (scheduled, or waiting for its answer): never two at once. */
+    private boolean probing;
 
     /**
      * @param probe      asks the sink whether it is up (completes normally if so)
      * @param firstProbe wait before the first probe after the sink went down; doubles up to one second
      */
     public SinkHealth(String sinkName, Supplier<CompletionStage<Void>> probe, ScheduledExecutorService timer, Duration firstProbe) {
-        this(sinkName, probe, timer, firstProbe, PROBE_TIMEOUT);
+        this(sinkName, probe, timer, firstProbe, PROBE_TIMEOUT, System::nanoTime);
     }
 
     SinkHealth(String sinkName, Supplier<CompletionStage<Void>> probe, ScheduledExecutorService timer, Duration firstProbe,
-               Duration probeTimeout) {
+               Duration probeTimeout, LongSupplier nanoClock) {
         this.sinkName = sinkName;
+        this.nanoClock = nanoClock;
         this.probe = probe;
         this.timer = timer;
         this.firstProbe = firstProbe.compareTo(MAX_PROBE_INTERVAL) > 0 ? MAX_PROBE_INTERVAL : firstProbe;
         this.probeTimeout = probeTimeout;
     }
 
-    /** Called with the new state at every change, on the thread that saw the change. */
+    /**
+     * Called after every change, on the thread that saw it, with the state current when the call is
+     * made: notifications never overlap, so the last one always carries the state the sink is in.
+     */
     public void onChange(Consumer<State> listener) {
         listeners.add(listener);
     }
@@ -74,6 +85,11 @@ public final class SinkHealth {
 
     public synchronized State state() {
         return state;
+    }
+
+    /** The last failure the sink's calls reported, or null if none did. */
+    public synchronized String lastFailure() {
+        return lastFailure;
     }
 
     /** Calls and probes the sink acknowledged so far. */
@@ -103,25 +119,44 @@ public final class SinkHealth {
             state = State.UP;
             recovered = nextUp;
             nextUp = new CompletableFuture<>();
-            LOG.info("{} is up again after {} s", sinkName, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - downSinceNanos));
+            LOG.info("{} is up again after {} s", sinkName, TimeUnit.NANOSECONDS.toSeconds(nanoClock.getAsLong() - downSinceNanos));
         }
-        listeners.forEach(listener -> listener.accept(State.UP));
+        notifyListeners();
         recovered.complete(null);
     }
 
     /** A call failed in a way that may mean the sink is unwell (not a refusal of the record itself). */
     public void failed(String why) {
+        boolean startProbing;
         synchronized (this) {
+            lastFailure = why;
             if (state == State.DOWN || ++failuresInARow < FAILURES_TO_DOWN) {
                 return;
             }
             state = State.DOWN;
-            downSinceNanos = System.nanoTime();
+            downSinceNanos = nanoClock.getAsLong();
+            startProbing = !probing;
+            probing = true;
             LOG.warn("{} looks down ({} failures in a row, last: {}); deliveries wait, one probe asks it at most every {} ms",
                     sinkName, failuresInARow, why, MAX_PROBE_INTERVAL.toMillis());
         }
-        listeners.forEach(listener -> listener.accept(State.DOWN));
-        scheduleProbe(firstProbe);
+        notifyListeners();
+        if (startProbing) {
+            scheduleProbe(firstProbe);
+        }
+    }
+
+    private void notifyListeners() {
+        synchronized (notifying) {
+            State now = state();
+            listeners.forEach(listener -> listener.accept(now));
+        }
+    }
+
+    /** The probe chain ends once the sink is up; false (and the chain ends) then. */
+    private synchronized boolean stillDown() {
+        probing = state == State.DOWN;
+        return probing;
     }
 
     private void scheduleProbe(Duration wait) {
@@ -133,7 +168,7 @@ public final class SinkHealth {
     }
 
     private void runProbe(Duration lastWait) {
-        if (state() == State.UP) {
+        if (!stillDown()) {
             return;
         }
         CompletableFuture<Void> answer;
@@ -146,6 +181,10 @@ public final class SinkHealth {
         answer.orTimeout(probeTimeout.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((ignored, error) -> {
             if (error == null) {
                 succeeded();
+                // Down again already (calls failed while this probe was in flight): this chain goes on.
+                if (stillDown()) {
+                    scheduleProbe(firstProbe);
+                }
             } else {
                 LOG.debug("Probe of {} failed: {}", sinkName, error.toString());
                 Duration doubled = lastWait.multipliedBy(2);
