@@ -46,11 +46,30 @@ final class ResolvedOffsetConsumer extends KafkaConsumer<byte[], byte[]> {
         committed.putAll(clamped);
     }
 
+    /** The consumer's positions would commit records not resolved yet: clamped like every other commit. */
+    @Override
+    public void commitSync() {
+        commitSync(positions());
+    }
+
+    @Override
+    public void commitSync(Duration timeout) {
+        commitSync(positions(), timeout);
+    }
+
+    @Override
+    public void commitAsync() {
+        commitAsync(positions(), null);
+    }
+
+    @Override
+    public void commitAsync(OffsetCommitCallback callback) {
+        commitAsync(positions(), callback);
+    }
+
     @Override
     public void commitAsync(Map<TopicPartition, OffsetAndMetadata> requested, OffsetCommitCallback callback) {
-        Map<TopicPartition, OffsetAndMetadata> clamped = offsets.clamp(requested);
-        committed.putAll(clamped);
-        super.commitAsync(clamped, callback);
+        commitAsyncClamped(offsets.clamp(requested), callback);
     }
 
     @Override
@@ -61,18 +80,50 @@ final class ResolvedOffsetConsumer extends KafkaConsumer<byte[], byte[]> {
             committed.keySet().retainAll(assignment());
             Map<TopicPartition, OffsetAndMetadata> ahead = offsets.resolvedBeyond(assignment(), committed);
             if (!ahead.isEmpty()) {
-                Map<TopicPartition, OffsetAndMetadata> before = new HashMap<>(committed);
-                committed.putAll(ahead);
-                super.commitAsync(ahead, (done, error) -> {
+                commitAsyncClamped(ahead, (done, error) -> {
                     if (error != null) {
-                        // Runs inside a later poll on this thread; the next catch-up tries these offsets again.
                         LOG.debug("Committing resolved offsets {} failed: {}", ahead, error.toString());
-                        ahead.keySet().forEach(partition -> committed.computeIfPresent(partition,
-                                (p, current) -> current == ahead.get(p) ? before.get(p) : current));
                     }
                 });
             }
         }
         return super.poll(timeout);
+    }
+
+    /**
+     * Counts the offsets as committed while the commit is in flight (so that the catch-up does not send
+     * them again), and takes that back if it fails, unless a later commit of the partition replaced
+     * it: the next catch-up then tries these offsets again. The callback runs inside a later poll, on
+     * this thread.
+     */
+    private void commitAsyncClamped(Map<TopicPartition, OffsetAndMetadata> clamped, OffsetCommitCallback callback) {
+        Map<TopicPartition, OffsetAndMetadata> before = new HashMap<>();
+        clamped.keySet().forEach(partition -> before.put(partition, committed.get(partition)));
+        committed.putAll(clamped);
+        super.commitAsync(clamped, (done, error) -> {
+            if (error != null) {
+                clamped.forEach((partition, offset) -> {
+                    if (committed.get(partition) == offset) {
+                        OffsetAndMetadata previous = before.get(partition);
+                        if (previous == null) {
+                            committed.remove(partition);
+                        } else {
+                            committed.put(partition, previous);
+                        }
+                    }
+                });
+            }
+            if (callback != null) {
+                callback.onComplete(done, error);
+            }
+        });
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> positions() {
+        Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
+        for (TopicPartition partition : assignment()) {
+            positions.put(partition, new OffsetAndMetadata(position(partition)));
+        }
+        return positions;
     }
 }
