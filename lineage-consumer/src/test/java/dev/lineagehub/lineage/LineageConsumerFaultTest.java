@@ -72,7 +72,10 @@ class LineageConsumerFaultTest {
         assertThat(rebalanced).as("no member evicted during a 16 s outage with max.poll.interval.ms 5 s").isFalse();
         assertThat(refusedDuringOutage).as("one probe per instance at most each second, not a retry loop per record")
                 .isLessThanOrEqualTo(2 * 14);
-        assertThat(AdminPort.health(first, "ready")).as("a down sink is not a stalled partition").isEqualTo(200);
+        assertThat(AdminPort.health(first, "ready")).as("a down sink: this instance does not do its work").isEqualTo(503);
+        assertThat(AdminPort.healthBody(first, "ready")).contains("\"Marquez\":\"DOWN\"").contains("maintenance")
+                .contains("\"stalledPartitions\":[]");
+        assertThat(AdminPort.health(first, "live")).as("a restart cannot fix the sink").isEqualTo(200);
         assertThat(marquez.received()).isEmpty();
 
         marquez.recover();
@@ -86,6 +89,7 @@ class LineageConsumerFaultTest {
         assertThat(RunCorpus.distinct(marquez.received())).isEqualTo(RunCorpus.expected(runs));
         assertThat(kafka.read(topic + "-lineage-dlq", 1, Duration.ofSeconds(1))).isEmpty();
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(first.applicationId(), topic) == 0, () -> "all committed");
+        Await.until(Duration.ofSeconds(10), () -> AdminPort.health(first, "ready") == 200, () -> "ready once the sink is back");
     }
 
     @Test
@@ -105,7 +109,7 @@ class LineageConsumerFaultTest {
         AtomicBoolean rebalanced = watchForRebalance(first, second);
         Thread.sleep(12_000);
         assertThat(rebalanced).as("no member evicted while Marquez hangs, max.poll.interval.ms 5 s").isFalse();
-        assertThat(AdminPort.health(first, "ready")).as("a hung sink is not a stalled partition").isEqualTo(200);
+        assertThat(AdminPort.health(first, "ready")).as("a hung sink whose calls time out is down: not ready").isEqualTo(503);
         marquez.endHang();
 
         Await.until(Duration.ofSeconds(60), () -> RunCorpus.distinct(marquez.received()).size() == 300,
@@ -133,6 +137,8 @@ class LineageConsumerFaultTest {
         Await.until(Duration.ofSeconds(15), () -> stalledPartitions(consumer).contains(1.0), () -> "partition_stalled 1");
         assertThat(stalledPartitions(consumer)).as("partition_stalled, one per partition").containsExactlyInAnyOrder(0.0, 1.0);
         assertThat(consumer.registry().get("lineagehub.sink_up").gauge().value()).as("the sink is up").isEqualTo(1.0);
+        assertThat(consumer.registry().get("lineagehub.oldest_call_seconds").gauge().value())
+                .as("the stuck call's age, long before its 60 s timeout").isGreaterThanOrEqualTo(3.0);
 
         marquez.unstick();
         Await.until(Duration.ofSeconds(15), () -> AdminPort.health(consumer, "ready") == 200, () -> "ready again once the partition moves");

@@ -1,9 +1,14 @@
 package dev.lineagehub.delivery;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The delivery slots of one consumer instance: how many sink calls may run at once ({@code capacity},
@@ -36,13 +41,22 @@ public final class DeliveryBudget {
     /** Calls in progress that count against the adaptive limit: the slow ones no longer do. */
     private int limitedCalling;
     private final Deque<Call> running = new ArrayDeque<>();
+    /** Every call in progress, oldest first: the age of the first tells a hung sink before any timeout does. */
+    private final Set<Call> inProgress = new LinkedHashSet<>();
+    private final LongSupplier nanoClock;
     private boolean full;
     private boolean sinkDown;
     private boolean paused;
     private boolean pauseApplied;
 
     public DeliveryBudget(long acceptWait, TimeUnit unit) {
+        this(acceptWait, unit, System::nanoTime);
+    }
+
+    /** @param nanoClock when calls start and sweeps run ({@code System::nanoTime}; a test's own clock) */
+    DeliveryBudget(long acceptWait, TimeUnit unit, LongSupplier nanoClock) {
         this.acceptWaitNanos = unit.toNanos(acceptWait);
+        this.nanoClock = nanoClock;
     }
 
     /** What pausing and resuming processing means: {@code KafkaStreams::pause} and {@code ::resume}. */
@@ -166,7 +180,8 @@ public final class DeliveryBudget {
 
     /** The call of a granted turn starts now. */
     public synchronized Call callStarted() {
-        Call call = new Call(System.nanoTime(), limitedCalling);
+        Call call = new Call(nanoClock.getAsLong(), limitedCalling);
+        inProgress.add(call);
         if (limit != null) {
             running.add(call);
         }
@@ -210,7 +225,7 @@ public final class DeliveryBudget {
             }
             long slowAfter = Math.max(TimeUnit.MILLISECONDS.toNanos(SLOW_CALL_MIN_MILLIS),
                     SLOW_CALL_FACTOR * limit.unloadedLatency().toNanos());
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             for (Call head; (head = running.peek()) != null && (head.ended || now - head.startNanos >= slowAfter); ) {
                 running.poll();
                 if (!head.ended) {
@@ -231,6 +246,7 @@ public final class DeliveryBudget {
                 limitedCalling--;
             }
             if (call != null) {
+                inProgress.remove(call);
                 call.ended = true;
                 sample.run();
             }
@@ -262,6 +278,12 @@ public final class DeliveryBudget {
             notifyAll();
         }
         updatePause();
+    }
+
+    /** How long the oldest call in progress has been running; zero when none is. */
+    public synchronized Duration oldestCall() {
+        Iterator<Call> oldest = inProgress.iterator();
+        return oldest.hasNext() ? Duration.ofNanos(nanoClock.getAsLong() - oldest.next().startNanos) : Duration.ZERO;
     }
 
     public synchronized int unresolved() {

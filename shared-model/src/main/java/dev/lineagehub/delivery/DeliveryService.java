@@ -53,6 +53,10 @@ public final class DeliveryService<T> {
         Gauge.builder(runtime.metrics().name("concurrency_limit"), runtime.budget(), DeliveryBudget::callLimit)
                 .description("Sink calls this instance may have in flight now: adaptive, or the capacity when fixed")
                 .tag("sink", sinkName).register(runtime.metrics().registry());
+        Gauge.builder(runtime.metrics().name("oldest_call_seconds"), runtime.budget(), budget -> budget.oldestCall().toNanos() / 1e9)
+                .description("How long the oldest sink call in progress has been waiting for its answer: a hung sink shows here"
+                        + " before any request timeout does")
+                .tag("sink", sinkName).register(runtime.metrics().registry());
         this.callLatency = Timer.builder(runtime.metrics().name("sink_call"))
                 .description("Time the sink took to answer one call (accepted or refused), retries not included")
                 .tag("sink", sinkName).publishPercentileHistogram().register(runtime.metrics().registry());

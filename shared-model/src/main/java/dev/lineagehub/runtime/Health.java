@@ -8,6 +8,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.TopicPartition;
@@ -23,7 +27,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * What the admin port reports, from facts: Kafka Streams' state, whether the broker answers (asked
@@ -31,13 +34,18 @@ import java.util.stream.Collectors;
  * the sink is up, and stream threads dying again and again.
  *
  * <p>Live fails only on ERROR or NOT_RUNNING: a restart cannot fix a sink or a broker. Ready fails
- * whenever this instance is not doing its work: not RUNNING, broker unreachable, a stalled partition,
- * or crash-looping threads.
+ * whenever this instance is not doing its work: not RUNNING, broker unreachable, a sink down (its last
+ * failure named), a partition stalled while the sink is up (a hung sink, before its calls time out),
+ * or crash-looping threads. So a sink that hangs and then times out fails ready from the stall on,
+ * without a 200 between.
  */
 final class Health implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Health.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration BROKER_CHECK_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration BROKER_SUMMARY_INTERVAL = Duration.ofMinutes(1);
+    private static final long NEVER = Long.MIN_VALUE;
 
     /** One answer of a probe: up or not, and the JSON body saying why. */
     record Report(boolean up, String json) {
@@ -52,6 +60,9 @@ final class Health implements AutoCloseable {
     private final MultiGauge stalledGauge;
     private volatile KafkaStreams streams;
     private volatile boolean brokerReachable;
+    /** Only the checker thread reads and writes these two. */
+    private long unreachableSinceNanos = NEVER;
+    private long lastSummaryNanos;
 
     /** @param admin the runtime's Kafka admin client, closed by the runtime */
     Health(Admin admin, ResolvedOffsets offsets, ThreadReplacementPolicy threads, Duration stallTimeout,
@@ -84,7 +95,8 @@ final class Health implements AutoCloseable {
     Report ready() {
         KafkaStreams.State state = state();
         List<TopicPartition> stalled = stalled();
-        boolean up = state == KafkaStreams.State.RUNNING && brokerReachable && stalled.isEmpty() && !threads.crashLooping();
+        boolean up = state == KafkaStreams.State.RUNNING && brokerReachable && stalled.isEmpty() && !threads.crashLooping()
+                && sinks.stream().allMatch(sink -> sink.state() == SinkHealth.State.UP);
         return new Report(up, json(up, state, stalled));
     }
 
@@ -112,11 +124,22 @@ final class Health implements AutoCloseable {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) BROKER_CHECK_INTERVAL.toMillis()))
                     .nodes().get(BROKER_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
             brokerReachable = true;
-        } catch (Exception e) {
-            if (brokerReachable) {
-                LOG.warn("Kafka broker unreachable: {}", e.toString());
+            if (unreachableSinceNanos != NEVER) {
+                LOG.info("Kafka broker reachable again after {} s", seconds(System.nanoTime() - unreachableSinceNanos));
+                unreachableSinceNanos = NEVER;
             }
+        } catch (Exception e) {
             brokerReachable = false;
+            long now = System.nanoTime();
+            if (unreachableSinceNanos == NEVER) {
+                unreachableSinceNanos = now;
+                lastSummaryNanos = now;
+                LOG.warn("Kafka broker unreachable ({}); readiness fails until it answers, the Kafka clients' own warnings"
+                        + " are shown once a minute", e.toString());
+            } else if (now - lastSummaryNanos >= BROKER_SUMMARY_INTERVAL.toNanos()) {
+                lastSummaryNanos = now;
+                LOG.warn("Kafka broker still unreachable after {} s", seconds(now - unreachableSinceNanos));
+            }
         }
         List<TopicPartition> stalled = stalled();
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
@@ -131,12 +154,29 @@ final class Health implements AutoCloseable {
     }
 
     private String json(boolean up, KafkaStreams.State state, List<TopicPartition> stalled) {
-        String sinkStates = sinks.stream().map(sink -> "\"" + sink.name() + "\":\"" + sink.state() + "\"")
-                .collect(Collectors.joining(",", "{", "}"));
-        String stalledList = stalled.stream().map(partition -> "\"" + partition + "\"").collect(Collectors.joining(",", "[", "]"));
-        return "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"streams\":\"" + state + "\",\"broker\":\""
-                + (brokerReachable ? "reachable" : "unreachable") + "\",\"sinks\":" + sinkStates + ",\"stalledPartitions\":"
-                + stalledList + ",\"threadFailures\":" + threads.recentFailures() + "}";
+        ObjectNode body = JSON.createObjectNode();
+        body.put("status", up ? "UP" : "DOWN").put("streams", state.toString())
+                .put("broker", brokerReachable ? "reachable" : "unreachable");
+        ObjectNode sinkStates = body.putObject("sinks");
+        ObjectNode failures = JSON.createObjectNode();
+        for (SinkHealth sink : sinks) {
+            SinkHealth.State sinkState = sink.state();
+            sinkStates.put(sink.name(), sinkState.toString());
+            if (sinkState == SinkHealth.State.DOWN && sink.lastFailure() != null) {
+                failures.put(sink.name(), sink.lastFailure());
+            }
+        }
+        if (!failures.isEmpty()) {
+            body.set("sinkFailures", failures);
+        }
+        ArrayNode stalledList = body.putArray("stalledPartitions");
+        stalled.forEach(partition -> stalledList.add(partition.toString()));
+        body.put("threadFailures", threads.recentFailures());
+        return body.toString();
+    }
+
+    private static long seconds(long nanos) {
+        return TimeUnit.NANOSECONDS.toSeconds(nanos);
     }
 
     @Override

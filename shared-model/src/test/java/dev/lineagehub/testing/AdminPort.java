@@ -20,6 +20,11 @@ public final class AdminPort {
         return get(consumer, "/health/" + probe).statusCode();
     }
 
+    /** The JSON body of {@code /health/<probe>}, which names the cause. */
+    public static String healthBody(ConsumerRuntime consumer, String probe) {
+        return get(consumer, "/health/" + probe).body();
+    }
+
     /** The Prometheus text of {@code /metrics}. */
     public static String metrics(ConsumerRuntime consumer) {
         return get(consumer, "/metrics").body();
