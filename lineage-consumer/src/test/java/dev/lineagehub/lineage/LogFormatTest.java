@@ -36,14 +36,32 @@ class LogFormatTest {
     }
 
     private String logged(String format, String level) throws Exception {
+        return logged(format, level, "orders-3@42");
+    }
+
+    private String logged(String format, String level, String name) throws Exception {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         System.setProperty("LOG_FORMAT", format);
         System.setProperty("LOG_LEVEL", level);
         configure();
-        LoggerFactory.getLogger("dev.lineagehub.delivery").info("Delivered {} of partition {}", "orders-3@42", 3);
+        LoggerFactory.getLogger("dev.lineagehub.delivery").info("Delivered {} of partition {}", name, 3);
         LoggerFactory.getLogger("dev.lineagehub.delivery").debug("not at INFO");
         return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A job name with NUL, a line break and an ANSI escape: one line, no control character written raw. */
+    @Test
+    void controlCharactersFromEventNamesAreEscapedInBothFormats() throws Exception {
+        String name = "dag\u0000.task\r\nFAKE ERROR line\u001b[2J";
+        String text = logged("text", "INFO", name);
+        assertThat(text.lines()).hasSize(1);
+        assertThat(text.strip().chars().filter(c -> c < 0x20 && c != '\t')).isEmpty();
+        assertThat(text).contains("Delivered dag\\u0000.task\\r\\nFAKE ERROR line\\u001b[2J of partition 3");
+        String json = logged("json", "INFO", name);
+        assertThat(json.lines()).hasSize(1);
+        assertThat(json.strip().chars().filter(c -> c < 0x20)).isEmpty();
+        assertThat(new ObjectMapper().readTree(json).path("formattedMessage").asText()).isEqualTo("Delivered " + name + " of partition 3");
     }
 
     @Test

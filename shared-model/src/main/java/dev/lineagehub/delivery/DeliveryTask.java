@@ -257,8 +257,9 @@ public final class DeliveryTask<T> implements AutoCloseable {
         }
         item.acknowledgementsSeen = acknowledgements;
         if (service.retryPolicy().exhausted(item.refusedWhileUp)) {
-            deadLetter(item, new PermanentDeliveryException(PermanentDeliveryException.SINK_POISON, "refused " + item.refusedWhileUp
-                    + " times while the sink acknowledged other records; last: " + retryable.getMessage(),
+            deadLetter(item, new PermanentDeliveryException(PermanentDeliveryException.SINK_POISON, "refused on each of its "
+                    + item.attempts + " attempts, " + item.refusedWhileUp + " of them while the sink acknowledged other records; last: "
+                    + retryable.getMessage(),
                     retryable.sinkStatus(), retryable), item.attempts);
             return;
         }
