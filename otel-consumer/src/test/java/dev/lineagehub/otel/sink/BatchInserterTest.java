@@ -1,25 +1,19 @@
 package dev.lineagehub.otel.sink;
 
+import static dev.lineagehub.otel.sink.InserterHarness.outcomes;
+import static dev.lineagehub.otel.sink.InserterHarness.source;
+import static dev.lineagehub.otel.sink.InserterHarness.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lineagehub.delivery.PermanentDeliveryException;
-import dev.lineagehub.delivery.RetryPolicy;
-import dev.lineagehub.delivery.SinkHealth;
-import dev.lineagehub.delivery.SourceRecord;
-import dev.lineagehub.otel.config.ClickHouseSettings;
 import dev.lineagehub.otel.decode.SpanRow;
-import dev.lineagehub.otlp.Encoding;
 import dev.lineagehub.testing.clickhouse.ClickHouseHttpFixture;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.TaskId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,12 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One partition's inserter on the real engine, each kind of refusal provoked on it: every record ends
@@ -42,29 +31,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 class BatchInserterTest {
 
-    private static final String TOPIC = "otlp_spans";
     private static final String INSERTS = "INSERT INTO otel.otel_traces (";
     private static final Instant TODAY = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofHours(12));
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final ExecutorService executor = Executors.newFixedThreadPool(2);
-    private final List<BatchInserter<SpanRow>> inserters = new ArrayList<>();
-    private final AtomicInteger retried = new AtomicInteger();
+    private InserterHarness harness;
     private ClickHouseHttpFixture clickhouse;
-    private String topicId = "id-1";
 
     @BeforeEach
     void startClickHouse() throws Exception {
-        clickhouse = new ClickHouseHttpFixture(Files.createTempDirectory("chdb"));
+        harness = new InserterHarness();
+        clickhouse = harness.clickhouse;
         clickhouse.count(INSERTS);
     }
 
     @AfterEach
     void stop() {
-        inserters.forEach(BatchInserter::close);
-        timer.shutdownNow();
-        executor.shutdownNow();
-        clickhouse.close();
+        harness.close();
     }
 
     @ParameterizedTest(name = "{0} days")
@@ -115,7 +97,7 @@ class BatchInserterTest {
     void clickHouseNotAnsweringIsWaitedOutAndNothingIsRefused() throws Exception {
         connectOnce();
         clickhouse.down();
-        timer.schedule(() -> {
+        harness.timer().schedule(() -> {
             try {
                 clickhouse.up();
             } catch (Exception e) {
@@ -150,7 +132,7 @@ class BatchInserterTest {
         clickhouse.query("ALTER TABLE otel.otel_traces ADD CONSTRAINT no_poison CHECK SpanName != 'poison'");
         List<CompletableFuture<Void>> first = queueSpread(inserter(7), 0, 40);
         assertThat(outcomes(first)).filteredOn("stored"::equals).hasSize(39);
-        inserters.remove(0).close();
+        harness.closeOldest();
         // The next owner of the partition gets the same records (nothing was committed) with other batch settings.
         List<CompletableFuture<Void>> again = queueSpread(inserter(1_000), 0, 60);
         assertThat(outcomes(again)).filteredOn("stored"::equals).hasSize(59);
@@ -160,8 +142,8 @@ class BatchInserterTest {
     @Test
     void aTopicCreatedAgainIsNewDataAtTheSameOffsets() throws Exception {
         assertThat(outcomes(queueSpread(inserter(10), 0, 30))).containsOnly("stored");
-        inserters.remove(0).close();
-        topicId = "id-2";
+        harness.closeOldest();
+        harness.topicId = "id-2";
         assertThat(outcomes(queueSpread(inserter(10), 0, 30, 1_000))).containsOnly("stored");
         assertThat(storedSpans()).isEqualTo("60\t60");
     }
@@ -170,12 +152,12 @@ class BatchInserterTest {
         List<CompletableFuture<Void>> futures = queueSpread(inserter(10), 0, 100);
         assertThat(outcomes(futures)).containsOnly("stored");
         assertThat(storedSpans()).isEqualTo("100\t100");
-        assertThat(retried.get()).as("the fault was met").isPositive();
+        assertThat(harness.retried.get()).as("the fault was met").isPositive();
     }
 
     /** Makes the schema exist before a fault that would stop the first connection. */
     private void connectOnce() throws Exception {
-        new ClickHouse(settings(10)).connect().close();
+        new ClickHouse(harness.settings(10)).connect().close();
     }
 
     /** Records {@code from} until {@code to}, one span each, every seventh named "poison", on a few days. */
@@ -193,46 +175,10 @@ class BatchInserterTest {
     }
 
     private String storedSpans() {
-        return clickhouse.query("SELECT count(), uniqExact(SpanId) FROM otel.otel_traces");
-    }
-
-    private static List<String> outcomes(List<CompletableFuture<Void>> futures) throws Exception {
-        List<String> outcomes = new ArrayList<>();
-        for (CompletableFuture<Void> future : futures) {
-            try {
-                future.get(60, TimeUnit.SECONDS);
-                outcomes.add("stored");
-            } catch (ExecutionException e) {
-                outcomes.add(e.getCause() instanceof PermanentDeliveryException refused ? "refused: " + refused.sinkStatus()
-                        : "failed: " + e.getCause());
-            }
-        }
-        return outcomes;
+        return harness.storedSpans();
     }
 
     private BatchInserter<SpanRow> inserter(int batchRows) {
-        ClickHouse engine = new ClickHouse(settings(batchRows));
-        SinkHealth health = new SinkHealth("ClickHouse", new ClickHouseSink(engine, executor)::probe, timer, Duration.ofMillis(20));
-        BatchInserter.Shared shared = new BatchInserter.Shared(engine, health, new RetryPolicy(Duration.ofMillis(20),
-                Duration.ofMillis(200), 5), executor, timer, batchRows, Duration.ofMillis(50), retried::addAndGet,
-                topic -> topicId, System::nanoTime);
-        BatchInserter<SpanRow> inserter = new BatchInserter<>(shared, new SpanTable("otel"), TOPIC, 0);
-        inserters.add(inserter);
-        return inserter;
-    }
-
-    private ClickHouseSettings settings(int batchRows) {
-        return new ClickHouseSettings(clickhouse.jdbcUrl(), "default", "", "otel", true, Duration.ZERO, TOPIC, Encoding.OTLP_PROTO,
-                "", Encoding.OTLP_PROTO, "", Encoding.OTLP_PROTO, "", batchRows, Duration.ofMillis(50));
-    }
-
-    private static SourceRecord source(long offset) {
-        return new SourceRecord(TOPIC, 0, offset, 0, new RecordHeaders(), null, new byte[0], new TaskId(0, 0), "test");
-    }
-
-    private static SpanRow span(int id, String name, Instant start) {
-        long nanos = start.getEpochSecond() * 1_000_000_000L + start.getNano();
-        return new SpanRow(nanos, String.format("%032x", id + 1), String.format("%016x", id + 1), "", "", name, "Server",
-                "checkout", Map.of(), "", "", Map.of(), 1_000, "Ok", "", List.of(), List.of());
+        return harness.inserter(batchRows);
     }
 }
