@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -13,8 +14,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Delivers the records of one input partition: concurrently across keys, one after another within a
@@ -40,6 +41,21 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DeliveryTask<T> implements AutoCloseable {
 
     public enum State { OPEN, CLOSING, CLOSED }
+
+    /**
+     * Where one record is: PREPARING (on the stream thread), WAITING_ON_KEY (an earlier record of its key
+     * is not resolved), WAITING_FOR_TURN (for a call slot), CALLING, BACKING_OFF (after a retryable
+     * failure, or until the sink is back), DEAD_LETTERING; then RESOLVED (delivered, dead-lettered or
+     * filtered: its offset may be committed) or ABANDONED (the task closed first: uncommitted). The last
+     * two are final, and a record reaches exactly one of them.
+     */
+    public enum Phase {
+        PREPARING, WAITING_ON_KEY, WAITING_FOR_TURN, CALLING, BACKING_OFF, DEAD_LETTERING, RESOLVED, ABANDONED;
+
+        boolean isFinal() {
+            return this == RESOLVED || this == ABANDONED;
+        }
+    }
 
     /** What a record becomes: an item to deliver after the earlier items with the same key. */
     public record Work<T>(String key, T item) {
@@ -69,6 +85,8 @@ public final class DeliveryTask<T> implements AutoCloseable {
      * samples at 128 in flight).
      */
     private final Set<CompletableFuture<Void>> waitingTurns = ConcurrentHashMap.newKeySet();
+    /** The records taken and not resolved or abandoned yet. */
+    private final Set<Item> unfinished = ConcurrentHashMap.newKeySet();
     private final Object activeLock = new Object();
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
     private volatile State state = State.OPEN;
@@ -84,6 +102,14 @@ public final class DeliveryTask<T> implements AutoCloseable {
 
     public State state() {
         return state;
+    }
+
+    /** How many of this task's unfinished records are in each phase now (phases without records left out). */
+    public Map<Phase, Integer> phases() {
+        Map<Phase, Integer> counts = new EnumMap<>(Phase.class);
+        unfinished.forEach(item -> counts.merge(item.phase.get(), 1, Integer::sum));
+        counts.keySet().removeIf(Phase::isFinal);
+        return counts;
     }
 
     /**
@@ -115,6 +141,9 @@ public final class DeliveryTask<T> implements AutoCloseable {
         String key = item.key == null ? source.describe() : item.key;
         CompletableFuture<Void> previous = lastOfKey.put(key, item.done);
         item.done.whenComplete((ignored, error) -> lastOfKey.remove(key, item.done));
+        if (previous != null) {
+            item.moveTo(Phase.WAITING_ON_KEY);
+        }
         if (previous == null) {
             awaitTurn(item); // nothing of the key ahead: from the stream thread, no hop (Sink.deliver is cheap)
         } else {
@@ -127,6 +156,7 @@ public final class DeliveryTask<T> implements AutoCloseable {
             abandon(item);
             return;
         }
+        item.moveTo(Phase.WAITING_FOR_TURN);
         CompletableFuture<Void> turn = service.budget().turnToCall();
         if (turn.isDone()) {
             call(item);
@@ -167,6 +197,7 @@ public final class DeliveryTask<T> implements AutoCloseable {
             end();
             return;
         }
+        item.moveTo(Phase.CALLING);
         item.attempts++;
         if (item.attempts == 1) {
             item.startNanos = System.nanoTime();
@@ -263,6 +294,7 @@ public final class DeliveryTask<T> implements AutoCloseable {
                     retryable.sinkStatus(), retryable), item.attempts);
             return;
         }
+        item.moveTo(Phase.BACKING_OFF);
         Duration wait = service.retryPolicy().backoff(item.attempts, retryable.retryAfter());
         logRetry(item, wait, retryable);
         CompletableFuture.anyOf(service.delay(wait), service.health().nextRecovery(), closing)
@@ -275,6 +307,7 @@ public final class DeliveryTask<T> implements AutoCloseable {
             abandon(item);
             return;
         }
+        item.moveTo(Phase.DEAD_LETTERING);
         begin();
         service.deadLetters().publish(item.source, failure, attempts, () -> state != State.OPEN)
                 .whenCompleteAsync((written, error) -> {
@@ -291,7 +324,7 @@ public final class DeliveryTask<T> implements AutoCloseable {
     }
 
     private void resolve(Item item) {
-        if (item.finish()) {
+        if (item.finish(Phase.RESOLVED)) {
             tracker.resolved(item.source.offset());
             released();
         }
@@ -299,7 +332,7 @@ public final class DeliveryTask<T> implements AutoCloseable {
 
     /** The task closed before the record resolved: it stays uncommitted, for the partition's next owner. */
     private void abandon(Item item) {
-        if (item.finish()) {
+        if (item.finish(Phase.ABANDONED)) {
             LOG.debug("Not delivering {}: partition {} is {}", item.source.describe(), name, state);
             released();
         }
@@ -386,7 +419,7 @@ public final class DeliveryTask<T> implements AutoCloseable {
         final String key;
         final T item;
         final CompletableFuture<Void> done = new CompletableFuture<>();
-        final AtomicBoolean finished = new AtomicBoolean();
+        final AtomicReference<Phase> phase = new AtomicReference<>(Phase.PREPARING);
         int attempts;
         int refusedWhileUp;
         long acknowledgementsSeen;
@@ -396,13 +429,21 @@ public final class DeliveryTask<T> implements AutoCloseable {
             this.source = source;
             this.key = key;
             this.item = item;
+            unfinished.add(this);
+        }
+
+        /** Moves on, unless the record is already resolved or abandoned (a late step of a closed task). */
+        void moveTo(Phase next) {
+            phase.getAndUpdate(now -> now.isFinal() ? now : next);
         }
 
         /** True the first time only: a record resolves or is abandoned once. */
-        boolean finish() {
-            if (!finished.compareAndSet(false, true)) {
+        boolean finish(Phase last) {
+            Phase before = phase.getAndUpdate(now -> now.isFinal() ? now : last);
+            if (before.isFinal()) {
                 return false;
             }
+            unfinished.remove(this);
             done.complete(null);
             return true;
         }

@@ -1,6 +1,7 @@
 package dev.lineagehub.delivery;
 
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 
 /**
  * Which offsets of one input partition are resolved — delivered, dead-lettered or skipped on purpose —
@@ -15,9 +16,20 @@ import java.util.TreeSet;
 public final class OffsetTracker {
 
     private final TreeSet<Long> unresolved = new TreeSet<>();
+    private final LongSupplier nanoClock;
     private long next = -1;
-    private long lowestSinceNanos = System.nanoTime();
+    private long lowestSinceNanos;
     private volatile boolean open = true;
+
+    public OffsetTracker() {
+        this(System::nanoTime);
+    }
+
+    /** @param nanoClock what {@link #stalled} is measured against ({@code System::nanoTime}; a test's own clock) */
+    OffsetTracker(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+        this.lowestSinceNanos = nanoClock.getAsLong();
+    }
 
     /**
      * A record of this partition reached the consumer; it stays unresolved until {@link #resolved}. An
@@ -25,7 +37,7 @@ public final class OffsetTracker {
      */
     public synchronized void registered(long offset) {
         if (unresolved.isEmpty()) {
-            lowestSinceNanos = System.nanoTime();
+            lowestSinceNanos = nanoClock.getAsLong();
         }
         unresolved.add(offset);
         next = Math.max(next, offset + 1);
@@ -34,7 +46,7 @@ public final class OffsetTracker {
     public synchronized void resolved(long offset) {
         boolean wasLowest = !unresolved.isEmpty() && unresolved.first() == offset;
         if (unresolved.remove(offset) && wasLowest) {
-            lowestSinceNanos = System.nanoTime();
+            lowestSinceNanos = nanoClock.getAsLong();
         }
     }
 

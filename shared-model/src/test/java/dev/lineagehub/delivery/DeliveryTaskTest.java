@@ -82,6 +82,39 @@ class DeliveryTaskTest {
     }
 
     @Test
+    void everyRecordIsInOnePhaseAndEndsResolvedOrAbandonedOnce() {
+        DeliveryTask<String> task = task(controlledSink());
+        submit(task, 0, "run-a", "a1");
+        submit(task, 1, "run-a", "a2");
+        for (int i = 2; i < 8; i++) {
+            submit(task, i, "run-" + i, "x" + i);
+        }
+        Await.until(() -> calls.size() == 4, "four calls, the task's slots");
+        assertThat(task.phases()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                DeliveryTask.Phase.CALLING, 4, DeliveryTask.Phase.WAITING_ON_KEY, 1, DeliveryTask.Phase.WAITING_FOR_TURN, 3));
+        answers.get("x2").completeExceptionally(new RetryableDeliveryException("HTTP 503", "HTTP 503"));
+        // x2 backs off, then waits for a turn again; its slot went to x5.
+        Await.until(() -> calls.contains("x5"), "x5 called in x2's slot");
+        Map<DeliveryTask.Phase, Integer> phases = task.phases();
+        assertThat(phases.get(DeliveryTask.Phase.CALLING)).isEqualTo(4);
+        assertThat(phases.getOrDefault(DeliveryTask.Phase.BACKING_OFF, 0) + phases.getOrDefault(DeliveryTask.Phase.WAITING_FOR_TURN, 0))
+                .isEqualTo(3);
+        answers.get("x3").complete(null);
+        Await.until(() -> tracker().unresolvedCount() == 7 && calls.size() == 6, "x3 resolved, its slot used");
+
+        task.close();
+        assertThat(task.phases()).as("records waiting for a turn abandoned; the calls the close gave up on still out, a2 behind a1")
+                .containsExactlyInAnyOrderEntriesOf(Map.of(DeliveryTask.Phase.CALLING, 4, DeliveryTask.Phase.WAITING_ON_KEY, 1));
+        answers.get("a1").complete(null);
+        answers.values().forEach(answer -> answer.completeExceptionally(new RetryableDeliveryException("HTTP 503", "HTTP 503")));
+        Await.until(() -> task.phases().isEmpty(), "the late answers end their records");
+        assertThat(runtime.metrics().inFlight().get()).as("each record released once").isZero();
+        assertThat(tracker().unresolvedCount()).as("only a1 and x3 resolved; the rest stay uncommitted").isEqualTo(6);
+        assertThat(calls).as("nothing called once closed").hasSize(6);
+        assertThat(runtime.deadLetterProducer().history()).as("a closed task dead-letters nothing").isEmpty();
+    }
+
+    @Test
     void aRecordRefusedWhileTheSinkTakesOthersIsDeadLetteredAsPoison() {
         AtomicInteger poisonCalls = new AtomicInteger();
         DeliveryTask<String> task = task(item -> {

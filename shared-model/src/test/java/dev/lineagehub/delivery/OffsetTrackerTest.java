@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 class OffsetTrackerTest {
 
-    private final OffsetTracker tracker = new OffsetTracker();
+    private final AtomicLong now = new AtomicLong(1_000);
+    private final OffsetTracker tracker = new OffsetTracker(now::get);
 
     @Test
     void commitsStopAtTheLowestUnresolvedOffset() {
@@ -42,17 +45,19 @@ class OffsetTrackerTest {
     }
 
     @Test
-    void stalledWhenTheOldestRecordDoesNotResolveWhateverTheOthersDo() throws InterruptedException {
+    void stalledWhenTheOldestRecordDoesNotResolveWhateverTheOthersDo() {
         tracker.registered(1);
         tracker.registered(2);
-        Thread.sleep(30);
+        now.addAndGet(30);
         tracker.resolved(2);
         tracker.registered(3);
-        long now = System.nanoTime();
-        assertThat(tracker.stalled(now, 20_000_000)).isTrue();
+        assertThat(tracker.stalled(now.get(), 30)).as("just at the timeout").isFalse();
+        assertThat(tracker.stalled(now.get(), 29)).as("just past it").isTrue();
         tracker.resolved(1);
-        assertThat(tracker.stalled(System.nanoTime(), 20_000_000)).as("the commit point moved").isFalse();
+        assertThat(tracker.stalled(now.get(), 29)).as("the commit point moved").isFalse();
+        now.addAndGet(30);
+        assertThat(tracker.stalled(now.get(), 29)).as("3 now the oldest, for 30").isTrue();
         tracker.resolved(3);
-        assertThat(tracker.stalled(System.nanoTime() + 1_000_000_000, 20_000_000)).as("nothing unresolved").isFalse();
+        assertThat(tracker.stalled(now.get() + 1_000_000_000, 20)).as("nothing unresolved").isFalse();
     }
 }
