@@ -6,6 +6,7 @@ import dev.lineagehub.sdk.client.AuthError;
 import dev.lineagehub.sdk.client.HubException;
 import dev.lineagehub.sdk.client.RejectedError;
 import dev.lineagehub.sdk.client.TransientNetworkError;
+import dev.lineagehub.testing.Await;
 
 import io.openlineage.client.OpenLineage;
 
@@ -71,9 +72,7 @@ class KafkaTransportTest {
                 return e;
             }
         });
-        while (producer.history().isEmpty()) {
-            Thread.sleep(1);
-        }
+        Await.until(() -> !producer.history().isEmpty(), "the send reached the producer");
         producer.errorNext(brokerError);
         return failure.get();
     }
