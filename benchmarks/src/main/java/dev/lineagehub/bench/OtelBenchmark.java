@@ -4,6 +4,7 @@ import dev.lineagehub.local.traffic.SpanRequests;
 import dev.lineagehub.otel.OtelConsumer;
 import dev.lineagehub.otel.decode.SpanRow;
 import dev.lineagehub.otel.decode.SpanRows;
+import dev.lineagehub.otel.schema.OtelSchema;
 import dev.lineagehub.otel.sink.SpanTable;
 import dev.lineagehub.testing.clickhouse.ClickHouseHttpFixture;
 import dev.lineagehub.otel.testing.OtelClickHouse;
@@ -129,7 +130,7 @@ public final class OtelBenchmark {
         try (Connection connection = OtelClickHouse.connect(clickhouse)) {
             for (int from = 0; from < rows.size(); from += batchRows) {
                 // A token per round: the same rows again with the same token would be deduplicated away.
-                table.insert(connection, rows.subList(from, Math.min(rows.size(), from + batchRows)), tokenPrefix + "-" + from);
+                table.insert(connection, OtelSchema.TRACES, rows.subList(from, Math.min(rows.size(), from + batchRows)), tokenPrefix + "-" + from);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
