@@ -152,6 +152,36 @@ class IngestApiIntegrationTest {
     }
 
     @Test
+    void aBatchAboveTheBurstIsRefusedAsTooLargeAndNeverPassesFree(TestKafka kafka) throws Exception {
+        // The report: eventsPerSecond 1, burst 3, twenty batches of 10 were 20 x 201, 200 events in 0.75 s.
+        String topic = kafka.newTopic("openlineage-events", 1);
+        IngestApi api = start(kafka, topic, Map.of("INGEST_QUOTA_EVENTS_PER_SECOND", "1", "INGEST_QUOTA_BURST", "3"));
+        IngestApiClient client = new IngestApiClient(api.port());
+        String key = client.createNamespace(ADMIN, "team-a", "a");
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> refused = client.postJson("/api/v1/lineage", key, batch("team-a", 10));
+            assertThat(refused.statusCode()).isEqualTo(413);
+            assertThat(refused.body()).contains("a request of 10 OpenLineage events is above this key's burst of 3");
+        }
+        assertThat(kafka.written(topic)).as("nothing of the refused batches").isZero();
+        HttpResponse<String> past = client.postJson("/api/v1/lineage", key, batch("team-a", 4));
+        assertThat(past.statusCode()).as("just past the burst").isEqualTo(413);
+        assertThat(client.postJson("/api/v1/lineage", key, batch("team-a", 3)).statusCode()).as("at the burst").isEqualTo(201);
+        assertThat(client.postJson("/api/v1/lineage", key, batch("team-a", 1)).statusCode()).as("the bucket is empty").isEqualTo(429);
+        assertThat(kafka.written(topic)).isEqualTo(3);
+        assertThat(client.get("/metrics", null).body()).contains("endpoint=\"lineage\",status=\"413\"");
+    }
+
+    private static String batch(String namespace, int events) throws Exception {
+        List<Object> batch = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            batch.add(IngestApiClient.JSON.readTree(SampleEvents.json(SampleEvents.run(EventType.START, UUID.randomUUID(), namespace,
+                    "job", List.of(), List.of()))));
+        }
+        return IngestApiClient.JSON.writeValueAsString(batch);
+    }
+
+    @Test
     void twoReplicasAgreeOnNamespacesThroughTheCompactedTopic(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 1);
         IngestApiClient first = new IngestApiClient(start(kafka, topic, Map.of()).port());

@@ -7,14 +7,18 @@ import dev.lineagehub.otlp.OtlpDecoder;
 import dev.lineagehub.testing.RealKafka;
 import dev.lineagehub.testing.TestKafka;
 
+import com.google.protobuf.ByteString;
+
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -75,7 +79,7 @@ class IngestApiOtlpTest {
         Tracer tracer = tracing.get("ingest-test");
         List<String> traceIds = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Span span = tracer.spanBuilder("GET /cart/" + i).setAttribute("http.status_code", 200L).startSpan();
+            io.opentelemetry.api.trace.Span span = tracer.spanBuilder("GET /cart/" + i).setAttribute("http.status_code", 200L).startSpan();
             traceIds.add(span.getSpanContext().getTraceId());
             span.end();
         }
@@ -135,5 +139,74 @@ class IngestApiOtlpTest {
         assertThat(client.post("/v1/traces", null, "application/x-protobuf", stored.toByteArray(), false).statusCode()).isEqualTo(401);
         // An empty export request is valid and stores nothing.
         assertThat(client.post("/v1/logs", ADMIN, "application/x-protobuf", new byte[0], false).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void whatTheCollectorsReceiverRefusesIsRefusedWholeAndNothingOfItIsPublished(TestKafka kafka) throws Exception {
+        Map<String, String> topics = start(kafka);
+        String spansTopic = topics.get("INGEST_SPANS_TOPIC");
+        IngestApiClient client = new IngestApiClient(api.port());
+        ExportTraceServiceRequest valid = spans(span(16, 8, 0), span(16, 8, 8), span(0, 8, 0));
+        assertThat(client.post("/v1/traces", ADMIN, "application/x-protobuf", valid.toByteArray(), false).statusCode()).isEqualTo(200);
+        // Each id just short of and just past its length, alone in a request or beside valid spans.
+        for (ExportTraceServiceRequest refused : List.of(spans(span(3, 8, 0)), spans(span(15, 8, 0)), spans(span(17, 8, 0)),
+                spans(span(16, 7, 0)), spans(span(16, 9, 0)), spans(span(16, 8, 7)), spans(span(16, 8, 16)),
+                spans(span(16, 8, 0), span(3, 8, 0)))) {
+            HttpResponse<String> answer = client.post("/v1/traces", ADMIN, "application/x-protobuf", refused.toByteArray(), false);
+            assertThat(answer.statusCode()).as(refused.toString()).isEqualTo(400);
+            assertThat(answer.body()).contains("the Collector refuses such a request");
+        }
+        String shortTraceId = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"5b8eff\",\"spanId\":\"eee19b7ec3c1b174\","
+                + "\"name\":\"checkout\"}]}]}]}";
+        assertThat(client.post("/v1/traces", ADMIN, "application/json", shortTraceId.getBytes(StandardCharsets.UTF_8), false).statusCode())
+                .isEqualTo(400);
+        assertThat(kafka.written(spansTopic)).as("only the valid request").isEqualTo(1);
+
+        // Only OTLP/HTTP's two media types, whatever the bytes.
+        for (String type : List.of("text/plain", "application/octet-stream", "application/protobuf", "application/jsonx")) {
+            HttpResponse<String> answer = client.post("/v1/traces", ADMIN, type, valid.toByteArray(), false);
+            assertThat(answer.statusCode()).as(type).isEqualTo(415);
+            assertThat(answer.body()).contains("application/x-protobuf or application/json");
+        }
+        assertThat(client.post("/v1/traces", ADMIN, "application/x-protobuf; charset=binary", valid.toByteArray(), false).statusCode())
+                .isEqualTo(200);
+        assertThat(kafka.written(spansTopic)).isEqualTo(2);
+    }
+
+    @Test
+    void anExportCostsItsSpansAndOneAboveTheBurstIsTooLarge(TestKafka kafka) throws Exception {
+        Map<String, String> topics = start(kafka);
+        IngestApiClient client = new IngestApiClient(api.port());
+        HttpResponse<String> created = client.postJson("/api/v1/namespaces", ADMIN,
+                "{\"name\":\"shop\",\"owner\":\"shop\",\"quota\":{\"telemetryItemsPerSecond\":0.01,\"telemetryBurst\":5}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String key = IngestApiClient.JSON.readTree(created.body()).path("apiKey").asText();
+        Span[] six = new Span[6];
+        java.util.Arrays.fill(six, span(16, 8, 0));
+        HttpResponse<String> tooLarge = client.post("/v1/traces", key, "application/x-protobuf", spans(six).toByteArray(), false);
+        assertThat(tooLarge.statusCode()).as("just past the burst").isEqualTo(413);
+        assertThat(tooLarge.body()).contains("above this key's burst of 5");
+        assertThat(client.post("/v1/traces", key, "application/x-protobuf",
+                spans(java.util.Arrays.copyOf(six, 5)).toByteArray(), false).statusCode()).as("at the burst").isEqualTo(200);
+        HttpResponse<String> later = client.post("/v1/traces", key, "application/x-protobuf", spans(six[0]).toByteArray(), false);
+        assertThat(later.statusCode()).isEqualTo(429);
+        assertThat(later.headers().firstValue("Retry-After")).isPresent();
+        assertThat(kafka.written(topics.get("INGEST_SPANS_TOPIC"))).isEqualTo(1);
+    }
+
+    private static ExportTraceServiceRequest spans(Span... spans) {
+        return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+                .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(List.of(spans)))).build();
+    }
+
+    private static Span span(int traceIdBytes, int spanIdBytes, int parentIdBytes) {
+        return Span.newBuilder().setTraceId(ByteString.copyFrom(new byte[traceIdBytes])).setSpanId(id(spanIdBytes))
+                .setParentSpanId(id(parentIdBytes)).setName("checkout").build();
+    }
+
+    private static ByteString id(int bytes) {
+        byte[] id = new byte[bytes];
+        java.util.Arrays.fill(id, (byte) 7);
+        return ByteString.copyFrom(id);
     }
 }

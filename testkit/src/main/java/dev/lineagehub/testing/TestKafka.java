@@ -194,19 +194,35 @@ public final class TestKafka implements AutoCloseable {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(topic).partitions().stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-            var ends = admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS);
             long lag = 0;
-            for (var end : ends.entrySet()) {
+            for (var end : endOffsets(topic).entrySet()) {
                 OffsetAndMetadata done = committed.get(end.getKey());
-                lag += end.getValue().offset() - (done == null ? 0 : done.offset());
+                lag += end.getValue() - (done == null ? 0 : done.offset());
             }
             return lag;
         } catch (Exception e) {
             throw new IllegalStateException("cannot compute the lag of " + groupId, e);
+        }
+    }
+
+    /**
+     * How many records were ever written to a (non-transactional) topic: its end offsets' sum. Read at
+     * once, no waiting: what a test checks after every write it made was acknowledged.
+     */
+    public long written(String topic) {
+        return endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private Map<TopicPartition, Long> endOffsets(String topic) {
+        try {
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic).partitions().stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+            return admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS).entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, end -> end.getValue().offset()));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the end offsets of " + topic, e);
         }
     }
 

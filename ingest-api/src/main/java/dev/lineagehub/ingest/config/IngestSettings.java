@@ -43,6 +43,8 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
     public static final String AUTO_CREATE_NAMESPACES = PREFIX + "AUTO_CREATE_NAMESPACES";
     public static final String QUOTA_EVENTS_PER_SECOND = PREFIX + "QUOTA_EVENTS_PER_SECOND";
     public static final String QUOTA_BURST = PREFIX + "QUOTA_BURST";
+    public static final String QUOTA_TELEMETRY_ITEMS_PER_SECOND = PREFIX + "QUOTA_TELEMETRY_ITEMS_PER_SECOND";
+    public static final String QUOTA_TELEMETRY_BURST = PREFIX + "QUOTA_TELEMETRY_BURST";
     public static final String CORS_ORIGINS = PREFIX + "CORS_ORIGINS";
     public static final String TLS_CERT_PATH = PREFIX + "TLS_CERT_PATH";
     public static final String TLS_KEY_PATH = PREFIX + "TLS_KEY_PATH";
@@ -62,8 +64,11 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
     public record Auth(boolean required, String adminKey, boolean isolation, boolean autoCreateNamespaces) {
     }
 
-    /** A token bucket: this many events per second on average, this many at once. */
-    public record Quota(double eventsPerSecond, int burst) {
+    /**
+     * Two token buckets per key: OpenLineage events per second on average and at once, and the same for
+     * telemetry items (spans, data points, log records).
+     */
+    public record Quota(double eventsPerSecond, int burst, double telemetryItemsPerSecond, int telemetryBurst) {
     }
 
     public record Tls(Path certificate, Path key) {
@@ -111,9 +116,16 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
                         "Register a namespace an accepted event names but the hub does not know, owned by the writing key's owner "
                                 + "('auto' for the admin key or without keys), instead of refusing the event (403 with isolation).")
                 .define(QUOTA_EVENTS_PER_SECOND, Type.DOUBLE, 200.0, Range.atLeast(0.001), MEDIUM,
-                        "Events (or OTLP export requests) per second one namespace key may write on average (per replica), unless "
-                                + "its namespace sets its own; above it writes are answered 429 with Retry-After. The admin key is not metered.")
-                .define(QUOTA_BURST, Type.INT, 1000, Range.atLeast(1), LOW, "Events one key may write at once above its rate.")
+                        "OpenLineage events per second one namespace key may write on average (per replica), unless its namespace "
+                                + "sets its own; above it writes are answered 429 with Retry-After. The admin key is not metered.")
+                .define(QUOTA_BURST, Type.INT, 1000, Range.atLeast(1), LOW, "Events one key may write at once above its rate; a "
+                        + "request of more events than this is answered 413, as it could never be admitted.")
+                .define(QUOTA_TELEMETRY_ITEMS_PER_SECOND, Type.DOUBLE, 20_000.0, Range.atLeast(0.001), MEDIUM,
+                        "Spans, metric data points and log records per second one namespace key may write over OTLP on average (per "
+                                + "replica), unless its namespace sets its own; metered apart from events, above it 429 with Retry-After.")
+                .define(QUOTA_TELEMETRY_BURST, Type.INT, 50_000, Range.atLeast(1), LOW, "Telemetry items one key may write at once; "
+                        + "an export request carrying more is answered 413. Keep it above the exporters' batch size (the SDK's 512, "
+                        + "the Collector batch processor's 8192).")
                 .define(CORS_ORIGINS, Type.STRING, "", Validators.regex(), LOW,
                         "Origins allowed to call the API from a browser, as a regular expression; empty allows none.")
                 .define(TLS_CERT_PATH, Type.STRING, "", LOW, "PEM certificate (chain) to serve HTTPS with; empty serves HTTP.")
@@ -139,7 +151,8 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
                         config.getString(LOGS_TOPIC), config.getString(NAMESPACES_TOPIC), config.getString(AUDIT_TOPIC)),
                 config.getInt(MAX_BODY_BYTES), Duration.ofMillis(config.getLong(PUBLISH_TIMEOUT_MS)), config.getInt(RETRY_AFTER_SECONDS),
                 new Auth(required, config.getSecret(ADMIN_KEY), config.getBoolean(ISOLATION), config.getBoolean(AUTO_CREATE_NAMESPACES)),
-                new Quota(config.getDouble(QUOTA_EVENTS_PER_SECOND), config.getInt(QUOTA_BURST)),
+                new Quota(config.getDouble(QUOTA_EVENTS_PER_SECOND), config.getInt(QUOTA_BURST),
+                        config.getDouble(QUOTA_TELEMETRY_ITEMS_PER_SECOND), config.getInt(QUOTA_TELEMETRY_BURST)),
                 config.getString(CORS_ORIGINS), tls,
                 new Dependencies(url(config, MARQUEZ_URL), url(config, CLICKHOUSE_URL), url(config, DATAHUB_GMS_URL)));
     }

@@ -7,6 +7,7 @@ import dev.lineagehub.ingest.lineage.LineageRequest;
 import dev.lineagehub.ingest.namespaces.Namespace;
 import dev.lineagehub.ingest.namespaces.NamespaceStore;
 import dev.lineagehub.ingest.publish.KafkaPublisher;
+import dev.lineagehub.ingest.quota.Admission;
 import dev.lineagehub.ingest.quota.Quotas;
 import dev.lineagehub.openlineage.InvalidEventException;
 import dev.lineagehub.openlineage.OpenLineageEvent;
@@ -26,8 +27,9 @@ import java.util.concurrent.CompletableFuture;
  * {@code POST /api/v1/lineage} (and {@code /api/v1/lineage/ingest}): Marquez's contract, so an
  * OpenLineage client's HTTP transport works unchanged. In order: the key (401), the events (400 for
  * what is not JSON, 422 for what is not an OpenLineage event, naming the field), the namespaces (403),
- * the quota (429), then Kafka: 201 once every event of the request is acknowledged, 503 with
- * Retry-After when Kafka cannot take them. Bodies over 64 KB are parsed on a worker thread, never on the event loop.
+ * the quota (429; 413 for a batch above the key's burst, which no wait admits), then Kafka: 201 once
+ * every event of the request is acknowledged, 503 with Retry-After when Kafka cannot take them.
+ * Bodies over 64 KB are parsed on a worker thread, never on the event loop.
  */
 final class LineageRoute {
 
@@ -77,11 +79,16 @@ final class LineageRoute {
                 Responses.error(ctx, 403, "this key may not write to namespace(s) " + decision.forbidden(), decision.forbidden());
                 return;
             }
-            var wait = caller.kind() != Caller.Kind.KEY ? java.util.Optional.<Duration>empty()
-                    : quotas.take(caller.keyId(), namespaces.get(caller.namespace()).map(Namespace::quota).orElse(null), events.size());
-            if (wait.isPresent()) {
+            Admission admission = caller.kind() != Caller.Kind.KEY ? Admission.ADMITTED : quotas.take(caller.keyId(),
+                    namespaces.get(caller.namespace()).map(Namespace::quota).orElse(null), Quotas.Measure.EVENTS, events.size());
+            if (admission instanceof Admission.Later later) {
                 refuse(ctx, caller, events, 429, "over quota");
-                Responses.retryLater(ctx, 429, wait.get(), "over this key's quota of events per second");
+                Responses.retryLater(ctx, 429, later.after(), "over this key's quota of events per second");
+                return;
+            }
+            if (admission instanceof Admission.TooLarge tooLarge) {
+                refuse(ctx, caller, events, 413, "above burst");
+                Responses.error(ctx, 413, tooLarge.message());
                 return;
             }
             Future.fromCompletionStage(createNamespaces(decision).thenCompose(ignored -> publish(events)), ctx.vertx().getOrCreateContext())

@@ -129,8 +129,11 @@ final class NamespaceRoutes {
     private void save(RoutingContext ctx, Namespace namespace, int status, String newKey) {
         Namespace.Quota quota = namespace.quota();
         if (quota != null && (quota.eventsPerSecond() != null && !(quota.eventsPerSecond() > 0)
-                || quota.burst() != null && quota.burst() < 1)) {
-            answerError(ctx, 422, "quota.eventsPerSecond must be above 0 and quota.burst at least 1");
+                || quota.burst() != null && quota.burst() < 1
+                || quota.telemetryItemsPerSecond() != null && !(quota.telemetryItemsPerSecond() > 0)
+                || quota.telemetryBurst() != null && quota.telemetryBurst() < 1)) {
+            answerError(ctx, 422, "quota.eventsPerSecond and quota.telemetryItemsPerSecond must be above 0, "
+                    + "quota.burst and quota.telemetryBurst at least 1");
             return;
         }
         Future.fromCompletionStage(namespaces.put(namespace), ctx.vertx().getOrCreateContext()).onComplete(saved -> {
@@ -180,7 +183,9 @@ final class NamespaceRoutes {
             return null;
         }
         return new Namespace.Quota(quota.hasNonNull("eventsPerSecond") ? quota.get("eventsPerSecond").asDouble() : null,
-                quota.hasNonNull("burst") ? quota.get("burst").asInt() : null);
+                quota.hasNonNull("burst") ? quota.get("burst").asInt() : null,
+                quota.hasNonNull("telemetryItemsPerSecond") ? quota.get("telemetryItemsPerSecond").asDouble() : null,
+                quota.hasNonNull("telemetryBurst") ? quota.get("telemetryBurst").asInt() : null);
     }
 
     private void answer(RoutingContext ctx, int status, Object body) {

@@ -7,8 +7,10 @@ import dev.lineagehub.ingest.config.IngestSettings;
 import dev.lineagehub.ingest.namespaces.Namespace;
 import dev.lineagehub.ingest.namespaces.NamespaceStore;
 import dev.lineagehub.ingest.publish.KafkaPublisher;
+import dev.lineagehub.ingest.quota.Admission;
 import dev.lineagehub.ingest.quota.Quotas;
 import dev.lineagehub.otlp.Encoding;
+import dev.lineagehub.otlp.ExportRequests;
 import dev.lineagehub.otlp.OtlpDecoder;
 import dev.lineagehub.otlp.UndecodableRecordException;
 
@@ -24,28 +26,24 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.BiFunction;
 
 /**
  * OTLP/HTTP ({@code POST /v1/traces}, {@code /v1/metrics}, {@code /v1/logs}, binary protobuf or JSON,
  * gzip or not) into the topics the Collector's Kafka exporter writes, in its default encoding
  * (otlp_proto: the export request's protobuf bytes, no key), so otel-consumer reads them unchanged.
  * A protobuf request is published as it came; a JSON one as the same request in protobuf. The answer
- * is OTLP's: 200 with an empty export response in the request's encoding (all accepted, so no partial
- * success), 400 with a {@code google.rpc.Status} for what is not an export request, 503/429 with
- * Retry-After, which OTLP exporters retry. A quota token is one export request.
+ * is OTLP's: 200 with an empty export response in the request's encoding, 400 with a
+ * {@code google.rpc.Status} for what the Collector's receiver refuses too (not an export request, an
+ * id of the wrong length: the whole request, as the receiver cannot decode it, so no partial success
+ * is ever answered and nothing is published that otel-consumer would dead-letter), 415 for another
+ * Content-Type, 503/429 with Retry-After, which OTLP exporters retry, and 413 for a request carrying
+ * more items (spans, data points, log records: what the quota counts) than the key's burst.
  */
 final class OtlpRoute {
 
-    /** The three signals: where each goes and how its requests are read. */
+    /** The three signals: where each goes and how its requests are read and counted. */
     enum Signal {
-        TRACES(OtlpDecoder::traces), METRICS(OtlpDecoder::metrics), LOGS(OtlpDecoder::logs);
-
-        private final BiFunction<byte[], Encoding, ? extends Message> decoder;
-
-        Signal(BiFunction<byte[], Encoding, ? extends Message> decoder) {
-            this.decoder = decoder;
-        }
+        TRACES, METRICS, LOGS;
 
         String topic(IngestSettings.Topics topics) {
             return switch (this) {
@@ -54,6 +52,34 @@ final class OtlpRoute {
                 case LOGS -> topics.logs();
             };
         }
+
+        /** @throws UndecodableRecordException for what the Collector's receiver would answer 400 */
+        Decoded decode(byte[] body, Encoding encoding) {
+            Message request;
+            long items;
+            switch (this) {
+                case TRACES -> {
+                    var traces = OtlpDecoder.traces(body, encoding);
+                    items = ExportRequests.spans(traces);
+                    request = traces;
+                }
+                case METRICS -> {
+                    var metrics = OtlpDecoder.metrics(body, encoding);
+                    items = ExportRequests.dataPoints(metrics);
+                    request = metrics;
+                }
+                default -> {
+                    var logs = OtlpDecoder.logs(body, encoding);
+                    items = ExportRequests.logRecords(logs);
+                    request = logs;
+                }
+            }
+            return new Decoded(encoding == Encoding.OTLP_JSON ? request.toByteArray() : body, items);
+        }
+    }
+
+    /** A request as it is published (protobuf), and the spans, points or records it carries. */
+    record Decoded(byte[] protobuf, long items) {
     }
 
     private final Access access;
@@ -92,54 +118,81 @@ final class OtlpRoute {
     }
 
     void handle(RoutingContext ctx, Signal signal) {
-        boolean json = String.valueOf(ctx.request().getHeader("Content-Type")).toLowerCase(Locale.ROOT).startsWith("application/json");
+        Optional<Encoding> encoding = encoding(ctx.request().getHeader("Content-Type"));
+        boolean json = encoding.orElse(Encoding.OTLP_PROTO) == Encoding.OTLP_JSON;
         Caller caller = access.authenticate(ctx.request().getHeader("Authorization")).orElse(null);
         if (caller == null) {
             record(Caller.ANONYMOUS, signal, 401, "bad key");
             Responses.unauthorized(ctx);
             return;
         }
-        Optional<Duration> wait = caller.kind() != Caller.Kind.KEY ? Optional.empty()
-                : quotas.take(caller.keyId(), namespaces.get(caller.namespace()).map(Namespace::quota).orElse(null), 1);
-        if (wait.isPresent()) {
-            record(caller, signal, 429, "over quota");
-            Responses.retryLater(ctx, 429, wait.get(), "over this key's quota");
+        if (encoding.isEmpty()) {
+            record(caller, signal, 415, "unsupported media type");
+            Responses.error(ctx, 415, "Content-Type " + ctx.request().getHeader("Content-Type")
+                    + " is not OTLP/HTTP's: send application/x-protobuf or application/json");
             return;
         }
         byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-        ctx.vertx().<byte[]>executeBlocking(() -> {
-            Message request = signal.decoder.apply(body, json ? Encoding.OTLP_JSON : Encoding.OTLP_PROTO);
-            return json ? request.toByteArray() : body;
-        }, false).onComplete(decoded -> {
+        ctx.vertx().executeBlocking(() -> signal.decode(body, encoding.get()), false).onComplete(decoded -> {
             if (decoded.failed()) {
                 String message = decoded.cause() instanceof UndecodableRecordException ? decoded.cause().getMessage()
                         : "could not read the request: " + decoded.cause();
                 answer(ctx, caller, signal, 400, message, json);
                 return;
             }
-            if (decoded.result().length == 0) {
+            if (decoded.result().protobuf().length == 0) {
                 answer(ctx, caller, signal, 200, null, json); // an empty export: nothing to store
                 return;
             }
-            String topic = signal.topic(topics);
-            long start = System.nanoTime();
-            Future.fromCompletionStage(publisher.publish(topic, null, decoded.result()), ctx.vertx().getOrCreateContext())
-                    .onComplete(published -> {
-                        if (published.succeeded()) {
-                            metrics.published(topic, 1);
-                            metrics.publishTime(Duration.ofNanos(System.nanoTime() - start));
-                            answer(ctx, caller, signal, 200, null, json);
-                        } else {
-                            record(caller, signal, 503, "kafka unavailable");
-                            Responses.retryLater(ctx, 503, retryAfter, "Kafka cannot take the export now; retry");
-                        }
-                    });
+            Admission admission = caller.kind() != Caller.Kind.KEY ? Admission.ADMITTED : quotas.take(caller.keyId(),
+                    namespaces.get(caller.namespace()).map(Namespace::quota).orElse(null), Quotas.Measure.TELEMETRY,
+                    decoded.result().items());
+            if (admission instanceof Admission.Later later) {
+                record(caller, signal, 429, "over quota");
+                Responses.retryLater(ctx, 429, later.after(), "over this key's quota of telemetry items per second");
+                return;
+            }
+            if (admission instanceof Admission.TooLarge tooLarge) {
+                answer(ctx, caller, signal, 413, tooLarge.message(), json);
+                return;
+            }
+            publish(ctx, caller, signal, decoded.result().protobuf(), json);
         });
+    }
+
+    private void publish(RoutingContext ctx, Caller caller, Signal signal, byte[] protobuf, boolean json) {
+        String topic = signal.topic(topics);
+        long start = System.nanoTime();
+        Future.fromCompletionStage(publisher.publish(topic, null, protobuf), ctx.vertx().getOrCreateContext())
+                .onComplete(published -> {
+                    if (published.succeeded()) {
+                        metrics.published(topic, 1);
+                        metrics.publishTime(Duration.ofNanos(System.nanoTime() - start));
+                        answer(ctx, caller, signal, 200, null, json);
+                    } else {
+                        record(caller, signal, 503, "kafka unavailable");
+                        Responses.retryLater(ctx, 503, retryAfter, "Kafka cannot take the export now; retry");
+                    }
+                });
+    }
+
+    /** OTLP/HTTP's two encodings, by media type (parameters such as charset aside); empty for any other. */
+    static Optional<Encoding> encoding(String contentType) {
+        String type = String.valueOf(contentType).split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return switch (type) {
+            case "application/x-protobuf" -> Optional.of(Encoding.OTLP_PROTO);
+            case "application/json" -> Optional.of(Encoding.OTLP_JSON);
+            default -> Optional.empty();
+        };
     }
 
     /** 200: the empty export response; an error: a google.rpc.Status, in the request's encoding. */
     private void answer(RoutingContext ctx, Caller caller, Signal signal, int status, String message, boolean json) {
-        record(caller, signal, status, status == 200 ? "accepted" : "invalid");
+        record(caller, signal, status, switch (status) {
+            case 200 -> "accepted";
+            case 413 -> "above burst";
+            default -> "invalid";
+        });
         ctx.response().setStatusCode(status).putHeader("Content-Type", json ? "application/json" : "application/x-protobuf");
         if (status == 200) {
             ctx.response().end(json ? Buffer.buffer("{}") : Buffer.buffer());

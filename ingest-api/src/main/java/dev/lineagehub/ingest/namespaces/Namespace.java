@@ -19,8 +19,9 @@ public record Namespace(String name, String owner, String description, List<Key>
     public record Key(String id, String sha256, Instant createdAt) {
     }
 
-    /** Events per second and burst; null fields fall back to the API's defaults. */
-    public record Quota(Double eventsPerSecond, Integer burst) {
+    /** Events per second and burst, telemetry items per second and burst; null fields fall back to the API's defaults. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Quota(Double eventsPerSecond, Integer burst, Double telemetryItemsPerSecond, Integer telemetryBurst) {
     }
 
     public Namespace {

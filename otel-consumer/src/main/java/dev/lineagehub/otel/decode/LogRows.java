@@ -30,8 +30,8 @@ public final class LogRows {
                 for (LogRecord log : scopeLogs.getLogRecordsList()) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("Timestamp", EpochTime.of(log.getTimeUnixNano() != 0 ? log.getTimeUnixNano() : log.getObservedTimeUnixNano()));
-                    row.put("TraceId", OtlpIds.traceId(log.getTraceId()));
-                    row.put("SpanId", OtlpIds.spanId(log.getSpanId()));
+                    row.put("TraceId", HexIds.traceId(log.getTraceId()));
+                    row.put("SpanId", HexIds.spanId(log.getSpanId()));
                     row.put("TraceFlags", log.getFlags() & 0xFF);
                     row.put("SeverityText", log.getSeverityText());
                     row.put("SeverityNumber", log.getSeverityNumberValue() & 0xFF);

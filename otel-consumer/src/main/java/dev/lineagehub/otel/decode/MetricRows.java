@@ -151,8 +151,8 @@ public final class MetricRows {
         row.put("Exemplars.FilteredAttributes", exemplars.stream().map(e -> AttributeValues.of(e.getFilteredAttributesList())).toList());
         row.put("Exemplars.TimeUnix", exemplars.stream().map(e -> EpochTime.of(e.getTimeUnixNano())).toList());
         row.put("Exemplars.Value", exemplars.stream().map(e -> e.hasAsInt() ? (double) e.getAsInt() : e.getAsDouble()).toList());
-        row.put("Exemplars.SpanId", exemplars.stream().map(e -> OtlpIds.exemplarSpanId(e.getSpanId())).toList());
-        row.put("Exemplars.TraceId", exemplars.stream().map(e -> OtlpIds.exemplarTraceId(e.getTraceId())).toList());
+        row.put("Exemplars.SpanId", exemplars.stream().map(e -> HexIds.exemplarSpanId(e.getSpanId())).toList());
+        row.put("Exemplars.TraceId", exemplars.stream().map(e -> HexIds.exemplarTraceId(e.getTraceId())).toList());
     }
 
     private static double value(NumberDataPoint p) {

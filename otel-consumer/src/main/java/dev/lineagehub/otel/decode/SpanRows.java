@@ -23,15 +23,15 @@ public final class SpanRows {
             String service = resource.getOrDefault("service.name", "");
             for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
                 for (Span span : scopeSpans.getSpansList()) {
-                    rows.add(new SpanRow(span.getStartTimeUnixNano(), OtlpIds.traceId(span.getTraceId()), OtlpIds.spanId(span.getSpanId()),
-                            OtlpIds.spanId(span.getParentSpanId()), span.getTraceState(), span.getName(), kind(span.getKind()), service,
+                    rows.add(new SpanRow(span.getStartTimeUnixNano(), HexIds.traceId(span.getTraceId()), HexIds.spanId(span.getSpanId()),
+                            HexIds.spanId(span.getParentSpanId()), span.getTraceState(), span.getName(), kind(span.getKind()), service,
                             resource, scopeSpans.getScope().getName(), scopeSpans.getScope().getVersion(),
                             AttributeValues.of(span.getAttributesList()),
                             Math.max(0, span.getEndTimeUnixNano() - span.getStartTimeUnixNano()),
                             status(span.getStatus().getCode()), span.getStatus().getMessage(),
                             span.getEventsList().stream().map(e -> new SpanRow.Event(e.getTimeUnixNano(), e.getName(),
                                     AttributeValues.of(e.getAttributesList()))).toList(),
-                            span.getLinksList().stream().map(l -> new SpanRow.Link(OtlpIds.traceId(l.getTraceId()), OtlpIds.spanId(l.getSpanId()),
+                            span.getLinksList().stream().map(l -> new SpanRow.Link(HexIds.traceId(l.getTraceId()), HexIds.spanId(l.getSpanId()),
                                     l.getTraceState(), AttributeValues.of(l.getAttributesList()))).toList()));
                 }
             }

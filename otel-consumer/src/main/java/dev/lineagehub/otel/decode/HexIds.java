@@ -1,26 +1,26 @@
 package dev.lineagehub.otel.decode;
 
-import dev.lineagehub.otlp.UndecodableRecordException;
+import dev.lineagehub.otlp.OtlpIds;
 
 import com.google.protobuf.ByteString;
 
 import java.util.HexFormat;
 
 /**
- * Trace and span ids as the exporter writes them. pdata refuses an id of any length but 0 or the
- * id's own (16 bytes for a trace, 8 for a span), so the Collector never exports such a request: it
+ * Trace and span ids as the exporter writes them, in hex. pdata refuses an id of any length but 0 or the
+ * id's own ({@link OtlpIds}), so the Collector never exports such a request: it
  * is dead-lettered here. That is also what stops a metrics request read from the spans topic, whose
  * metric names land where trace ids are. An absent or all-zero id of a span, link or log record is
  * written empty; an exemplar's id is written in full, zeros included, as the exporter hex-encodes the
  * fixed-size array.
  */
-final class OtlpIds {
+final class HexIds {
 
     private static final HexFormat HEX = HexFormat.of();
-    private static final int TRACE_ID_BYTES = 16;
-    private static final int SPAN_ID_BYTES = 8;
+    private static final int TRACE_ID_BYTES = OtlpIds.TRACE_ID_BYTES;
+    private static final int SPAN_ID_BYTES = OtlpIds.SPAN_ID_BYTES;
 
-    private OtlpIds() {
+    private HexIds() {
     }
 
     static String traceId(ByteString id) {
@@ -40,11 +40,7 @@ final class OtlpIds {
     }
 
     private static byte[] checked(ByteString id, int length, String what) {
-        if (!id.isEmpty() && id.size() != length) {
-            throw new UndecodableRecordException("a " + what + " of " + id.size() + " bytes (OTLP has " + length
-                    + "): the Collector refuses such a request", null);
-        }
-        return id.toByteArray();
+        return OtlpIds.checked(id, length, what).toByteArray();
     }
 
     private static String hexOrEmpty(byte[] id) {

@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Ids as the exporter writes them, and the requests the Collector refuses for their ids. */
-class OtlpIdsTest {
+class HexIdsTest {
 
     private static ExportTraceServiceRequest spans(Span.Builder span) {
         return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
