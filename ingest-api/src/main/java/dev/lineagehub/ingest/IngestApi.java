@@ -8,12 +8,16 @@ import dev.lineagehub.ingest.http.IngestMetrics;
 import dev.lineagehub.ingest.http.IngestServer;
 import dev.lineagehub.ingest.namespaces.NamespaceStore;
 import dev.lineagehub.ingest.publish.KafkaPublisher;
+import dev.lineagehub.ingest.publish.RecordLimit;
 import dev.lineagehub.ingest.quota.Quotas;
 
+import dev.lineagehub.runtime.RecordSizes;
 import dev.lineagehub.runtime.TopicSetup;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +40,17 @@ public final class IngestApi implements AutoCloseable {
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
     private final IngestServer server;
 
-    private IngestApi(IngestSettings settings) throws Exception {
+    private IngestApi(IngestSettings configured) throws Exception {
+        IngestSettings settings = configured;
         try {
             ensureTopics(settings);
-            KafkaPublisher publisher = own(new KafkaPublisher(settings.bootstrapServers(), settings.kafkaProperties(), settings.publishTimeout()));
+            RecordLimit limit = readLimit(settings);
+            settings = configured.withMaxBodyBytes(bodyLimit(configured, limit));
+            LOG.info("Requests up to {} bytes ({}), each event or OTLP export up to {} bytes as a Kafka record ({})",
+                    settings.maxBodyBytes(), configured.maxBodyBytes() == 0 ? "derived" : IngestSettings.MAX_BODY_BYTES,
+                    limit.largestValue(0), limit.source());
+            KafkaPublisher publisher = own(new KafkaPublisher(settings.bootstrapServers(), settings.kafkaProperties(),
+                    settings.publishTimeout(), limit));
             NamespaceStore namespaces = own(new NamespaceStore(settings.bootstrapServers(), settings.kafkaProperties(),
                     settings.topics().namespaces(), publisher));
             AuditLog audit = own(new AuditLog(publisher, settings.topics().audit())); // closed before the publisher it writes to
@@ -59,10 +70,48 @@ public final class IngestApi implements AutoCloseable {
                 settings.tls().isPresent() ? "HTTPS" : "HTTP", settings.topics());
     }
 
-    /** The namespaces topic compacted, one partition (it is small, and read whole by every replica); the audit topic as the broker defaults. */
-    private static void ensureTopics(IngestSettings settings) {
+    /** What the producer and the topics events and exports go to take, read from the broker. */
+    private static RecordLimit readLimit(IngestSettings settings) {
+        Map<String, Object> producer = KafkaPublisher.settings(settings.bootstrapServers(), settings.kafkaProperties(), settings.publishTimeout());
+        long buffer = Long.parseLong(String.valueOf(producer.getOrDefault(ProducerConfig.BUFFER_MEMORY_CONFIG, 32L << 20)).strip());
+        int maxRequest = RecordSizes.maxRequestSize(producer);
+        if (maxRequest > buffer) {
+            throw new ConfigException("INGEST_KAFKA_MAX_REQUEST_SIZE (" + maxRequest + ") is above INGEST_KAFKA_BUFFER_MEMORY (" + buffer
+                    + "): the producer refuses any record larger than its buffer");
+        }
+        IngestSettings.Topics topics = settings.topics();
+        try (Admin admin = Admin.create(adminSettings(settings))) {
+            return RecordLimit.read(admin, producer, List.of(topics.lineage(), topics.spans(), topics.metrics(), topics.logs()));
+        }
+    }
+
+    /**
+     * The body limit: derived as the largest record the API can write, since an OTLP export is
+     * published whole as one record; set above that it could admit bodies that could never be stored.
+     */
+    static int bodyLimit(IngestSettings settings, RecordLimit limit) {
+        int largest = limit.largestValue(0);
+        if (settings.maxBodyBytes() == 0) {
+            return largest;
+        }
+        if (settings.maxBodyBytes() > largest) {
+            throw new ConfigException(IngestSettings.MAX_BODY_BYTES + " (" + settings.maxBodyBytes() + ") is above the largest Kafka "
+                    + "record this API can write, " + largest + " bytes (" + limit.source() + "): a request that large could be "
+                    + "admitted but never stored. Lower it (0 derives it), or raise INGEST_KAFKA_MAX_REQUEST_SIZE and the topics' "
+                    + "max.message.bytes together");
+        }
+        return settings.maxBodyBytes();
+    }
+
+    private static Map<String, Object> adminSettings(IngestSettings settings) {
         Map<String, Object> admin = new java.util.HashMap<>(settings.kafkaProperties());
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        return admin;
+    }
+
+    /** The namespaces topic compacted, one partition (it is small, and read whole by every replica); the audit topic as the broker defaults. */
+    private static void ensureTopics(IngestSettings settings) {
+        Map<String, Object> admin = adminSettings(settings);
         List<NewTopic> topics = new ArrayList<>();
         topics.add(new NewTopic(settings.topics().namespaces(), Optional.of(1), Optional.empty())
                 .configs(Map.of("cleanup.policy", "compact")));

@@ -2,13 +2,13 @@ package dev.lineagehub.delivery;
 
 import dev.lineagehub.runtime.ConsumerMetrics;
 import dev.lineagehub.runtime.DaemonThreads;
+import dev.lineagehub.runtime.RecordSizes;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +41,6 @@ import java.util.function.BooleanSupplier;
 public final class DeadLetterPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterPublisher.class);
-    private static final int RECORD_OVERHEAD_BYTES = 256;
 
     private final Producer<byte[], byte[]> producer;
     private final String topicTemplate;
@@ -73,12 +72,6 @@ public final class DeadLetterPublisher implements AutoCloseable {
         return new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** The producer's {@code max.request.size} in those settings. */
-    public static int maxRequestSize(Map<String, Object> kafkaSettings) {
-        Object value = kafkaSettings.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
-        return value == null ? 1_048_576 : Integer.parseInt(value.toString());
-    }
-
     /**
      * Writes the dead letter of {@code source}.
      *
@@ -89,7 +82,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
         String topic = DeadLetters.topicFor(topicTemplate, source.topic());
         Exception cause = failure instanceof Exception e ? e : new RuntimeException(failure);
         ProducerRecord<byte[], byte[]> record = DeadLetters.record(topic, source, cause, attempts, consumer);
-        if (sizeOf(record) > maxRequestSize) {
+        if (RecordSizes.sizeOf(record) > maxRequestSize) {
             record = DeadLetters.truncated(topic, source, cause, attempts, consumer);
         }
         LOG.warn("Dead-lettering {} to {} after {} attempt(s), reason {}: {}", source.describe(), topic, attempts,
@@ -150,7 +143,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
         private void failed(Throwable error) {
             if (error instanceof RecordTooLargeException && !DeadLetters.isTruncated(record)) {
                 LOG.warn("Dead letter of {} is too large for {} ({} bytes): writing it truncated", source.describe(),
-                        record.topic(), sizeOf(record));
+                        record.topic(), RecordSizes.sizeOf(record));
                 record = DeadLetters.truncated(record.topic(), source, failure, deliveryAttempts, consumer);
                 submit();
                 return;
@@ -164,18 +157,6 @@ public final class DeadLetterPublisher implements AutoCloseable {
                 written.complete(false);
             }
         }
-    }
-
-    static int sizeOf(ProducerRecord<byte[], byte[]> record) {
-        int size = RECORD_OVERHEAD_BYTES + length(record.key()) + length(record.value());
-        for (Header header : record.headers()) {
-            size += header.key().length() + length(header.value());
-        }
-        return size;
-    }
-
-    private static int length(byte[] bytes) {
-        return bytes == null ? 0 : bytes.length;
     }
 
     @Override

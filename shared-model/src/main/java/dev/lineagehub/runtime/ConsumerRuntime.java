@@ -105,7 +105,7 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
         Map<String, Object> producerSettings = ClientSettings.producer(kafka);
         this.deadLetters = new DeadLetterPublisher(
                 DeadLetterPublisher.producer(producerSettings, applicationId() + "-dead-letters"),
-                dlqTemplate, definition.name(), metrics, timer, retryPolicy, DeadLetterPublisher.maxRequestSize(producerSettings));
+                dlqTemplate, definition.name(), metrics, timer, retryPolicy, RecordSizes.maxRequestSize(producerSettings));
 
         Topology topology = definition.topology(config, this);
         LOG.info("Starting {} consumer with {}\n{}", definition.name(), config.describe(), topology.describe());

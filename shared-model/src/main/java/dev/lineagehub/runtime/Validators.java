@@ -56,4 +56,22 @@ public final class Validators {
             }
         };
     }
+
+    /** 0 (derive it) or at least {@code min}. */
+    public static ConfigDef.Validator zeroOrAtLeast(int min) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                int number = ((Number) value).intValue();
+                if (number != 0 && number < min) {
+                    throw new ConfigException(name, value, "must be 0 (derived) or at least " + min);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "0 or at least " + min;
+            }
+        };
+    }
 }

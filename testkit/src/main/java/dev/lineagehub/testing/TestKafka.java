@@ -205,6 +205,18 @@ public final class TestKafka implements AutoCloseable {
         }
     }
 
+    /** Sets one config of an existing topic, as an operator's {@code kafka-configs --alter} would. */
+    public void setTopicConfig(String topic, String name, String value) {
+        var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+        var operation = new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(name, value),
+                org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET);
+        try {
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(operation))).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot set " + name + " of " + topic, e);
+        }
+    }
+
     /**
      * How many records were ever written to a (non-transactional) topic: its end offsets' sum. Read at
      * once, no waiting: what a test checks after every write it made was acknowledged.

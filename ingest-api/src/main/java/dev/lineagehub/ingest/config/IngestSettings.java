@@ -52,6 +52,12 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
     public static final String CLICKHOUSE_URL = PREFIX + "CLICKHOUSE_URL";
     public static final String DATAHUB_GMS_URL = PREFIX + "DATAHUB_GMS_URL";
 
+    /** The same settings with the request body limit derived at start. */
+    public IngestSettings withMaxBodyBytes(int bytes) {
+        return new IngestSettings(port, bootstrapServers, kafkaProperties, topics, bytes, publishTimeout, retryAfterSeconds, auth,
+                defaultQuota, corsOrigins, tls, dependencies);
+    }
+
     /** Where each kind of input goes: the topics the consumers and the Collector's Kafka exporter use. */
     public record Topics(String lineage, String spans, String metrics, String logs, String namespaces, String audit) {
     }
@@ -96,8 +102,11 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
                                 + "reads all of it, so replicas agree without a database.")
                 .define(AUDIT_TOPIC, Type.STRING, "lineagehub-audit", MEDIUM,
                         "Topic of the audit records (one per accepted or refused write); empty writes them to the log only.")
-                .define(MAX_BODY_BYTES, Type.INT, 5 * 1024 * 1024, Range.atLeast(1024), MEDIUM,
-                        "Largest request body, after gzip decompression; a larger one is answered 413.")
+                .define(MAX_BODY_BYTES, Type.INT, 0, Validators.zeroOrAtLeast(1024), MEDIUM,
+                        "Largest request body, after gzip decompression; a larger one is answered 413. 0 derives it from Kafka: "
+                                + "the largest record the API can write (the smaller of the producer's max.request.size and the "
+                                + "topics' max.message.bytes, read at start), as an OTLP export is published as one record. A value "
+                                + "above that is refused at start.")
                 .define(PUBLISH_TIMEOUT_MS, Type.LONG, 4_000L, Range.atLeast(100), MEDIUM,
                         "How long a write waits for Kafka's acknowledgement (acks=all) before it is answered 503; below the "
                                 + "clients' own timeout (the OpenLineage HTTP transport's is 5 s).")

@@ -91,6 +91,12 @@ final class LineageRoute {
                 Responses.error(ctx, 413, tooLarge.message());
                 return;
             }
+            String tooLarge = tooLarge(events);
+            if (tooLarge != null) {
+                refuse(ctx, caller, events, 413, "event too large");
+                Responses.error(ctx, 413, tooLarge);
+                return;
+            }
             Future.fromCompletionStage(createNamespaces(decision).thenCompose(ignored -> publish(events)), ctx.vertx().getOrCreateContext())
                     .onComplete(published -> {
                         if (published.succeeded()) {
@@ -100,8 +106,14 @@ final class LineageRoute {
                             events.forEach(event -> audit(caller, event, 201, "accepted"));
                             ctx.response().setStatusCode(201).end();
                         } else {
-                            refuse(ctx, caller, events, 503, "kafka unavailable");
-                            Responses.retryLater(ctx, 503, retryAfter, "Kafka cannot take the write now; nothing was accepted, retry");
+                            var failure = Responses.PublishFailure.of(published.cause(),
+                                    "Kafka cannot take the write now; nothing was accepted, retry");
+                            refuse(ctx, caller, events, failure.status(), failure.outcome());
+                            if (failure.retryable()) {
+                                Responses.retryLater(ctx, failure.status(), retryAfter, failure.message());
+                            } else {
+                                Responses.error(ctx, failure.status(), failure.message());
+                            }
                         }
                     });
         });
@@ -133,6 +145,19 @@ final class LineageRoute {
             refuse(ctx, caller, List.of(), 500, "internal error");
             Responses.error(ctx, 500, "could not read the request: " + cause.getMessage());
         }
+    }
+
+    /** Why an event of the request cannot be a Kafka record, or null: checked for all before any is published. */
+    private String tooLarge(List<OpenLineageEvent> events) {
+        for (int i = 0; i < events.size(); i++) {
+            OpenLineageEvent event = events.get(i);
+            byte[] key = TransportKey.bytes(event.transportKey());
+            if (!publisher.limit().fits(key, event.bytes())) {
+                return publisher.limit().tooLarge((events.size() == 1 ? "the event" : "event " + i + " of the batch")
+                        + event.runId().map(run -> " (run " + run + ")").orElse(""), event.bytes().length, key.length);
+            }
+        }
+        return null;
     }
 
     private CompletableFuture<Void> createNamespaces(Access.Decision decision) {

@@ -170,8 +170,13 @@ final class OtlpRoute {
                         metrics.publishTime(Duration.ofNanos(System.nanoTime() - start));
                         answer(ctx, caller, signal, 200, null, json);
                     } else {
-                        record(caller, signal, 503, "kafka unavailable");
-                        Responses.retryLater(ctx, 503, retryAfter, "Kafka cannot take the export now; retry");
+                        var failure = Responses.PublishFailure.of(published.cause(), "Kafka cannot take the export now; retry");
+                        if (failure.retryable()) {
+                            record(caller, signal, failure.status(), failure.outcome());
+                            Responses.retryLater(ctx, failure.status(), retryAfter, failure.message());
+                        } else {
+                            answer(ctx, caller, signal, failure.status(), failure.message(), json);
+                        }
                     }
                 });
     }
@@ -190,7 +195,7 @@ final class OtlpRoute {
     private void answer(RoutingContext ctx, Caller caller, Signal signal, int status, String message, boolean json) {
         record(caller, signal, status, switch (status) {
             case 200 -> "accepted";
-            case 413 -> "above burst";
+            case 413 -> "too large";
             default -> "invalid";
         });
         ctx.response().setStatusCode(status).putHeader("Content-Type", json ? "application/json" : "application/x-protobuf");

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import dev.lineagehub.ingest.publish.KafkaRefusedException;
+
 import io.vertx.ext.web.RoutingContext;
 
 import java.io.IOException;
@@ -46,6 +48,31 @@ final class Responses {
     static void retryLater(RoutingContext ctx, int status, Duration after, String message) {
         ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, (after.toMillis() + 999) / 1000)));
         error(ctx, status, message);
+    }
+
+    /**
+     * How a write Kafka did not take is answered: 413 for a record too large and 500 for a refusal of
+     * the API's writes (both repeat on any retry, so no Retry-After), 503 with Retry-After for the rest.
+     */
+    record PublishFailure(int status, String message) {
+
+        static PublishFailure of(Throwable failure, String unavailable) {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof KafkaRefusedException refused) {
+                return new PublishFailure(refused.tooLarge() ? 413 : 500,
+                        refused.getMessage() + "; nothing was accepted, and a retry would be refused the same way");
+            }
+            return new PublishFailure(503, unavailable);
+        }
+
+        boolean retryable() {
+            return status == 503;
+        }
+
+        String outcome() {
+            return retryable() ? "kafka unavailable" : "kafka refused";
+        }
     }
 
     static void unauthorized(RoutingContext ctx) {

@@ -4,6 +4,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.time.Duration;
@@ -32,6 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class KafkaPublisher implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
+    private final RecordLimit limit;
     private final ExecutorService senders;
     private final Duration timeout;
     /** When each topic was last written without error; forgotten on a failure. */
@@ -56,15 +61,10 @@ public final class KafkaPublisher implements AutoCloseable {
             ProducerConfig.LINGER_MS_CONFIG, 5,
             ProducerConfig.COMPRESSION_TYPE_CONFIG, "snappy");
 
-    public KafkaPublisher(String bootstrapServers, Map<String, String> overrides, Duration timeout) {
+    public KafkaPublisher(String bootstrapServers, Map<String, String> overrides, Duration timeout, RecordLimit limit) {
         this.timeout = timeout;
-        Map<String, Object> config = new HashMap<>(PRODUCER_DEFAULTS);
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(50, timeout.toMillis() - 5));
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "lineagehub-ingest");
-        config.putAll(overrides);
+        this.limit = limit;
+        Map<String, Object> config = settings(bootstrapServers, overrides, timeout);
         this.inlinePendingBytes = Long.parseLong(String.valueOf(config.getOrDefault(ProducerConfig.BUFFER_MEMORY_CONFIG, 32L << 20))) / 4;
         this.metadataFreshNanos = TimeUnit.MILLISECONDS.toNanos(
                 Long.parseLong(String.valueOf(config.getOrDefault(ProducerConfig.METADATA_MAX_IDLE_CONFIG, 5 * 60_000L))) / 2);
@@ -76,9 +76,34 @@ public final class KafkaPublisher implements AutoCloseable {
         });
     }
 
-    /** Completes on Kafka's acknowledgement; fails with {@link KafkaUnavailableException} after the publish timeout. */
+    /** The producer's settings: the defaults, the publish timeout's bounds, then the operator's overrides. */
+    public static Map<String, Object> settings(String bootstrapServers, Map<String, String> overrides, Duration timeout) {
+        Map<String, Object> config = new HashMap<>(PRODUCER_DEFAULTS);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(50, timeout.toMillis() - 5));
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "lineagehub-ingest");
+        config.putAll(overrides);
+        return config;
+    }
+
+    public RecordLimit limit() {
+        return limit;
+    }
+
+    /**
+     * Completes on Kafka's acknowledgement; fails with {@link KafkaUnavailableException} after the
+     * publish timeout or on any error a retry may get past, with {@link KafkaRefusedException} on one
+     * it cannot (checked against {@link #limit()} before sending, so a record too large is never sent).
+     */
     public CompletableFuture<RecordMetadata> publish(String topic, byte[] key, byte[] value) {
         CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
+        if (!limit.fits(key, value)) {
+            int keyBytes = key == null ? 0 : key.length;
+            return CompletableFuture.failedFuture(new KafkaRefusedException(
+                    limit.tooLarge("a record", value.length, keyBytes), true, null));
+        }
         int size = value.length + (key == null ? 0 : key.length);
         Long writtenAt = writtenAtNanos.get(topic);
         if (writtenAt != null && System.nanoTime() - writtenAt < metadataFreshNanos && pendingBytes.get() + size < inlinePendingBytes) {
@@ -90,7 +115,8 @@ public final class KafkaPublisher implements AutoCloseable {
         // Here the time spent waiting to send (for metadata, for buffer space) is bounded as well.
         return acknowledged.orTimeout(2 * timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(error -> CompletableFuture.failedFuture(
-                        error instanceof KafkaUnavailableException ? error : new KafkaUnavailableException(error)));
+                        error instanceof KafkaUnavailableException || error instanceof KafkaRefusedException ? error
+                                : new KafkaUnavailableException(error)));
     }
 
     private void send(String topic, byte[] key, byte[] value, int size, CompletableFuture<RecordMetadata> acknowledged) {
@@ -114,7 +140,22 @@ public final class KafkaPublisher implements AutoCloseable {
     /** Refused at once or after sending: the topic's next write goes through the pool until one succeeds again. */
     private void failed(String topic, Throwable error, CompletableFuture<RecordMetadata> acknowledged) {
         writtenAtNanos.remove(topic);
-        acknowledged.completeExceptionally(new KafkaUnavailableException(error));
+        acknowledged.completeExceptionally(classified(topic, error));
+    }
+
+    /**
+     * Kafka's own classification decides: a refusal by the broker that is not retriable (too large,
+     * not authorized, an invalid topic: an {@link ApiException} that is no {@link RetriableException})
+     * repeats on every retry; anything else (timeouts, a broker away, a producer closing) may not.
+     */
+    static RuntimeException classified(String topic, Throwable error) {
+        if (error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException) {
+            return new KafkaRefusedException("Kafka refused the record on " + topic + " as too large: " + error.getMessage(), true, error);
+        }
+        if (error instanceof ApiException && !(error instanceof RetriableException)) {
+            return new KafkaRefusedException("Kafka refuses this API's writes to " + topic + ": " + error, false, error);
+        }
+        return new KafkaUnavailableException(error);
     }
 
     @Override
