@@ -23,6 +23,10 @@ final class IngestApiClient {
         this.base = "http://localhost:" + port;
     }
 
+    HttpClient http() {
+        return http;
+    }
+
     String url() {
         return base;
     }

@@ -172,6 +172,32 @@ class IngestApiIntegrationTest {
         assertThat(client.get("/metrics", null).body()).contains("endpoint=\"lineage\",status=\"413\"");
     }
 
+    @Test
+    void unreadableBodiesAreAnsweredInJsonCountedAndAudited(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 1);
+        IngestApi api = start(kafka, topic, Map.of("INGEST_MAX_BODY_BYTES", "2048"));
+        IngestApiClient client = new IngestApiClient(api.port());
+        byte[] notGzip = "this is not gzip at all".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> badGzip = client.http().send(java.net.http.HttpRequest.newBuilder(URI.create(client.url() + "/api/v1/lineage"))
+                .header("Content-Type", "application/json").header("Content-Encoding", "gzip").header("Authorization", "Bearer " + ADMIN)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(notGzip)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(badGzip.statusCode()).isEqualTo(400);
+        assertThat(IngestApiClient.JSON.readTree(badGzip.body()).path("message").asText()).contains("does not decompress as its Content-Encoding says");
+        HttpResponse<String> tooLarge = client.post("/api/v1/lineage", ADMIN, "application/json", new byte[2049], true);
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(IngestApiClient.JSON.readTree(tooLarge.body()).path("message").asText())
+                .contains("above the limit of 2048 bytes (INGEST_MAX_BODY_BYTES");
+        assertThat(client.post("/api/v1/lineage", ADMIN, "application/json", new byte[2048], false).statusCode())
+                .as("at the limit the body is read (and is not JSON)").isEqualTo(400);
+        String metrics = client.get("/metrics", null).body();
+        assertThat(metrics).contains("lineagehub_ingest_requests_total{endpoint=\"lineage\",status=\"413\"} 1.0")
+                .contains("lineagehub_ingest_requests_total{endpoint=\"lineage\",status=\"400\"} 2.0");
+        List<String> audited = kafka.read(topic + "-audit", 3, Duration.ofSeconds(20)).stream()
+                .map(record -> new String(record.value(), StandardCharsets.UTF_8)).toList();
+        assertThat(audited).anySatisfy(record -> assertThat(record).contains("\"status\":413"))
+                .allSatisfy(record -> assertThat(record).contains("\"keyId\":\"admin\""));
+    }
+
     private static String batch(String namespace, int events) throws Exception {
         List<Object> batch = new ArrayList<>();
         for (int i = 0; i < events; i++) {

@@ -22,7 +22,8 @@ import java.util.Optional;
 /** Everything ingest-api reads from its environment; every variable starts with {@code INGEST_}. */
 public record IngestSettings(int port, String bootstrapServers, Map<String, String> kafkaProperties,
                              Topics topics, int maxBodyBytes, Duration publishTimeout, int retryAfterSeconds,
-                             Auth auth, Quota defaultQuota, String corsOrigins, Optional<Tls> tls, Dependencies dependencies) {
+                             Auth auth, Quota defaultQuota, String corsOrigins, Optional<Tls> tls, Dependencies dependencies,
+                             Connections connections) {
 
     public static final String PREFIX = "INGEST_";
     public static final String NAME = "ingest";
@@ -46,6 +47,10 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
     public static final String QUOTA_TELEMETRY_ITEMS_PER_SECOND = PREFIX + "QUOTA_TELEMETRY_ITEMS_PER_SECOND";
     public static final String QUOTA_TELEMETRY_BURST = PREFIX + "QUOTA_TELEMETRY_BURST";
     public static final String CORS_ORIGINS = PREFIX + "CORS_ORIGINS";
+    public static final String REQUEST_HEADERS_TIMEOUT_MS = PREFIX + "REQUEST_HEADERS_TIMEOUT_MS";
+    public static final String REQUEST_TIMEOUT_MS = PREFIX + "REQUEST_TIMEOUT_MS";
+    public static final String IDLE_TIMEOUT_MS = PREFIX + "IDLE_TIMEOUT_MS";
+    public static final String MAX_CONNECTIONS = PREFIX + "MAX_CONNECTIONS";
     public static final String TLS_CERT_PATH = PREFIX + "TLS_CERT_PATH";
     public static final String TLS_KEY_PATH = PREFIX + "TLS_KEY_PATH";
     public static final String MARQUEZ_URL = PREFIX + "MARQUEZ_URL";
@@ -55,7 +60,11 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
     /** The same settings with the request body limit derived at start. */
     public IngestSettings withMaxBodyBytes(int bytes) {
         return new IngestSettings(port, bootstrapServers, kafkaProperties, topics, bytes, publishTimeout, retryAfterSeconds, auth,
-                defaultQuota, corsOrigins, tls, dependencies);
+                defaultQuota, corsOrigins, tls, dependencies, connections);
+    }
+
+    /** What one client may hold: how long for a request's headers, for the whole request, between requests, how many connections. */
+    public record Connections(Duration headersTimeout, Duration requestTimeout, Duration idleTimeout, int maxConnections) {
     }
 
     /** Where each kind of input goes: the topics the consumers and the Collector's Kafka exporter use. */
@@ -135,6 +144,16 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
                 .define(QUOTA_TELEMETRY_BURST, Type.INT, 50_000, Range.atLeast(1), LOW, "Telemetry items one key may write at once; "
                         + "an export request carrying more is answered 413. Keep it above the exporters' batch size (the SDK's 512, "
                         + "the Collector batch processor's 8192).")
+                .define(REQUEST_HEADERS_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(100), LOW,
+                        "How long a new connection may take to send its first request's headers; then it is closed.")
+                .define(REQUEST_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(100), LOW,
+                        "How long a request may take from its headers to its answer, body included; then it is answered 408 and "
+                                + "its connection closed. Must be above twice INGEST_PUBLISH_TIMEOUT_MS, so a slow Kafka is a 503.")
+                .define(IDLE_TIMEOUT_MS, Type.LONG, 60_000L, Range.atLeast(100), LOW,
+                        "How long a kept-alive connection may wait for its next request; then it is closed.")
+                .define(MAX_CONNECTIONS, Type.INT, 10_000, Range.atLeast(1), LOW,
+                        "Connections one replica holds; a request on a connection above it is answered 503 with Retry-After and "
+                                + "its connection closed.")
                 .define(CORS_ORIGINS, Type.STRING, "", Validators.regex(), LOW,
                         "Origins allowed to call the API from a browser, as a regular expression; empty allows none.")
                 .define(TLS_CERT_PATH, Type.STRING, "", LOW, "PEM certificate (chain) to serve HTTPS with; empty serves HTTP.")
@@ -163,7 +182,20 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
                 new Quota(config.getDouble(QUOTA_EVENTS_PER_SECOND), config.getInt(QUOTA_BURST),
                         config.getDouble(QUOTA_TELEMETRY_ITEMS_PER_SECOND), config.getInt(QUOTA_TELEMETRY_BURST)),
                 config.getString(CORS_ORIGINS), tls,
-                new Dependencies(url(config, MARQUEZ_URL), url(config, CLICKHOUSE_URL), url(config, DATAHUB_GMS_URL)));
+                new Dependencies(url(config, MARQUEZ_URL), url(config, CLICKHOUSE_URL), url(config, DATAHUB_GMS_URL)),
+                connections(config));
+    }
+
+    private static Connections connections(EnvConfig config) {
+        Connections connections = new Connections(Duration.ofMillis(config.getLong(REQUEST_HEADERS_TIMEOUT_MS)),
+                Duration.ofMillis(config.getLong(REQUEST_TIMEOUT_MS)), Duration.ofMillis(config.getLong(IDLE_TIMEOUT_MS)),
+                config.getInt(MAX_CONNECTIONS));
+        long publish = config.getLong(PUBLISH_TIMEOUT_MS);
+        if (connections.requestTimeout().toMillis() <= 2 * publish) {
+            throw new ConfigException(REQUEST_TIMEOUT_MS + " (" + connections.requestTimeout().toMillis() + ") must be above twice "
+                    + PUBLISH_TIMEOUT_MS + " (" + publish + "): a write waiting on Kafka would be answered 408 instead of 503");
+        }
+        return connections;
     }
 
     private static Optional<URI> url(EnvConfig config, String name) {

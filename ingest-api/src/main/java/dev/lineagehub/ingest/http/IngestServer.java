@@ -38,6 +38,7 @@ public final class IngestServer implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpServer server;
+    private final ConnectionLimits limits;
 
     /** The parts the routes use; the server owns none of them. */
     public record Parts(Access access, NamespaceStore namespaces, Quotas quotas, KafkaPublisher publisher, AuditLog audit,
@@ -46,7 +47,10 @@ public final class IngestServer implements AutoCloseable {
 
     public IngestServer(IngestSettings settings, Parts parts) throws Exception {
         this.vertx = Vertx.vertx();
+        Refusals refusals = new Refusals(parts.access(), parts.audit(), parts.metrics());
         Router router = router(settings, parts);
+        router.route().failureHandler(new FailureHandler(refusals, settings.maxBodyBytes()));
+        this.limits = new ConnectionLimits(vertx, settings.connections(), refusals);
         // No h2c upgrade: the JDK's HTTP client (the OTel SDK's JDK sender, Java workers) asks for one on a connection's
         // first request, and Vert.x hands that request over undecompressed, so its gzip body would read as garbage.
         // No WebSockets are served, so no WebSocket extension handler looks at every request; answers under 1 KB (a 201,
@@ -74,7 +78,8 @@ public final class IngestServer implements AutoCloseable {
 
     private HttpServer listen(Router router, HttpServerOptions options, int port) throws Exception {
         Promise<HttpServer> listening = Promise.promise();
-        vertx.deployVerticle(context -> vertx.createHttpServer(options).requestHandler(router).listen(port).andThen(listening))
+        vertx.deployVerticle(context -> vertx.createHttpServer(options).connectionHandler(limits.onConnection())
+                        .requestHandler(limits.onRequest(router)).listen(port).andThen(listening))
                 .onFailure(listening::tryFail);
         return listening.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.lineagehub.ingest.publish.KafkaRefusedException;
 
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 import java.io.IOException;
@@ -24,8 +25,13 @@ final class Responses {
     }
 
     static void json(RoutingContext ctx, int status, Object body) {
+        json(ctx.response(), status, body);
+    }
+
+    /** On any response, also one outside the router (a connection's bounds). */
+    static void json(HttpServerResponse response, int status, Object body) {
         try {
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+            response.setStatusCode(status).putHeader("Content-Type", "application/json")
                     .end(io.vertx.core.buffer.Buffer.buffer(JSON.writeValueAsBytes(body)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -37,11 +43,19 @@ final class Responses {
     }
 
     static void error(RoutingContext ctx, int status, String message, List<String> errors) {
+        json(ctx, status, errorBody(status, message, errors));
+    }
+
+    static void error(HttpServerResponse response, int status, String message) {
+        json(response, status, errorBody(status, message, List.of()));
+    }
+
+    private static ObjectNode errorBody(int status, String message, List<String> errors) {
         ObjectNode body = JSON.createObjectNode().put("code", status).put("message", message);
         if (!errors.isEmpty()) {
             errors.forEach(body.putArray("errors")::add);
         }
-        json(ctx, status, body);
+        return body;
     }
 
     /** 429 and 503 say when to come back, in whole seconds (HTTP's unit), at least one. */
