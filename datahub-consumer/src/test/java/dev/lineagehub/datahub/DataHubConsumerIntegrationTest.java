@@ -65,8 +65,11 @@ class DataHubConsumerIntegrationTest {
                 lifecycle(secondRun, "ingest.load", List.of("chunks/2"), List.of("tables/orders_2"))));
 
         startConsumer(kafka, topic, Map.of());
-        Await.until(Duration.ofSeconds(60), () -> runEvents(gms.accepted()) == 6,
-                () -> runEvents(gms.accepted()) + " of 6 run events accepted");
+        // An event's proposals are sent concurrently: its run event may be accepted before its input and output aspects.
+        Await.until(Duration.ofSeconds(60), () -> runEvents(gms.accepted()) == 6
+                        && List.of(producerRun, firstRun, secondRun).stream().allMatch(run -> hasAspect(gms.accepted(), run,
+                        "dataProcessInstanceInput") && hasAspect(gms.accepted(), run, "dataProcessInstanceOutput")),
+                () -> runEvents(gms.accepted()) + " of 6 run events accepted, or an instance's inputs or outputs missing");
 
         List<GmsDouble.Proposal> accepted = gms.accepted();
         assertThat(datasetsOf(accepted, producerRun, "dataProcessInstanceInput")).containsExactly(dataset("raw/orders"));
@@ -177,6 +180,10 @@ class DataHubConsumerIntegrationTest {
     private static JsonNode lastRunEvent(List<GmsDouble.Proposal> accepted, UUID run) {
         return accepted.stream().filter(p -> p.entityUrn().equals("urn:li:dataProcessInstance:" + run)
                 && p.aspectName().equals("dataProcessInstanceRunEvent")).reduce((a, b) -> b).orElseThrow().value();
+    }
+
+    private static boolean hasAspect(List<GmsDouble.Proposal> accepted, UUID run, String aspect) {
+        return accepted.stream().anyMatch(p -> p.entityUrn().equals("urn:li:dataProcessInstance:" + run) && p.aspectName().equals(aspect));
     }
 
     /** The last input or output set the run's instance was given. */
