@@ -93,13 +93,14 @@ class IngestApiIntegrationTest {
         assertThat(records).extracting(record -> dev.lineagehub.openlineage.OpenLineageEvent.parse(record.value()).toString())
                 .containsExactlyElementsOf(sent.stream().map(event -> dev.lineagehub.openlineage.OpenLineageEvent.parse(
                         SampleEvents.json(event)).toString()).toList());
-        // An audit record per accepted event, naming the key by its public id only.
-        List<ConsumerRecord<byte[], byte[]>> audit = kafka.read(topic + "-audit", sent.size(), Duration.ofSeconds(30));
-        assertThat(audit).hasSize(sent.size());
-        assertThat(audit).allSatisfy(record -> {
-            String value = new String(record.value(), StandardCharsets.UTF_8);
-            assertThat(value).contains("\"outcome\":\"accepted\"", "\"status\":201").doesNotContain(key);
-        });
+        // An audit record per namespace created and per accepted event, naming the key by its public id only.
+        List<String> audit = kafka.read(topic + "-audit", 3 + sent.size(), Duration.ofSeconds(30)).stream()
+                .map(record -> new String(record.value(), StandardCharsets.UTF_8)).toList();
+        assertThat(audit).hasSize(3 + sent.size()).noneMatch(record -> record.contains(key));
+        assertThat(audit.stream().filter(record -> record.contains("\"endpoint\":\"lineage\""))).hasSize(sent.size())
+                .allSatisfy(record -> assertThat(record).contains("\"outcome\":\"accepted\"", "\"status\":201"));
+        assertThat(audit.stream().filter(record -> record.contains("\"endpoint\":\"namespaces\""))).hasSize(3)
+                .allSatisfy(record -> assertThat(record).contains("\"CREATE\"", "\"keyId\":\"admin\""));
     }
 
     @Test
@@ -196,6 +197,51 @@ class IngestApiIntegrationTest {
                 .map(record -> new String(record.value(), StandardCharsets.UTF_8)).toList();
         assertThat(audited).anySatisfy(record -> assertThat(record).contains("\"status\":413"))
                 .allSatisfy(record -> assertThat(record).contains("\"keyId\":\"admin\""));
+    }
+
+    @Test
+    void aNamespaceIsDisabledEnabledAndDeletedAndEveryAdminActionIsAudited(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 1);
+        IngestApi api = start(kafka, topic, Map.of());
+        IngestApiClient client = new IngestApiClient(api.port());
+        String key = client.createNamespace(ADMIN, "team-b", "b");
+        String event = batch("team-b", 1);
+
+        HttpResponse<String> disabled = client.put("/api/v1/namespaces/team-b", ADMIN, "{\"disabled\":true}");
+        assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
+        assertThat(IngestApiClient.JSON.readTree(disabled.body()).path("namespace").path("disabled").asBoolean()).isTrue();
+        HttpResponse<String> refused = client.postJson("/api/v1/lineage", key, event);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("namespace team-b is disabled");
+        assertThat(client.postJson("/api/v1/lineage", ADMIN, event).statusCode()).as("nothing is written to it, by anyone").isEqualTo(403);
+        assertThat(client.post("/v1/traces", key, "application/json", "{}".getBytes(StandardCharsets.UTF_8), false).statusCode())
+                .isEqualTo(403);
+        assertThat(client.put("/api/v1/namespaces/team-b", ADMIN, "{\"disabled\":false}").statusCode()).isEqualTo(200);
+        assertThat(client.postJson("/api/v1/lineage", key, event).statusCode()).as("enabled again").isEqualTo(201);
+
+        HttpResponse<String> typo = client.put("/api/v1/namespaces/team-b", ADMIN, "{\"disabld\":true}");
+        assertThat(typo.statusCode()).isEqualTo(400);
+        assertThat(typo.body()).contains("unknown field(s) [disabld]");
+        HttpResponse<String> quotaTypo = client.postJson("/api/v1/namespaces", ADMIN,
+                "{\"name\":\"team-c\",\"owner\":\"c\",\"quota\":{\"burts\":3}}");
+        assertThat(quotaTypo.statusCode()).isEqualTo(400);
+        assertThat(quotaTypo.body()).contains("quota.burts");
+        assertThat(client.get("/api/v1/namespaces/team-c", ADMIN).statusCode()).as("nothing created").isEqualTo(404);
+
+        assertThat(client.delete("/api/v1/namespaces/team-b", key).statusCode()).as("only the admin deletes").isEqualTo(401);
+        assertThat(client.delete("/api/v1/namespaces/team-b", ADMIN).statusCode()).isEqualTo(204);
+        assertThat(client.postJson("/api/v1/lineage", key, event).statusCode()).as("its key is revoked").isEqualTo(401);
+        assertThat(client.get("/api/v1/namespaces/team-b", ADMIN).statusCode()).isEqualTo(404);
+        assertThat(client.delete("/api/v1/namespaces/team-b", ADMIN).statusCode()).isEqualTo(404);
+
+        List<String> audited = kafka.read(topic + "-audit", 12, Duration.ofSeconds(20)).stream()
+                .map(record -> new String(record.value(), StandardCharsets.UTF_8)).toList();
+        assertThat(audited).noneMatch(record -> record.contains(key)).as("never a key, only its id")
+                .anyMatch(record -> record.contains("\"CREATE\"") && record.contains("\"status\":201"))
+                .anyMatch(record -> record.contains("\"UPDATE\"") && record.contains("disabled"))
+                .anyMatch(record -> record.contains("\"UPDATE\"") && record.contains("\"status\":400"))
+                .anyMatch(record -> record.contains("\"DELETE\"") && record.contains("\"status\":204") && record.contains("revoked"))
+                .anyMatch(record -> record.contains("\"DELETE\"") && record.contains("\"status\":401"));
     }
 
     private static String batch(String namespace, int events) throws Exception {

@@ -47,17 +47,24 @@ public final class Access {
         return token != null && isAdminKey(token);
     }
 
-    /** What a write naming these namespaces may do: the namespaces refused, and those to register first. */
-    public record Decision(List<String> forbidden, List<String> toCreate, String owner) {
+    /** What a write naming these namespaces may do: the namespaces refused (not owned, or disabled), and those to register first. */
+    public record Decision(List<String> forbidden, List<String> disabled, List<String> toCreate, String owner) {
         public boolean allowed() {
-            return forbidden.isEmpty();
+            return forbidden.isEmpty() && disabled.isEmpty();
         }
+    }
+
+    /** The disabled namespace a key belongs to, if it does: such a key writes nothing until it is enabled again. */
+    public Optional<String> disabledNamespaceOf(Caller caller) {
+        return caller.kind() != Caller.Kind.KEY ? Optional.empty()
+                : namespaces.get(caller.namespace()).filter(Namespace::disabled).map(Namespace::name);
     }
 
     public Decision authorize(Caller caller, Collection<String> eventNamespaces) {
         String owner = caller.kind() == Caller.Kind.KEY
                 ? namespaces.get(caller.namespace()).map(Namespace::owner).orElse("") : "auto";
         List<String> forbidden = new ArrayList<>();
+        List<String> disabled = new ArrayList<>();
         List<String> toCreate = new ArrayList<>();
         boolean checked = auth.required() && auth.isolation() && caller.kind() == Caller.Kind.KEY;
         for (String name : eventNamespaces) {
@@ -70,9 +77,11 @@ public final class Access {
                 }
             } else if (checked && !known.get().owner().equals(owner)) {
                 forbidden.add(name);
+            } else if (known.get().disabled()) {
+                disabled.add(name);
             }
         }
-        return new Decision(forbidden, toCreate, owner);
+        return new Decision(forbidden, disabled, toCreate, owner);
     }
 
     /** Compared as hashes, so the time taken says nothing about the admin key, not even its length. */

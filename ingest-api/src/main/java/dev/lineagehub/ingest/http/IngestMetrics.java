@@ -37,6 +37,12 @@ public final class IngestMetrics {
                 .tag("topic", topic).register(registry).increment(records);
     }
 
+    /** The connections this replica holds, read at each scrape. */
+    void connections(java.util.function.Supplier<Number> open) {
+        io.micrometer.core.instrument.Gauge.builder("lineagehub_ingest_connections", open)
+                .description("HTTP connections this replica holds (INGEST_MAX_CONNECTIONS caps them)").register(registry);
+    }
+
     public void publishTime(Duration time) {
         publish.record(time);
     }

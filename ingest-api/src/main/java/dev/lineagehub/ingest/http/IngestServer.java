@@ -51,6 +51,7 @@ public final class IngestServer implements AutoCloseable {
         Router router = router(settings, parts);
         router.route().failureHandler(new FailureHandler(refusals, settings.maxBodyBytes()));
         this.limits = new ConnectionLimits(vertx, settings.connections(), refusals);
+        parts.metrics().connections(limits::open);
         // No h2c upgrade: the JDK's HTTP client (the OTel SDK's JDK sender, Java workers) asks for one on a connection's
         // first request, and Vert.x hands that request over undecompressed, so its gzip body would read as garbage.
         // No WebSockets are served, so no WebSocket extension handler looks at every request; answers under 1 KB (a 201,
@@ -88,7 +89,7 @@ public final class IngestServer implements AutoCloseable {
         Router router = Router.router(vertx);
         if (!settings.corsOrigins().isBlank()) {
             router.route().handler(CorsHandler.create().addOriginWithRegex(settings.corsOrigins())
-                    .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT))
+                    .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
                     .allowedHeaders(Set.of("Authorization", "Content-Type", "Content-Encoding")));
         }
         // Preallocated from Content-Length: otherwise each body grew from 1 KB by copying (a sixth of the API's allocation).
@@ -105,7 +106,7 @@ public final class IngestServer implements AutoCloseable {
         router.post("/v1/logs").handler(body).handler(ctx -> otlp.handle(ctx, OtlpRoute.Signal.LOGS));
         router.post("/api/v1/telemetry/ingest").handler(body).handler(otlp::handleAny);
         router.route("/api/v1/namespaces*").handler(body);
-        new NamespaceRoutes(parts.access(), parts.namespaces(), parts.metrics()).mount(router);
+        new NamespaceRoutes(parts.access(), parts.namespaces(), parts.audit(), parts.metrics()).mount(router);
         router.get("/api/v1/health").handler(ctx -> health(ctx, parts));
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(parts.metrics().scrape()));

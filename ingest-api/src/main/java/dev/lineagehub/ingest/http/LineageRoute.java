@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -64,6 +65,12 @@ final class LineageRoute {
             Responses.unauthorized(ctx);
             return;
         }
+        Optional<String> disabled = access.disabledNamespaceOf(caller);
+        if (disabled.isPresent()) {
+            refuse(ctx, caller, List.of(), 403, "namespace disabled");
+            Responses.error(ctx, 403, Responses.disabled(disabled.get()));
+            return;
+        }
         byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
         parse(ctx, body).onComplete(parsed -> {
             if (parsed.failed()) {
@@ -74,9 +81,15 @@ final class LineageRoute {
             Set<String> named = new LinkedHashSet<>();
             events.forEach(event -> named.addAll(event.namespaces()));
             Access.Decision decision = access.authorize(caller, named);
-            if (!decision.allowed()) {
+            if (!decision.forbidden().isEmpty()) {
                 refuse(ctx, caller, events, 403, "namespace not owned");
                 Responses.error(ctx, 403, "this key may not write to namespace(s) " + decision.forbidden(), decision.forbidden());
+                return;
+            }
+            if (!decision.disabled().isEmpty()) {
+                refuse(ctx, caller, events, 403, "namespace disabled");
+                Responses.error(ctx, 403, "namespace(s) " + decision.disabled() + " are disabled: nothing is written to them until "
+                        + "they are enabled again", decision.disabled());
                 return;
             }
             Admission admission = caller.kind() != Caller.Kind.KEY ? Admission.ADMITTED : quotas.take(caller.keyId(),
@@ -166,7 +179,7 @@ final class LineageRoute {
         }
         Instant now = Instant.now();
         return CompletableFuture.allOf(decision.toCreate().stream()
-                .map(name -> namespaces.put(new Namespace(name, decision.owner(), "created on first write", List.of(), null, now, now)))
+                .map(name -> namespaces.put(new Namespace(name, decision.owner(), "created on first write", List.of(), null, now, now, false)))
                 .toArray(CompletableFuture[]::new));
     }
 

@@ -126,6 +126,11 @@ final class OtlpRoute {
             Responses.unauthorized(ctx);
             return;
         }
+        Optional<String> disabled = access.disabledNamespaceOf(caller);
+        if (disabled.isPresent()) {
+            answer(ctx, caller, signal, 403, Responses.disabled(disabled.get()), json);
+            return;
+        }
         if (encoding.isEmpty()) {
             record(caller, signal, 415, "unsupported media type");
             Responses.error(ctx, 415, "Content-Type " + ctx.request().getHeader("Content-Type")
@@ -195,6 +200,7 @@ final class OtlpRoute {
     private void answer(RoutingContext ctx, Caller caller, Signal signal, int status, String message, boolean json) {
         record(caller, signal, status, switch (status) {
             case 200 -> "accepted";
+            case 403 -> "namespace disabled";
             case 413 -> "too large";
             default -> "invalid";
         });

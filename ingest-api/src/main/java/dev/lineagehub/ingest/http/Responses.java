@@ -89,6 +89,11 @@ final class Responses {
         }
     }
 
+    static String disabled(String namespace) {
+        return "namespace " + namespace + " is disabled: its keys write nothing until it is enabled again "
+                + "(PUT /api/v1/namespaces/" + namespace + " {\"disabled\": false})";
+    }
+
     static void unauthorized(RoutingContext ctx) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"lineage-hub\"");
         error(ctx, 401, "missing or invalid API key (Authorization: Bearer <key>)");

@@ -98,6 +98,12 @@ public final class NamespaceStore implements AutoCloseable {
                 .thenApply(ignored -> namespace);
     }
 
+    /** Publishes the namespace's tombstone and completes once this replica has read it back (and forgotten its keys). */
+    public CompletableFuture<Void> delete(String name) {
+        return publisher.publish(topic, name.getBytes(StandardCharsets.UTF_8), null)
+                .thenCompose(metadata -> readBack(metadata.partition(), metadata.offset()));
+    }
+
     private CompletableFuture<Void> readBack(int partition, long offset) {
         return CompletableFuture.runAsync(() -> {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -93,7 +93,7 @@ public final class KafkaPublisher implements AutoCloseable {
     }
 
     /**
-     * Completes on Kafka's acknowledgement; fails with {@link KafkaUnavailableException} after the
+     * Completes on Kafka's acknowledgement ({@code value} null for a tombstone); fails with {@link KafkaUnavailableException} after the
      * publish timeout or on any error a retry may get past, with {@link KafkaRefusedException} on one
      * it cannot (checked against {@link #limit()} before sending, so a record too large is never sent).
      */
@@ -102,9 +102,9 @@ public final class KafkaPublisher implements AutoCloseable {
         if (!limit.fits(key, value)) {
             int keyBytes = key == null ? 0 : key.length;
             return CompletableFuture.failedFuture(new KafkaRefusedException(
-                    limit.tooLarge("a record", value.length, keyBytes), true, null));
+                    limit.tooLarge("a record", value.length, keyBytes), true, null)); // a null value (a tombstone) always fits
         }
-        int size = value.length + (key == null ? 0 : key.length);
+        int size = (value == null ? 0 : value.length) + (key == null ? 0 : key.length);
         Long writtenAt = writtenAtNanos.get(topic);
         if (writtenAt != null && System.nanoTime() - writtenAt < metadataFreshNanos && pendingBytes.get() + size < inlinePendingBytes) {
             // Once send returned, the producer's delivery timeout ends the write: no timer of our own on the hot path.
