@@ -39,6 +39,7 @@ public final class IngestApi implements AutoCloseable {
 
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
     private final IngestServer server;
+    private final IngestSettings settings;
 
     private IngestApi(IngestSettings configured) throws Exception {
         IngestSettings settings = configured;
@@ -55,10 +56,13 @@ public final class IngestApi implements AutoCloseable {
                     settings.topics().namespaces(), publisher));
             AuditLog audit = own(new AuditLog(publisher, settings.topics().audit())); // closed before the publisher it writes to
             DependencyHealth health = own(new DependencyHealth(settings.bootstrapServers(), settings.kafkaProperties(), settings.dependencies()));
+            IngestMetrics metrics = new IngestMetrics();
+            metrics.bind(publisher.metrics());
             IngestServer.Parts parts = new IngestServer.Parts(new Access(settings.auth(), namespaces),
                     namespaces, new Quotas(settings.defaultQuota(), System::nanoTime), publisher,
-                    audit, health, new IngestMetrics());
+                    audit, health, metrics);
             this.server = own(new IngestServer(settings, parts));
+            this.settings = settings;
         } catch (Exception | Error e) {
             close();
             throw e;
@@ -135,6 +139,30 @@ public final class IngestApi implements AutoCloseable {
         return part;
     }
 
+    /**
+     * What SIGTERM does: ready answers 503 at once while requests are still served for the grace
+     * period, then no new connection is taken and those in progress finish within the shutdown
+     * timeout; then everything closes, the producer delivering what it holds. Every request is
+     * answered or its connection refused before its first byte.
+     */
+    public void drainAndClose() {
+        IngestSettings.Shutdown shutdown = settings.shutdown();
+        server.drain();
+        LOG.info("Stopping: health answers 503; serving {} ms more, then {} ms for the requests in progress",
+                shutdown.grace().toMillis(), shutdown.timeout().toMillis());
+        try {
+            Thread.sleep(shutdown.grace().toMillis());
+            int open = server.stop(shutdown.timeout());
+            LOG.info("No longer taking connections; {} were open", open);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("The HTTP server did not stop in time: {}", e.toString());
+        }
+        close();
+        LOG.info("Stopped");
+    }
+
     /** Stops taking requests first, then lets the producer deliver what it holds. */
     @Override
     public void close() {
@@ -163,6 +191,6 @@ public final class IngestApi implements AutoCloseable {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(api::close, "ingest-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(api::drainAndClose, "ingest-shutdown"));
     }
 }

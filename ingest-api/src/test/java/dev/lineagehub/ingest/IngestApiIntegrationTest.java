@@ -299,6 +299,21 @@ class IngestApiIntegrationTest {
         assertThat(client.get("/docs/", null).body()).contains("swagger-ui-bundle.js");
         assertThat(client.get("/docs/assets/swagger-ui-bundle.js", null).statusCode()).isEqualTo(200);
         client.postJson("/api/v1/lineage", null, "{}");
-        assertThat(client.get("/metrics", null).body()).contains("lineagehub_ingest_requests_total{endpoint=\"lineage\",status=\"401\"}");
+        assertThat(client.postJson("/api/v1/lineage", ADMIN, batch("team-a", 1)).statusCode()).isEqualTo(201);
+        String metrics = client.get("/metrics", null).body();
+        assertThat(metrics).contains("lineagehub_ingest_requests_total{endpoint=\"lineage\",status=\"401\"}")
+                .contains("kafka_producer_record_send_total", "jvm_gc_", "jvm_memory_used_bytes", "lineagehub_ingest_connections");
+        // Every ingest-api series the alerts and the dashboard query is one it exposes.
+        for (String file : List.of("../deploy/prometheus/alerts.yml", "../deploy/base/grafana/lineage-hub.json")) {
+            java.util.regex.Matcher queried = java.util.regex.Pattern.compile("lineagehub_ingest_[a-z_]+")
+                    .matcher(java.nio.file.Files.readString(java.nio.file.Path.of(file)));
+            int found = 0;
+            while (queried.find()) {
+                found++;
+                assertThat(metrics).as("%s queries %s", file, queried.group()).containsPattern(
+                        "(?m)^" + java.util.regex.Pattern.quote(queried.group()) + "(_bucket|_count|_sum)?[{ ]");
+            }
+            assertThat(found).as("%s watches ingest-api", file).isPositive();
+        }
     }
 }

@@ -206,6 +206,13 @@ class DeployConfigTest {
         assertThat(container.path("envFrom").findValuesAsText("name")).containsExactly("ingest-api", "ingest-api");
         assertThat(container.path("ports").get(0).path("containerPort").asInt()).isEqualTo(Integer.parseInt(config.get(IngestSettings.PORT)));
         assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/api/v1/health");
+        // The whole stop fits in the pod's grace: preStop, the API's grace and drain, the producer's flush.
+        long stopMs = container.path("lifecycle").path("preStop").path("sleep").path("seconds").asLong() * 1000
+                + Long.parseLong(config.get(IngestSettings.SHUTDOWN_GRACE_MS)) + Long.parseLong(config.get(IngestSettings.SHUTDOWN_TIMEOUT_MS))
+                + Long.parseLong(config.get(IngestSettings.PUBLISH_TIMEOUT_MS));
+        assertThat(container.path("lifecycle").path("preStop").path("sleep").path("seconds").asLong()).isPositive();
+        assertThat(deployment.path("spec").path("template").path("spec").path("terminationGracePeriodSeconds").asLong() * 1000)
+                .isGreaterThan(stopMs);
         JsonNode service = documents(BASE.resolve("ingest-api/deployment.yaml")).stream()
                 .filter(doc -> doc.path("kind").asText().equals("Service")).findFirst().orElseThrow();
         JsonNode ingress = YAML.readTree(ROOT.resolve("deploy/overlays/example/ingress.yaml").toFile());

@@ -40,6 +40,19 @@ public final class ConsumerProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGTERM, without waiting: the test watches what the process does while it stops. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to end; its exit code. */
+    public int waitFor(java.time.Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("process did not end within " + timeout + "; log in " + log);
+        }
+        return process.exitValue();
+    }
+
     /** SIGTERM: a graceful shutdown; returns the exit code. */
     public int stop() throws InterruptedException {
         process.destroy();

@@ -23,7 +23,7 @@ import java.util.Optional;
 public record IngestSettings(int port, String bootstrapServers, Map<String, String> kafkaProperties,
                              Topics topics, int maxBodyBytes, Duration publishTimeout, int retryAfterSeconds,
                              Auth auth, Quota defaultQuota, String corsOrigins, Optional<Tls> tls, Dependencies dependencies,
-                             Connections connections) {
+                             Connections connections, Shutdown shutdown) {
 
     public static final String PREFIX = "INGEST_";
     public static final String NAME = "ingest";
@@ -51,6 +51,8 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
     public static final String REQUEST_TIMEOUT_MS = PREFIX + "REQUEST_TIMEOUT_MS";
     public static final String IDLE_TIMEOUT_MS = PREFIX + "IDLE_TIMEOUT_MS";
     public static final String MAX_CONNECTIONS = PREFIX + "MAX_CONNECTIONS";
+    public static final String SHUTDOWN_GRACE_MS = PREFIX + "SHUTDOWN_GRACE_MS";
+    public static final String SHUTDOWN_TIMEOUT_MS = PREFIX + "SHUTDOWN_TIMEOUT_MS";
     public static final String TLS_CERT_PATH = PREFIX + "TLS_CERT_PATH";
     public static final String TLS_KEY_PATH = PREFIX + "TLS_KEY_PATH";
     public static final String MARQUEZ_URL = PREFIX + "MARQUEZ_URL";
@@ -60,7 +62,11 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
     /** The same settings with the request body limit derived at start. */
     public IngestSettings withMaxBodyBytes(int bytes) {
         return new IngestSettings(port, bootstrapServers, kafkaProperties, topics, bytes, publishTimeout, retryAfterSeconds, auth,
-                defaultQuota, corsOrigins, tls, dependencies, connections);
+                defaultQuota, corsOrigins, tls, dependencies, connections, shutdown);
+    }
+
+    /** How a stop goes: serving for the grace period while ready answers 503, then the requests in progress finish within the timeout. */
+    public record Shutdown(Duration grace, Duration timeout) {
     }
 
     /** What one client may hold: how long for a request's headers, for the whole request, between requests, how many connections. */
@@ -154,6 +160,12 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
                 .define(MAX_CONNECTIONS, Type.INT, 10_000, Range.atLeast(1), LOW,
                         "Connections one replica holds; a request on a connection above it is answered 503 with Retry-After and "
                                 + "its connection closed.")
+                .define(SHUTDOWN_GRACE_MS, Type.LONG, 5_000L, Range.atLeast(0), LOW,
+                        "On SIGTERM, how long the API keeps serving while its health answers 503, so load balancers stop sending "
+                                + "to it first (each answer then closes its connection).")
+                .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(0), LOW,
+                        "After the grace period, how long the requests in progress have to finish once no new connection is taken; "
+                                + "then the rest are closed and the producer flushes what Kafka has not acknowledged.")
                 .define(CORS_ORIGINS, Type.STRING, "", Validators.regex(), LOW,
                         "Origins allowed to call the API from a browser, as a regular expression; empty allows none.")
                 .define(TLS_CERT_PATH, Type.STRING, "", LOW, "PEM certificate (chain) to serve HTTPS with; empty serves HTTP.")
@@ -183,7 +195,8 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
                         config.getDouble(QUOTA_TELEMETRY_ITEMS_PER_SECOND), config.getInt(QUOTA_TELEMETRY_BURST)),
                 config.getString(CORS_ORIGINS), tls,
                 new Dependencies(url(config, MARQUEZ_URL), url(config, CLICKHOUSE_URL), url(config, DATAHUB_GMS_URL)),
-                connections(config));
+                connections(config),
+                new Shutdown(Duration.ofMillis(config.getLong(SHUTDOWN_GRACE_MS)), Duration.ofMillis(config.getLong(SHUTDOWN_TIMEOUT_MS))));
     }
 
     private static Connections connections(EnvConfig config) {

@@ -34,6 +34,7 @@ final class ConnectionLimits {
     private final Refusals refusals;
     private final Map<HttpConnection, Connection> connections = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
+    private volatile boolean draining;
 
     /** One connection: the timer that closes it while no request is in progress, and its requests in progress. */
     private final class Connection {
@@ -68,6 +69,14 @@ final class ConnectionLimits {
         return open.get();
     }
 
+    /**
+     * From now on every answer closes its connection, so that when the server stops, the clients hold
+     * no kept-alive connection it would close under a request they are about to send.
+     */
+    void drain() {
+        draining = true;
+    }
+
     Handler<HttpConnection> onConnection() {
         return connection -> {
             open.incrementAndGet();
@@ -93,6 +102,9 @@ final class ConnectionLimits {
             state.cancelWaiting();
             state.inProgress++;
             HttpServerResponse response = request.response();
+            if (draining) {
+                response.putHeader("Connection", "close");
+            }
             long deadline = vertx.setTimer(settings.requestTimeout().toMillis(), id -> tooSlow(request));
             response.closeHandler(closed -> vertx.cancelTimer(deadline));
             response.endHandler(ended -> {

@@ -12,7 +12,8 @@ import java.time.Duration;
 
 /**
  * What ingest-api counts: requests by endpoint and status, events and export requests published by
- * topic, how long Kafka took to acknowledge a write, and the JVM's memory, threads and CPU.
+ * topic, how long Kafka took to acknowledge a write, the connections held, the producer's own metrics
+ * ({@code kafka_producer_*}), and the JVM's memory, GC, threads and CPU.
  */
 public final class IngestMetrics {
 
@@ -21,6 +22,7 @@ public final class IngestMetrics {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
     }
 
     private final Timer publish = Timer.builder("lineagehub_ingest_publish_seconds")
@@ -41,6 +43,11 @@ public final class IngestMetrics {
     void connections(java.util.function.Supplier<Number> open) {
         io.micrometer.core.instrument.Gauge.builder("lineagehub_ingest_connections", open)
                 .description("HTTP connections this replica holds (INGEST_MAX_CONNECTIONS caps them)").register(registry);
+    }
+
+    /** Binds a component's own meters, e.g. the producer's. */
+    public void bind(io.micrometer.core.instrument.binder.MeterBinder binder) {
+        binder.bindTo(registry);
     }
 
     public void publishTime(Duration time) {

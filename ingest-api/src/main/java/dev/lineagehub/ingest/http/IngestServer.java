@@ -23,6 +23,9 @@ import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -37,8 +40,9 @@ public final class IngestServer implements AutoCloseable {
     private static final String SWAGGER_UI = "META-INF/resources/webjars/swagger-ui/5.34.1";
 
     private final Vertx vertx;
-    private final HttpServer server;
+    private final List<HttpServer> servers = new ArrayList<>();
     private final ConnectionLimits limits;
+    private volatile boolean draining;
 
     /** The parts the routes use; the server owns none of them. */
     public record Parts(Access access, NamespaceStore namespaces, Quotas quotas, KafkaPublisher publisher, AuditLog audit,
@@ -67,9 +71,8 @@ public final class IngestServer implements AutoCloseable {
         // Port 0 (any free port, in tests) is -1 to Vert.x: one random port that the servers share.
         int port = settings.port() == 0 ? -1 : settings.port();
         try {
-            this.server = listen(router, options, port);
-            for (int i = 1; i < VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE; i++) {
-                listen(router, options, port);
+            for (int i = 0; i < VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE; i++) {
+                servers.add(listen(router, options, port));
             }
         } catch (Exception cannotListen) {
             vertx.close(); // its event loops and any server already listening
@@ -107,7 +110,13 @@ public final class IngestServer implements AutoCloseable {
         router.post("/api/v1/telemetry/ingest").handler(body).handler(otlp::handleAny);
         router.route("/api/v1/namespaces*").handler(body);
         new NamespaceRoutes(parts.access(), parts.namespaces(), parts.audit(), parts.metrics()).mount(router);
-        router.get("/api/v1/health").handler(ctx -> health(ctx, parts));
+        router.get("/api/v1/health").handler(ctx -> {
+            if (draining) {
+                Responses.json(ctx, 503, Map.of("status", "DRAINING"));
+            } else {
+                health(ctx, parts);
+            }
+        });
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(parts.metrics().scrape()));
         router.get("/openapi.yaml").handler(ctx -> resource(ctx, "ingest-api/openapi.yaml", "application/yaml"));
@@ -118,7 +127,7 @@ public final class IngestServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.actualPort();
+        return servers.get(0).actualPort();
     }
 
     /** 200 while Kafka takes writes (and namespaces are loaded), else 503; the other dependencies are reported, not required. */
@@ -151,6 +160,23 @@ public final class IngestServer implements AutoCloseable {
         } catch (java.io.IOException | NullPointerException e) {
             Responses.error(ctx, 500, "missing resource " + name);
         }
+    }
+
+    /** Ready answers 503 from now on, and every answer closes its connection; requests are still served. */
+    public void drain() {
+        draining = true;
+        limits.drain();
+    }
+
+    /**
+     * Stops taking connections, lets the requests in progress finish within {@code timeout} (then
+     * closes what is left), and answers how many connections were still open when it began.
+     */
+    public int stop(Duration timeout) throws Exception {
+        int open = limits.open();
+        CompletableFuture.allOf(servers.stream().map(server -> server.shutdown(timeout).toCompletionStage().toCompletableFuture())
+                .toArray(CompletableFuture[]::new)).get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        return open;
     }
 
     @Override

@@ -88,6 +88,11 @@ public final class KafkaPublisher implements AutoCloseable {
         return config;
     }
 
+    /** The producer's metrics ({@code kafka_producer_*}: record errors, retries, buffer, request latency). */
+    public io.micrometer.core.instrument.binder.MeterBinder metrics() {
+        return new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer);
+    }
+
     public RecordLimit limit() {
         return limit;
     }
