@@ -17,6 +17,11 @@ import java.util.UUID;
  * {@link #resetIo()} clears them within a run. Misuse (a blank dataset, completing a run that was never
  * started) throws {@link IllegalArgumentException}; failing to deliver an event never throws: it is
  * retried in the background within the hub's bound, then logged as a warning and counted as dropped.
+ *
+ * <p>Threads: an emitter may be shared. The current run and what is collected for it are the calling
+ * thread's, so threads sharing one emitter each run their own units of work (start, datasets,
+ * complete or fail on the same thread); a run started on one thread is not seen by another, which
+ * fails it by its id ({@link #failRun(String, UUID)}) if it must.
  */
 public interface LineageEmitter {
 

@@ -155,4 +155,56 @@ class LineageEmitterTest {
     private static List<String> names(List<? extends OpenLineage.Dataset> datasets) {
         return datasets.stream().map(OpenLineage.Dataset::getName).toList();
     }
+
+    @Test
+    void eightThreadsSharingOneEmitterRunFiftyRunsEachAndTheirDatasetsNeverCross() throws Exception {
+        LineageEmitter emitter = hub.emitter("shared_job");
+        java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.CountDownLatch together = new java.util.concurrent.CountDownLatch(8);
+        List<java.util.concurrent.Future<List<UUID>>> started = new java.util.ArrayList<>();
+        for (int worker = 0; worker < 8; worker++) {
+            String name = "worker-" + worker;
+            started.add(workers.submit(() -> {
+                together.countDown();
+                together.await();
+                List<UUID> runs = new java.util.ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    emitter.addInput(Dataset.of("s3://in", name + "/" + i));
+                    emitter.startRun();
+                    runs.add(emitter.runId());
+                    emitter.addOutput(Dataset.of("s3://out", name + "/" + i));
+                    if (i % 10 == 9) {
+                        emitter.failRun("unit " + i + " failed", null);
+                    } else {
+                        emitter.completeRun();
+                    }
+                }
+                return runs;
+            }));
+        }
+        Map<UUID, String> workerOf = new java.util.HashMap<>();
+        for (int worker = 0; worker < 8; worker++) {
+            for (UUID run : started.get(worker).get(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                workerOf.put(run, "worker-" + worker + "/");
+            }
+        }
+        workers.shutdown();
+        assertThat(workerOf).hasSize(400);
+        List<OpenLineage.RunEvent> events = transport.sentBy(hub);
+        assertThat(events).hasSize(800);
+        Map<UUID, List<OpenLineage.RunEvent>> byRun = new java.util.HashMap<>();
+        events.forEach(event -> byRun.computeIfAbsent(event.getRun().getRunId(), run -> new java.util.ArrayList<>()).add(event));
+        assertThat(byRun.keySet()).isEqualTo(workerOf.keySet());
+        byRun.forEach((run, its) -> {
+            assertThat(its).extracting(OpenLineage.RunEvent::getEventType).hasSize(2).first().isEqualTo(EventType.START);
+            String prefix = workerOf.get(run);
+            its.forEach(event -> {
+                assertThat(names(event.getInputs())).allSatisfy(name -> assertThat(name).startsWith(prefix));
+                assertThat(names(event.getOutputs())).allSatisfy(name -> assertThat(name).startsWith(prefix));
+            });
+            OpenLineage.RunEvent last = its.get(1);
+            assertThat(names(last.getInputs())).hasSize(1);
+            assertThat(names(last.getOutputs())).hasSize(1);
+        });
+    }
 }
