@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>a request must be answered within the request timeout, body read included: else 408 and the
  *       connection closed (a body trickled in byte by byte);</li>
  *   <li>above the connection cap a request is answered 503 with Retry-After and its connection closed,
- *       so a client is told, and a load balancer can try another replica.</li>
+ *       so a client is told, and a load balancer can try another replica;</li>
+ *   <li>an answer given before its request's body was read whole says {@code Connection: close}, as
+ *       the connection is closed after it.</li>
  * </ul>
  * A connection's timers run on its event loop, so its state needs no lock; only the map of
  * connections and their count are shared between the loops.
@@ -102,9 +104,14 @@ final class ConnectionLimits {
             state.cancelWaiting();
             state.inProgress++;
             HttpServerResponse response = request.response();
-            if (draining) {
-                response.putHeader("Connection", "close");
-            }
+            // An answer given before the request's body was read whole (a 404, a 401, a body that does not decompress)
+            // leaves the rest of that body on the connection, which is then closed: say so, or the client sends its next
+            // request on a connection that is going away and gets no answer.
+            response.headersEndHandler(writing -> {
+                if (draining || !request.isEnded()) {
+                    response.putHeader("Connection", "close");
+                }
+            });
             long deadline = vertx.setTimer(settings.requestTimeout().toMillis(), id -> tooSlow(request));
             response.closeHandler(closed -> vertx.cancelTimer(deadline));
             response.endHandler(ended -> {

@@ -54,6 +54,15 @@ public final class IngestServer implements AutoCloseable {
         Refusals refusals = new Refusals(parts.access(), parts.audit(), parts.metrics());
         Router router = router(settings, parts);
         router.route().failureHandler(new FailureHandler(refusals, settings.maxBodyBytes()));
+        // What no route serves is answered in JSON too, and counted.
+        router.errorHandler(404, ctx -> {
+            refusals.record(ctx.request(), 404, "no such endpoint");
+            Responses.error(ctx, 404, "no endpoint " + ctx.request().path() + " (see /openapi.yaml)");
+        });
+        router.errorHandler(405, ctx -> {
+            refusals.record(ctx.request(), 405, "method not allowed");
+            Responses.error(ctx, 405, ctx.request().method() + " is not served on " + ctx.request().path());
+        });
         this.limits = new ConnectionLimits(vertx, settings.connections(), refusals);
         parts.metrics().connections(limits::open);
         // No h2c upgrade: the JDK's HTTP client (the OTel SDK's JDK sender, Java workers) asks for one on a connection's
