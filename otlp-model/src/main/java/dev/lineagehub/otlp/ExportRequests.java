@@ -54,25 +54,32 @@ public final class ExportRequests {
 
     private static long dataPoints(Metric metric) {
         return switch (metric.getDataCase()) {
-            case GAUGE -> exemplarsChecked(metric.getGauge().getDataPointsList().stream().map(p -> p.getExemplarsList()).toList());
-            case SUM -> exemplarsChecked(metric.getSum().getDataPointsList().stream().map(p -> p.getExemplarsList()).toList());
-            case HISTOGRAM -> exemplarsChecked(metric.getHistogram().getDataPointsList().stream().map(p -> p.getExemplarsList()).toList());
-            case EXPONENTIAL_HISTOGRAM -> exemplarsChecked(metric.getExponentialHistogram().getDataPointsList().stream()
-                    .map(p -> p.getExemplarsList()).toList());
-            case SUMMARY -> metric.getSummary().getDataPointsCount();
+            case GAUGE -> {
+                metric.getGauge().getDataPointsList().forEach(point -> checkExemplars(point.getExemplarsList()));
+                yield metric.getGauge().getDataPointsCount();
+            }
+            case SUM -> {
+                metric.getSum().getDataPointsList().forEach(point -> checkExemplars(point.getExemplarsList()));
+                yield metric.getSum().getDataPointsCount();
+            }
+            case HISTOGRAM -> {
+                metric.getHistogram().getDataPointsList().forEach(point -> checkExemplars(point.getExemplarsList()));
+                yield metric.getHistogram().getDataPointsCount();
+            }
+            case EXPONENTIAL_HISTOGRAM -> {
+                metric.getExponentialHistogram().getDataPointsList().forEach(point -> checkExemplars(point.getExemplarsList()));
+                yield metric.getExponentialHistogram().getDataPointsCount();
+            }
+            case SUMMARY -> metric.getSummary().getDataPointsCount(); // its points carry no exemplars
             case DATA_NOT_SET -> 0;
         };
     }
 
-    /** Checks the exemplars of each point; answers how many points there were. */
-    private static long exemplarsChecked(List<List<Exemplar>> exemplarsByPoint) {
-        for (List<Exemplar> exemplars : exemplarsByPoint) {
-            for (Exemplar exemplar : exemplars) {
-                OtlpIds.traceId(exemplar.getTraceId(), "exemplar trace id");
-                OtlpIds.spanId(exemplar.getSpanId(), "exemplar span id");
-            }
+    private static void checkExemplars(List<Exemplar> exemplars) {
+        for (Exemplar exemplar : exemplars) {
+            OtlpIds.traceId(exemplar.getTraceId(), "exemplar trace id");
+            OtlpIds.spanId(exemplar.getSpanId(), "exemplar span id");
         }
-        return exemplarsByPoint.size();
     }
 
     /** @throws UndecodableRecordException for an id the receiver could not decode */
