@@ -104,13 +104,15 @@ final class LineageRoute {
                 Responses.error(ctx, 413, tooLarge.message());
                 return;
             }
-            String tooLarge = tooLarge(events);
+            // Each event's Kafka key, built once: for the size check of all, then for the publish of each.
+            List<byte[]> keys = events.stream().map(event -> TransportKey.bytes(event.transportKey())).toList();
+            String tooLarge = tooLarge(events, keys);
             if (tooLarge != null) {
                 refuse(ctx, caller, events, 413, "event too large");
                 Responses.error(ctx, 413, tooLarge);
                 return;
             }
-            Future.fromCompletionStage(createNamespaces(decision).thenCompose(ignored -> publish(events)), ctx.vertx().getOrCreateContext())
+            Future.fromCompletionStage(createNamespaces(decision).thenCompose(ignored -> publish(events, keys)), ctx.vertx().getOrCreateContext())
                     .onComplete(published -> {
                         if (published.succeeded()) {
                             metrics.request("lineage", 201);
@@ -161,10 +163,10 @@ final class LineageRoute {
     }
 
     /** Why an event of the request cannot be a Kafka record, or null: checked for all before any is published. */
-    private String tooLarge(List<OpenLineageEvent> events) {
+    private String tooLarge(List<OpenLineageEvent> events, List<byte[]> keys) {
         for (int i = 0; i < events.size(); i++) {
             OpenLineageEvent event = events.get(i);
-            byte[] key = TransportKey.bytes(event.transportKey());
+            byte[] key = keys.get(i);
             if (!publisher.limit().fits(key, event.bytes())) {
                 return publisher.limit().tooLarge((events.size() == 1 ? "the event" : "event " + i + " of the batch")
                         + event.runId().map(run -> " (run " + run + ")").orElse(""), event.bytes().length, key.length);
@@ -183,16 +185,15 @@ final class LineageRoute {
                 .toArray(CompletableFuture[]::new));
     }
 
-    private CompletableFuture<?> publish(List<OpenLineageEvent> events) {
+    private CompletableFuture<?> publish(List<OpenLineageEvent> events, List<byte[]> keys) {
         if (events.size() == 1) { // the usual request: no combined future around the one acknowledgement
-            return publish(events.get(0));
+            return publisher.publish(topic, keys.get(0), events.get(0).bytes());
         }
-        return CompletableFuture.allOf(events.stream()
-                .map(this::publish).toArray(CompletableFuture[]::new));
-    }
-
-    private CompletableFuture<?> publish(OpenLineageEvent event) {
-        return publisher.publish(topic, TransportKey.bytes(event.transportKey()), event.bytes());
+        CompletableFuture<?>[] published = new CompletableFuture<?>[events.size()];
+        for (int i = 0; i < published.length; i++) {
+            published[i] = publisher.publish(topic, keys.get(i), events.get(i).bytes());
+        }
+        return CompletableFuture.allOf(published);
     }
 
     private void refuse(RoutingContext ctx, Caller caller, List<OpenLineageEvent> events, int status, String outcome) {
