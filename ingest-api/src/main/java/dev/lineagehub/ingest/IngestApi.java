@@ -44,8 +44,12 @@ public final class IngestApi implements AutoCloseable {
     private IngestApi(IngestSettings configured) throws Exception {
         IngestSettings settings = configured;
         try {
-            ensureTopics(settings);
-            RecordLimit limit = readLimit(settings);
+            RecordLimit limit;
+            // One admin client for what start-up asks the cluster: the topics it owns, then their limits.
+            try (Admin admin = Admin.create(adminSettings(settings))) {
+                ensureTopics(admin, settings);
+                limit = readLimit(admin, settings);
+            }
             settings = configured.withMaxBodyBytes(bodyLimit(configured, limit));
             LOG.info("Requests up to {} bytes ({}), each event or OTLP export up to {} bytes as a Kafka record ({})",
                     settings.maxBodyBytes(), configured.maxBodyBytes() == 0 ? "derived" : IngestSettings.MAX_BODY_BYTES,
@@ -75,7 +79,7 @@ public final class IngestApi implements AutoCloseable {
     }
 
     /** What the producer and the topics events and exports go to take, read from the broker. */
-    private static RecordLimit readLimit(IngestSettings settings) {
+    private static RecordLimit readLimit(Admin admin, IngestSettings settings) {
         Map<String, Object> producer = KafkaPublisher.settings(settings.bootstrapServers(), settings.kafkaProperties(), settings.publishTimeout());
         long buffer = Long.parseLong(String.valueOf(producer.getOrDefault(ProducerConfig.BUFFER_MEMORY_CONFIG, 32L << 20)).strip());
         int maxRequest = RecordSizes.maxRequestSize(producer);
@@ -84,9 +88,7 @@ public final class IngestApi implements AutoCloseable {
                     + "): the producer refuses any record larger than its buffer");
         }
         IngestSettings.Topics topics = settings.topics();
-        try (Admin admin = Admin.create(adminSettings(settings))) {
-            return RecordLimit.read(admin, producer, List.of(topics.lineage(), topics.spans(), topics.metrics(), topics.logs()));
-        }
+        return RecordLimit.read(admin, producer, List.of(topics.lineage(), topics.spans(), topics.metrics(), topics.logs()));
     }
 
     /**
@@ -114,8 +116,7 @@ public final class IngestApi implements AutoCloseable {
     }
 
     /** The namespaces topic compacted, one partition (it is small, and read whole by every replica); the audit topic as the broker defaults. */
-    private static void ensureTopics(IngestSettings settings) {
-        Map<String, Object> admin = adminSettings(settings);
+    private static void ensureTopics(Admin admin, IngestSettings settings) {
         List<NewTopic> topics = new ArrayList<>();
         topics.add(new NewTopic(settings.topics().namespaces(), Optional.of(1), Optional.empty())
                 .configs(Map.of("cleanup.policy", "compact")));

@@ -49,6 +49,13 @@ public final class TopicSetup {
     /** Creates those of {@code topics} that do not exist; {@code kafka} holds any admin client settings. */
     public static void ensure(Map<String, Object> kafka, List<NewTopic> topics) {
         try (Admin admin = Admin.create(kafka)) {
+            ensure(admin, topics);
+        }
+    }
+
+    /** The same with the caller's admin client, for a caller that has more to ask the cluster at start. */
+    public static void ensure(Admin admin, List<NewTopic> topics) {
+        try {
             create(admin, topics);
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("Could not create the topics {}: {}", topics.stream().map(NewTopic::name).toList(), e.getMessage());
