@@ -115,15 +115,11 @@ final class NamespaceRoutes {
      * removes some, {@code "disabled"} disables or enables the namespace.
      */
     private void update(RoutingContext ctx) {
-        String name = ctx.pathParam("namespace");
-        if (!admin(ctx, "UPDATE")) {
-            return;
-        }
-        Optional<Namespace> current = namespaces.get(name);
+        Optional<Namespace> current = existing(ctx, "UPDATE");
         if (current.isEmpty()) {
-            refuse(ctx, name, "UPDATE", 404, "no namespace " + name);
             return;
         }
+        String name = current.get().name();
         JsonNode body = body(ctx, UPDATE_FIELDS, "UPDATE");
         if (body == null) {
             return;
@@ -164,20 +160,29 @@ final class NamespaceRoutes {
 
     /** Removes the namespace from the compacted topic: its keys stop authenticating on every replica as it is read. */
     private void delete(RoutingContext ctx) {
-        String name = ctx.pathParam("namespace");
-        if (!admin(ctx, "DELETE")) {
-            return;
-        }
-        Optional<Namespace> current = namespaces.get(name);
+        Optional<Namespace> current = existing(ctx, "DELETE");
         if (current.isEmpty()) {
-            refuse(ctx, name, "DELETE", 404, "no namespace " + name);
             return;
         }
+        String name = current.get().name();
         List<String> keyIds = current.get().keys().stream().map(Namespace.Key::id).toList();
         saved(ctx, namespaces.delete(name), name, "DELETE", 204, "deleted, keys " + keyIds + " revoked", () -> {
             metrics.request(ENDPOINT, 204);
             ctx.response().setStatusCode(204).end();
         });
+    }
+
+    /** The path's namespace, for the admin key; empty once the request is refused (401, or 404 when there is none). */
+    private Optional<Namespace> existing(RoutingContext ctx, String action) {
+        String name = ctx.pathParam("namespace");
+        if (!admin(ctx, action)) {
+            return Optional.empty();
+        }
+        Optional<Namespace> current = namespaces.get(name);
+        if (current.isEmpty()) {
+            refuse(ctx, name, action, 404, "no namespace " + name);
+        }
+        return current;
     }
 
     private void save(RoutingContext ctx, Namespace namespace, int status, String newKey, String action, String what) {
