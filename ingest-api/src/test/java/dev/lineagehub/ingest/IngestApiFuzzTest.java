@@ -62,19 +62,25 @@ class IngestApiFuzzTest {
     }
 
     /**
-     * Fixed seeds, so a run is repeatable; {@code -Dfuzz.seed=N} runs another. Random seeds showed one
-     * open defect (see the issue's note): about two runs in three, one GET /api/v1/health carrying a
-     * body, sent right after requests answered without reading theirs, got its connection closed with no
-     * answer. Until it is found, CI runs seeds that do not hit it.
+     * Three fixed seeds, so a failure repeats, and one new seed per run, so each run tries requests no run tried
+     * before; a failure names its seed. {@code -Dfuzz.seeds=5} or {@code -Dfuzz.seeds=20..40} runs those instead.
      */
     @Test
     void randomRequestsGetNo5xxAndKafkaHoldsExactlyWhatWasAcknowledged(TestKafka kafka) throws Exception {
-        String chosen = System.getProperty("fuzz.seed");
-        for (long seed : chosen == null ? new long[] {1, 2, 3} : new long[] {Long.parseLong(chosen)}) {
+        for (long seed : seeds(System.getProperty("fuzz.seeds"))) {
             fuzz(kafka, seed);
             api.close();
             api = null;
         }
+    }
+
+    private static long[] seeds(String chosen) {
+        if (chosen == null) {
+            return new long[] {1, 2, 3, System.nanoTime()};
+        }
+        String[] range = chosen.split("\\.\\.");
+        long first = Long.parseLong(range[0].trim());
+        return java.util.stream.LongStream.rangeClosed(first, range.length == 1 ? first : Long.parseLong(range[1].trim())).toArray();
     }
 
     private void fuzz(TestKafka kafka, long seed) throws Exception {
@@ -140,7 +146,7 @@ class IngestApiFuzzTest {
             if (status >= 500) {
                 failures.add(method + " " + path + " " + type + (gzip ? " gzip" : "") + " -> " + status + " " + answer.body());
             }
-            String route = path.split("\\?")[0];
+            String route = path.split("\\?")[0].replaceAll("(.)/$", "$1"); // Vert.x routes /v1/traces/ as /v1/traces
             if (method.equals("POST") && status == 201 && route.startsWith("/api/v1/lineage")) {
                 lineageAcknowledged += events(plain);
             } else if (method.equals("POST") && status == 200 && isOtlp(route)) {
