@@ -160,9 +160,8 @@ class LineageConsumerFaultTest {
         // Refused by Marquez on every try (PostgreSQL refuses byte 0x00) while it takes everything else.
         OpenLineage.RunEvent poison = SampleEvents.airflowTask(EventType.START, UUID.randomUUID(), UUID.randomUUID(), "dag", "t\u0000x");
         kafka.send(topic, TransportKey.bytesOf(poison), SampleEvents.json(poison));
-        // Not JSON and just over 1 MB: its dead letter (value + headers) is larger than the producer takes.
+        // Not JSON, 1 MB and 200 KB: the producer's limit follows the input topic's, the dead-letter topic's does not take them.
         kafka.sendLarge(topic, "run:x/y".getBytes(StandardCharsets.UTF_8), new byte[1_046_000]);
-        // Fits the producer's limit but not the dead-letter topic's.
         kafka.send(topic, "run:x/z".getBytes(StandardCharsets.UTF_8), new byte[200_000]);
         runs.addAll(RunCorpus.publish(kafka, topic, 20));
 
@@ -176,6 +175,20 @@ class LineageConsumerFaultTest {
         Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), topic) == 0, () -> "all committed");
         assertThat(consumer.state()).isEqualTo(KafkaStreams.State.RUNNING);
         assertThat(AdminPort.health(consumer, "ready")).isEqualTo(200);
+    }
+
+    @Test
+    void aDeadLetterTopicTheConsumerCreatesHoldsTheInputsLargestRecordWhole(TestKafka kafka) throws Exception {
+        String topic = kafka.newTopic("openlineage-events", 1, Map.of("max.message.bytes", "3000000"));
+        ConsumerRuntime consumer = start(kafka, topic, Map.of());
+        byte[] largest = new byte[3_000_000 - 1_000]; // the input topic's limit, less the record's framing and key
+        java.util.Arrays.fill(largest, (byte) '{');
+        kafka.sendLarge(topic, "run:x/big".getBytes(StandardCharsets.UTF_8), largest);
+        ConsumerRecord<byte[], byte[]> dead = kafka.read(topic + "-lineage-dlq", 1, Duration.ofSeconds(60)).get(0);
+        assertThat(TestKafka.header(dead, DeadLetters.HEADER_REASON)).isEqualTo("NOT_JSON");
+        assertThat(dead.value()).as("written whole, not truncated").isEqualTo(largest);
+        assertThat(kafka.topicConfig(topic + "-lineage-dlq", "max.message.bytes")).isEqualTo(Integer.toString(3_000_000 + DeadLetters.HEADERS_BYTES));
+        Await.until(Duration.ofSeconds(30), () -> kafka.lag(consumer.applicationId(), topic) == 0, () -> "committed");
     }
 
     @Test

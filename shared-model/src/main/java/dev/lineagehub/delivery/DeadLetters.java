@@ -33,6 +33,11 @@ public final class DeadLetters {
     public static final String PROCESSING_ERROR = "PROCESSING_ERROR";
     /** Reason code of a dead letter too large for the dead-letter topic, written truncated. */
     public static final String RECORD_TOO_LARGE = "RECORD_TOO_LARGE";
+    /**
+     * Room a dead letter takes beyond its record: the error headers, the stack trace the largest of them (a few KB in
+     * practice, 64 KiB leaves room for deep ones). Dead-letter topics are sized by it.
+     */
+    public static final int HEADERS_BYTES = 64 * 1024;
     /** Bytes of the key, the value and each text header a truncated dead letter keeps. */
     public static final int EXCERPT_BYTES = 1024;
 

@@ -1,6 +1,7 @@
 package dev.lineagehub.runtime;
 
 import dev.lineagehub.delivery.DeadLetterPublisher;
+import dev.lineagehub.delivery.DeadLetters;
 import dev.lineagehub.delivery.DeliveryBudget;
 import dev.lineagehub.delivery.ResolvedOffsets;
 import dev.lineagehub.delivery.RetryPolicy;
@@ -101,8 +102,7 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
         }
         String dlqTemplate = config.getString(prefix + RuntimeSettings.DLQ_TOPIC);
         List<String> inputs = definition.inputTopics(config);
-        TopicSetup.ensureDeadLetterTopics(kafka, inputs, dlqTemplate);
-        Map<String, Object> producerSettings = ClientSettings.producer(kafka);
+        Map<String, Object> producerSettings = deadLetterProducerSettings(kafka, inputs, dlqTemplate);
         this.deadLetters = new DeadLetterPublisher(
                 DeadLetterPublisher.producer(producerSettings, applicationId() + "-dead-letters"),
                 dlqTemplate, definition.name(), metrics, timer, retryPolicy, RecordSizes.maxRequestSize(producerSettings));
@@ -128,6 +128,21 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         bindMetrics();
         streams.start();
+    }
+
+    /**
+     * Invariant 11 for dead letters: the topics are created to hold any input record with its error headers, the
+     * producer's {@code max.request.size} follows unless set, and what still cannot hold one whole is named at start.
+     */
+    private Map<String, Object> deadLetterProducerSettings(Map<String, Object> kafka, List<String> inputs, String template) {
+        Map<String, Integer> needed = TopicSetup.ensureDeadLetterTopics(kafkaAdmin, inputs, template);
+        Map<String, Object> settings = ClientSettings.producer(kafka);
+        int largest = needed.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        settings.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(RecordSizes.DEFAULT_MAX_REQUEST_SIZE, largest));
+        List<String> deadLetterTopics = inputs.stream().map(input -> DeadLetters.topicFor(template, input)).toList();
+        Map<String, Integer> limits = RecordSizes.maxMessageBytes(kafkaAdmin, deadLetterTopics, Duration.ofSeconds(30));
+        TopicSetup.deadLetterMisfits(needed, limits, RecordSizes.maxRequestSize(settings), template).forEach(LOG::warn);
+        return settings;
     }
 
     /** Parses the settings from {@code env} and starts the consumer; fails fast on a bad setting. */

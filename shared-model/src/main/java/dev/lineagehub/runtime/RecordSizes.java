@@ -23,6 +23,8 @@ public final class RecordSizes {
 
     /** A batch's header (61 bytes) and a record's framing (at most 36), rounded up with room to spare. */
     public static final int OVERHEAD_BYTES = 256;
+    /** Kafka's default {@code max.message.bytes} (and the broker's {@code message.max.bytes}). */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
     /** Kafka's default {@code max.request.size}. */
     public static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
 

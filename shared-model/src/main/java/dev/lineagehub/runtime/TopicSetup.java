@@ -5,11 +5,14 @@ import dev.lineagehub.delivery.DeadLetters;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,17 +29,27 @@ import java.util.concurrent.TimeoutException;
 public final class TopicSetup {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     private TopicSetup() {
     }
 
-    static void ensureDeadLetterTopics(Map<String, Object> kafka, List<String> inputs, String template) {
-        try (Admin admin = Admin.create(ClientSettings.admin(kafka))) {
+    /**
+     * Creates the missing dead-letter topics, each with its input's partitions and room for the input's largest record
+     * with the headers a dead letter adds, and answers, per input, the size its dead letters may reach. An input whose
+     * limit cannot be read is taken at the broker's default.
+     */
+    static Map<String, Integer> ensureDeadLetterTopics(Admin admin, List<String> inputs, String template) {
+        Map<String, Integer> needed = new HashMap<>();
+        Map<String, Integer> inputLimits = RecordSizes.maxMessageBytes(admin, inputs, READ_TIMEOUT);
+        inputs.forEach(input -> needed.put(input, deadLetterSize(inputLimits.getOrDefault(input, RecordSizes.DEFAULT_MAX_MESSAGE_BYTES))));
+        try {
             Map<String, TopicDescription> existing = admin.describeTopics(inputs).allTopicNames().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String input : inputs) {
                 int partitions = existing.get(input).partitions().size();
-                missing.add(new NewTopic(DeadLetters.topicFor(template, input), Optional.of(partitions), Optional.empty()));
+                missing.add(new NewTopic(DeadLetters.topicFor(template, input), Optional.of(partitions), Optional.empty())
+                        .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(needed.get(input)))));
             }
             create(admin, missing);
         } catch (ExecutionException | TimeoutException e) {
@@ -44,6 +57,35 @@ public final class TopicSetup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return needed;
+    }
+
+    /** The largest dead letter of a record that fits {@code inputMaxMessageBytes}: the record and the error headers. */
+    static int deadLetterSize(int inputMaxMessageBytes) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) inputMaxMessageBytes + DeadLetters.HEADERS_BYTES);
+    }
+
+    /**
+     * One line per input whose largest dead letter does not fit whole, naming what holds it back: the dead-letter
+     * topic's {@code max.message.bytes} or the producer's {@code max.request.size}. Such dead letters are written
+     * truncated (the reason kept), so this warns rather than refuses: the topics may be managed elsewhere.
+     */
+    static List<String> deadLetterMisfits(Map<String, Integer> needed, Map<String, Integer> deadLetterLimits, int maxRequestSize,
+                                          String template) {
+        List<String> misfits = new ArrayList<>();
+        needed.forEach((input, size) -> {
+            String topic = DeadLetters.topicFor(template, input);
+            Integer topicLimit = deadLetterLimits.get(topic);
+            if (topicLimit != null && topicLimit < size) {
+                misfits.add("dead-letter topic " + topic + " takes records up to " + topicLimit + " bytes (max.message.bytes), a dead letter of "
+                        + input + " may need " + size + ": larger ones are written truncated");
+            }
+            if (maxRequestSize < size) {
+                misfits.add("the dead-letter producer sends records up to " + maxRequestSize + " bytes (max.request.size), a dead letter of "
+                        + input + " may need " + size + ": larger ones are written truncated");
+            }
+        });
+        return misfits;
     }
 
     /** Creates those of {@code topics} that do not exist; {@code kafka} holds any admin client settings. */

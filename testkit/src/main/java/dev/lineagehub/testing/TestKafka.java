@@ -205,6 +205,16 @@ public final class TestKafka implements AutoCloseable {
         }
     }
 
+    /** One config of a topic as the broker reports it (its default when the topic sets none). */
+    public String topicConfig(String topic, String name) {
+        var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+        try {
+            return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource).get(name).value();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read " + name + " of " + topic, e);
+        }
+    }
+
     /** Sets one config of an existing topic, as an operator's {@code kafka-configs --alter} would. */
     public void setTopicConfig(String topic, String name, String value) {
         var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);

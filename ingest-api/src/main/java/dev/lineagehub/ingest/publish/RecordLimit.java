@@ -18,18 +18,16 @@ import java.util.Map;
  */
 public record RecordLimit(int bytes, String source) {
 
-    /** Kafka's default {@code max.message.bytes} (and the broker's {@code message.max.bytes}). */
-    static final int DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
     public static RecordLimit read(Admin admin, Map<String, ?> producerSettings, Collection<String> topics) {
         Map<String, Integer> topicLimits = RecordSizes.maxMessageBytes(admin, topics, READ_TIMEOUT);
         int producer = RecordSizes.maxRequestSize(producerSettings);
         RecordLimit limit = new RecordLimit(producer, "the producer's max.request.size (INGEST_KAFKA_MAX_REQUEST_SIZE) of " + producer);
-        String smallest = topics.stream().min(Comparator.comparingInt(t -> topicLimits.getOrDefault(t, DEFAULT_MAX_MESSAGE_BYTES)))
+        String smallest = topics.stream().min(Comparator.comparingInt(t -> topicLimits.getOrDefault(t, RecordSizes.DEFAULT_MAX_MESSAGE_BYTES)))
                 .orElse(null);
         if (smallest != null) {
-            int topic = topicLimits.getOrDefault(smallest, DEFAULT_MAX_MESSAGE_BYTES);
+            int topic = topicLimits.getOrDefault(smallest, RecordSizes.DEFAULT_MAX_MESSAGE_BYTES);
             if (topic < producer) {
                 limit = new RecordLimit(topic, "topic " + smallest + "'s max.message.bytes of " + topic
                         + (topicLimits.containsKey(smallest) ? "" : " (assumed: it could not be read at start)"));
