@@ -1,7 +1,5 @@
 package dev.lineagehub.sdk;
 
-import dev.lineagehub.sdk.internal.Run;
-import dev.lineagehub.sdk.internal.RunEvents;
 
 import io.openlineage.client.OpenLineage;
 

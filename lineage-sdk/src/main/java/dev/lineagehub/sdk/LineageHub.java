@@ -1,10 +1,7 @@
 package dev.lineagehub.sdk;
 
 import dev.lineagehub.sdk.client.RetryPolicy;
-import dev.lineagehub.sdk.internal.Dispatcher;
-import dev.lineagehub.sdk.internal.Run;
-import dev.lineagehub.sdk.internal.RunEvents;
-import dev.lineagehub.sdk.transport.Transport;
+import dev.lineagehub.sdk.client.Transport;
 
 import io.openlineage.client.OpenLineage;
 

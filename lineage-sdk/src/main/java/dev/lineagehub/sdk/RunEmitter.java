@@ -1,8 +1,5 @@
 package dev.lineagehub.sdk;
 
-import dev.lineagehub.sdk.internal.DatasetIo;
-import dev.lineagehub.sdk.internal.Run;
-import dev.lineagehub.sdk.internal.RunEvents;
 
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineage.RunEvent.EventType;

@@ -1,11 +1,10 @@
 package dev.lineagehub.sdk;
 
-import dev.lineagehub.datahub.mapping.MappingOptions;
 import dev.lineagehub.sdk.client.RetryPolicy;
-import dev.lineagehub.sdk.transport.DataHubTransport;
-import dev.lineagehub.sdk.transport.HttpTransport;
-import dev.lineagehub.sdk.transport.KafkaTransport;
-import dev.lineagehub.sdk.transport.Transport;
+import dev.lineagehub.sdk.client.DataHubTransport;
+import dev.lineagehub.sdk.client.HttpTransport;
+import dev.lineagehub.sdk.client.KafkaTransport;
+import dev.lineagehub.sdk.client.Transport;
 
 import java.net.URI;
 import java.time.Duration;
@@ -25,7 +24,7 @@ final class SdkEnv {
 
     static LineageHub.Builder builder(Map<String, String> env) {
         SdkEnv config = new SdkEnv(env);
-        Duration timeout = Duration.ofMillis(config.nonNegative("TIMEOUT_MS", 10_000));
+        Duration timeout = Duration.ofMillis(config.nonNegative("TIMEOUT_MS", Transport.DEFAULT_TIMEOUT.toMillis()));
         return LineageHub.builder(config.required("NAMESPACE"), config.transport(timeout))
                 .queueCapacity((int) config.nonNegative("QUEUE_CAPACITY", 10_000))
                 .retry(new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(200), Duration.ofSeconds(10),
@@ -36,10 +35,10 @@ final class SdkEnv {
     private Transport transport(Duration timeout) {
         String kind = required("TRANSPORT").toLowerCase(Locale.ROOT);
         return switch (kind) {
-            case "kafka" -> new KafkaTransport(required("KAFKA_BOOTSTRAP_SERVERS"), optional("KAFKA_TOPIC", "openlineage-events"),
-                    timeout, Map.of());
-            case "http" -> new HttpTransport(url(), optional("API_KEY", null), timeout);
-            case "datahub" -> new DataHubTransport(url(), optional("API_KEY", null), timeout, MappingOptions.defaults());
+            case "kafka" -> new KafkaTransport(KafkaTransport.Config.of(required("KAFKA_BOOTSTRAP_SERVERS"))
+                    .withTopic(optional("KAFKA_TOPIC", KafkaTransport.Config.DEFAULT_TOPIC)).withTimeout(timeout));
+            case "http" -> new HttpTransport(HttpTransport.Config.of(url()).withApiKey(optional("API_KEY", null)).withTimeout(timeout));
+            case "datahub" -> new DataHubTransport(DataHubTransport.Config.of(url()).withToken(optional("API_KEY", null)).withTimeout(timeout));
             default -> throw new IllegalArgumentException(PREFIX + "TRANSPORT must be kafka, http or datahub, got " + kind);
         };
     }

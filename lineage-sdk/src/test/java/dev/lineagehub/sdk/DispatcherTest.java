@@ -2,11 +2,8 @@ package dev.lineagehub.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lineagehub.sdk.client.RejectedError;
+import dev.lineagehub.sdk.client.Failures;
 import dev.lineagehub.sdk.client.RetryPolicy;
-import dev.lineagehub.sdk.client.ServerError;
-import dev.lineagehub.sdk.client.TransientNetworkError;
-import dev.lineagehub.sdk.internal.Dispatcher;
 
 import io.openlineage.client.OpenLineage;
 
@@ -34,7 +31,7 @@ class DispatcherTest {
 
     @Test
     void aDownHubNeverHoldsTheWorkerAndEventsAreDroppedAfterTheBound() throws Exception {
-        RecordingTransport down = new RecordingTransport().failAlways(new TransientNetworkError("refused", false, null, null, null));
+        RecordingTransport down = new RecordingTransport().failAlways(Failures.network("refused", false));
         try (Dispatcher dispatcher = new Dispatcher(down, 100, FAST, Duration.ofSeconds(5))) {
             long start = System.nanoTime();
             for (int i = 0; i < 10; i++) {
@@ -52,7 +49,7 @@ class DispatcherTest {
 
     @Test
     void aHubThatComesBackGetsEveryEventInOrder() throws Exception {
-        RecordingTransport flaky = new RecordingTransport().failNext(5, new ServerError("HTTP 503", 503, null, null, Duration.ofMillis(10)));
+        RecordingTransport flaky = new RecordingTransport().failNext(5, Failures.server(503, Duration.ofMillis(10)));
         try (Dispatcher dispatcher = new Dispatcher(flaky, 100, FAST, Duration.ofSeconds(5))) {
             for (int i = 0; i < 20; i++) {
                 dispatcher.submit(event(i));
@@ -66,7 +63,7 @@ class DispatcherTest {
 
     @Test
     void aRefusedEventIsDroppedAtOnceAndTheNextOneGoes() throws Exception {
-        RecordingTransport refusing = new RecordingTransport().failNext(1, new RejectedError("HTTP 400: bad event", 400, null, null));
+        RecordingTransport refusing = new RecordingTransport().failNext(1, Failures.rejected("HTTP 400: bad event"));
         try (Dispatcher dispatcher = new Dispatcher(refusing, 100, FAST, Duration.ofSeconds(5))) {
             dispatcher.submit(event(1));
             dispatcher.submit(event(2));
@@ -106,7 +103,7 @@ class DispatcherTest {
 
     @Test
     void closingWaitsABoundedTimeThenDropsWhatIsLeftAndClosesTheTransport() {
-        RecordingTransport down = new RecordingTransport().failAlways(new TransientNetworkError("timeout", true, null, null, null));
+        RecordingTransport down = new RecordingTransport().failAlways(Failures.network("timeout", true));
         Dispatcher dispatcher = new Dispatcher(down, 100,
                 new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofHours(1)), Duration.ofMillis(200));
         for (int i = 0; i < 5; i++) {

@@ -143,7 +143,7 @@ class LineageEmitterTest {
 
     @Test
     void deliveryFailuresNeverReachTheWorker() throws Exception {
-        transport.failAlways(new dev.lineagehub.sdk.client.AuthError("HTTP 401", 401, "r", null));
+        transport.failAlways(dev.lineagehub.sdk.client.Failures.unauthorized(401));
         LineageEmitter emitter = hub.emitter("job");
         emitter.startRun();
         emitter.completeRun();

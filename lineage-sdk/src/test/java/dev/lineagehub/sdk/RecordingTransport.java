@@ -3,7 +3,7 @@ package dev.lineagehub.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.sdk.client.HubException;
-import dev.lineagehub.sdk.transport.Transport;
+import dev.lineagehub.sdk.client.Transport;
 
 import io.openlineage.client.OpenLineage;
 

@@ -3,7 +3,6 @@ package dev.lineagehub.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lineagehub.sdk.internal.RunIds;
 
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.datahub.DataHubConsumer;
 import dev.lineagehub.datahub.GmsDouble;
-import dev.lineagehub.datahub.mapping.MappingOptions;
 import dev.lineagehub.lineage.LineageConsumer;
 import dev.lineagehub.lineage.MarquezDouble;
 import dev.lineagehub.runtime.ConsumerRuntime;
@@ -12,11 +11,11 @@ import dev.lineagehub.sdk.Dataset;
 import dev.lineagehub.sdk.LineageEmitter;
 import dev.lineagehub.sdk.LineageHub;
 import dev.lineagehub.sdk.client.RetryPolicy;
-import dev.lineagehub.sdk.transport.DataHubTransport;
-import dev.lineagehub.sdk.transport.HttpTransport;
-import dev.lineagehub.sdk.transport.KafkaTransport;
-import dev.lineagehub.sdk.transport.Transport;
-import dev.lineagehub.sdk.transport.TransportKey;
+import dev.lineagehub.sdk.client.DataHubTransport;
+import dev.lineagehub.sdk.client.HttpTransport;
+import dev.lineagehub.sdk.client.KafkaTransport;
+import dev.lineagehub.sdk.client.Transport;
+import dev.lineagehub.sdk.client.TransportKey;
 import dev.lineagehub.testing.Await;
 import dev.lineagehub.testing.RealKafka;
 import dev.lineagehub.testing.SampleEvents;
@@ -138,9 +137,9 @@ class LineageSdkPipelineTest {
         marquezEnv.putAll(Map.of("MARQUEZ_TOPIC", topic, "MARQUEZ_URL", marquez.url()));
         running.add(ConsumerRuntime.start(new LineageConsumer(), marquezEnv));
 
-        RunOrder toDataHub = new RunOrder(new DataHubTransport(URI.create(direct.url()), null, Duration.ofSeconds(10), MappingOptions.defaults()));
+        RunOrder toDataHub = new RunOrder(new DataHubTransport(DataHubTransport.Config.of(URI.create(direct.url()))));
         runWorker(toDataHub);
-        RunOrder toKafka = new RunOrder(new KafkaTransport(kafka.bootstrapServers(), topic, Duration.ofSeconds(10), Map.of()));
+        RunOrder toKafka = new RunOrder(new KafkaTransport(KafkaTransport.Config.of(kafka.bootstrapServers()).withTopic(topic)));
         runWorker(toKafka);
 
         Await.until(Duration.ofSeconds(60), () -> runEvents(viaHub) >= 6, () -> runEvents(viaHub) + " of 6 run events in GMS via the hub");
@@ -171,7 +170,7 @@ class LineageSdkPipelineTest {
         MarquezDouble marquez = new MarquezDouble();
         running.add(marquez);
         marquez.refuseConnections();
-        LineageHub hub = LineageHub.builder("seed-workers", new HttpTransport(URI.create(marquez.url()), null, Duration.ofSeconds(2)))
+        LineageHub hub = LineageHub.builder("seed-workers", toMarquez(marquez))
                 .retry(new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(20)))
                 .build();
         running.add(hub);
@@ -189,7 +188,7 @@ class LineageSdkPipelineTest {
         assertThat(hub.dropped()).isZero();
         assertThat(marquez.received().stream().map(MarquezDouble.Received::runId).distinct()).hasSize(30);
 
-        LineageHub impatient = LineageHub.builder("seed-workers", new HttpTransport(URI.create(marquez.url()), null, Duration.ofSeconds(2)))
+        LineageHub impatient = LineageHub.builder("seed-workers", toMarquez(marquez))
                 .retry(new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(400)))
                 .build();
         running.add(impatient);
@@ -227,5 +226,9 @@ class LineageSdkPipelineTest {
             proposals.add(text);
         }
         return proposals;
+    }
+
+    private static HttpTransport toMarquez(MarquezDouble marquez) {
+        return new HttpTransport(HttpTransport.Config.of(URI.create(marquez.url())).withTimeout(Duration.ofSeconds(2)));
     }
 }

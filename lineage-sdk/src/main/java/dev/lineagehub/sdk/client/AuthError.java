@@ -5,11 +5,11 @@ import java.util.UUID;
 /** 401 or 403 (or Kafka's authentication and authorization failures): the key or token is wrong; resending will not help. */
 public final class AuthError extends HubException {
 
-    public AuthError(String message, int status, String requestId, UUID runId) {
+    AuthError(String message, int status, String requestId, UUID runId) {
         super(message, status, requestId, runId, null);
     }
 
-    public AuthError(String message, Throwable cause) {
+    AuthError(String message, Throwable cause) {
         super(message, 0, null, null, cause);
     }
 

@@ -5,7 +5,7 @@ import java.util.UUID;
 /** 409: the request contradicts what the server holds (a namespace owned by someone else, one that exists). */
 public final class Conflict extends HubException {
 
-    public Conflict(String message, String requestId, UUID runId) {
+    Conflict(String message, String requestId, UUID runId) {
         super(message, 409, requestId, runId, null);
     }
 

@@ -13,7 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -69,18 +71,22 @@ public final class HubClient {
     }
 
     /** {@code GET /api/v1/health}: the hub's status and its dependencies'. */
-    public JsonNode health() {
-        return get("/api/v1/health", null);
+    public HubHealth health() {
+        String body = get("/api/v1/health", null);
+        try {
+            JsonNode tree = JSON.readTree(body);
+            Map<String, String> dependencies = new LinkedHashMap<>();
+            tree.path("dependencies").fields().forEachRemaining(dependency ->
+                    dependencies.put(dependency.getKey(), dependency.getValue().path("status").asText("")));
+            return new HubHealth(tree.path("status").asText(""), dependencies);
+        } catch (IOException e) {
+            throw new RejectedError("the hub answered /api/v1/health with something that is not JSON: " + e.getMessage(), e);
+        }
     }
 
-    /** A GET on the hub's API (e.g. {@code /api/v1/namespaces}), retried as the policy allows. */
-    public JsonNode get(String path, String requestId) {
-        String body = call(HttpRequest.newBuilder(baseUrl.resolve(path)).GET(), requestId, null, true);
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new RejectedError("the hub answered " + path + " with something that is not JSON: " + e.getMessage(), e);
-        }
+    /** A GET on the hub's API (e.g. {@code /api/v1/namespaces}), retried as the policy allows: the answer's JSON text. */
+    public String get(String path, String requestId) {
+        return call(HttpRequest.newBuilder(baseUrl.resolve(path)).GET(), requestId, null, true);
     }
 
     private void post(String path, String json, String requestId, UUID runId) {

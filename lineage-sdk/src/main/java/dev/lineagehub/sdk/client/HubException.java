@@ -46,7 +46,7 @@ public abstract sealed class HubException extends RuntimeException
     }
 
     /** The typed error for an HTTP answer that is not a success. */
-    public static HubException forStatus(int status, String body, String requestId, UUID runId, Duration retryAfter) {
+    static HubException forStatus(int status, String body, String requestId, UUID runId, Duration retryAfter) {
         String message = "HTTP " + status + (body == null || body.isBlank() ? "" : ": " + abbreviate(body));
         return switch (status) {
             case 401, 403 -> new AuthError(message, status, requestId, runId);

@@ -5,11 +5,11 @@ import java.util.UUID;
 /** Any other 4xx (400, 413, 422...), or a record Kafka or DataHub refuses: the request itself is wrong. */
 public final class RejectedError extends HubException {
 
-    public RejectedError(String message, int status, String requestId, UUID runId) {
+    RejectedError(String message, int status, String requestId, UUID runId) {
         super(message, status, requestId, runId, null);
     }
 
-    public RejectedError(String message, Throwable cause) {
+    RejectedError(String message, Throwable cause) {
         super(message, 0, null, null, cause);
     }
 

@@ -9,7 +9,7 @@ public final class ServerError extends HubException {
 
     private final Duration retryAfter;
 
-    public ServerError(String message, int status, String requestId, UUID runId, Duration retryAfter) {
+    ServerError(String message, int status, String requestId, UUID runId, Duration retryAfter) {
         super(message, status, requestId, runId, null);
         this.retryAfter = retryAfter;
     }

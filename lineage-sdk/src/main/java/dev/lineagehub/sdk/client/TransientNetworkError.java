@@ -11,7 +11,7 @@ public final class TransientNetworkError extends HubException {
 
     private final boolean maybeDelivered;
 
-    public TransientNetworkError(String message, boolean maybeDelivered, String requestId, UUID runId, Throwable cause) {
+    TransientNetworkError(String message, boolean maybeDelivered, String requestId, UUID runId, Throwable cause) {
         super(message, 0, requestId, runId, cause);
         this.maybeDelivered = maybeDelivered;
     }

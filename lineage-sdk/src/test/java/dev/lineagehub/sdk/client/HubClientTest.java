@@ -21,6 +21,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -48,7 +49,8 @@ class HubClientTest {
             synchronized (statuses) {
                 status = statuses.isEmpty() ? 200 : statuses.poll();
             }
-            byte[] answer = (status == 200 ? "{\"status\":\"healthy\"}" : "{\"error\":\"scripted " + status + "\"}").getBytes(StandardCharsets.UTF_8);
+            String healthy = "{\"status\":\"UP\",\"dependencies\":{\"kafka\":{\"status\":\"UP\",\"detail\":\"1 broker\"}}}";
+            byte[] answer = (status == 200 ? healthy : "{\"error\":\"scripted " + status + "\"}").getBytes(StandardCharsets.UTF_8);
             if (status == 429) {
                 exchange.getResponseHeaders().add("Retry-After", "0");
             }
@@ -106,7 +108,7 @@ class HubClientTest {
     @Test
     void idempotentCallsAreRetriedWithTheSameRequestId() {
         answer(503, 500, 502);
-        assertThat(client(QUICK).health().get("status").asText()).isEqualTo("healthy");
+        assertThat(client(QUICK).health()).isEqualTo(new HubHealth("UP", Map.of("kafka", "UP")));
 
         assertThat(seen).hasSize(4).extracting(Seen::requestId).containsOnly(seen.get(0).requestId());
         assertThat(seen.get(0).requestId()).isNotBlank();

@@ -3,8 +3,8 @@ package dev.lineagehub.local.traffic;
 import dev.lineagehub.sdk.Dataset;
 import dev.lineagehub.sdk.JobContext;
 import dev.lineagehub.sdk.LineageHub;
-import dev.lineagehub.sdk.transport.HttpTransport;
-import dev.lineagehub.sdk.transport.KafkaTransport;
+import dev.lineagehub.sdk.client.HttpTransport;
+import dev.lineagehub.sdk.client.KafkaTransport;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -43,8 +43,10 @@ public final class LineageTraffic implements AutoCloseable {
 
     /** @param ingestUrl ingest-api's base URL, which the Spark job's events go to with {@code apiKey} */
     public LineageTraffic(String bootstrapServers, String topic, URI ingestUrl, String apiKey) {
-        this.airflow = LineageHub.builder("airflow-local", new KafkaTransport(bootstrapServers, topic, TIMEOUT, Map.of())).build();
-        this.spark = LineageHub.builder("spark-local", new HttpTransport(ingestUrl, apiKey, TIMEOUT)).build();
+        KafkaTransport toKafka = new KafkaTransport(KafkaTransport.Config.of(bootstrapServers).withTopic(topic).withTimeout(TIMEOUT));
+        this.airflow = LineageHub.builder("airflow-local", toKafka).build();
+        this.spark = LineageHub.builder("spark-local", new HttpTransport(HttpTransport.Config.of(ingestUrl).withApiKey(apiKey).withTimeout(TIMEOUT)))
+                .build();
     }
 
     /** Runs one cycle's jobs; returns how many events they emitted. */

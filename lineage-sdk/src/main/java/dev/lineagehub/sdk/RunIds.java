@@ -1,4 +1,4 @@
-package dev.lineagehub.sdk.internal;
+package dev.lineagehub.sdk;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -10,7 +10,7 @@ import java.util.UUID;
  * runs cannot collide unless they start in the same millisecond and draw the same 74 bits — the
  * "timestamp + uuid4" rule of the worker contract, in the one format every sink accepts.
  */
-public final class RunIds {
+final class RunIds {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -1,8 +1,8 @@
-package dev.lineagehub.sdk.transport;
-
-import dev.lineagehub.sdk.client.HubException;
+package dev.lineagehub.sdk.client;
 
 import io.openlineage.client.OpenLineage;
+
+import java.time.Duration;
 
 /**
  * Where a run's events go. {@link #send} returns once the destination has acknowledged the event
@@ -10,6 +10,9 @@ import io.openlineage.client.OpenLineage;
  * so a transport makes exactly one attempt.
  */
 public interface Transport extends AutoCloseable {
+
+    /** How long one attempt of a transport may take, unless its config says otherwise. */
+    Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     void send(OpenLineage.RunEvent event);
 

@@ -1,4 +1,4 @@
-package dev.lineagehub.sdk.transport;
+package dev.lineagehub.sdk.client;
 
 import io.openlineage.client.OpenLineage;
 

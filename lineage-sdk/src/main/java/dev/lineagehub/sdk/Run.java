@@ -1,6 +1,5 @@
-package dev.lineagehub.sdk.internal;
+package dev.lineagehub.sdk;
 
-import dev.lineagehub.sdk.Dataset;
 
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineage.RunEvent.EventType;
@@ -16,7 +15,7 @@ import java.util.function.Consumer;
  * once and ends once (COMPLETE or FAIL); an ended run emits nothing more. Datasets are kept once
  * each by namespace and name, the latest facets winning.
  */
-public final class Run {
+final class Run {
 
     private final RunEvents events;
     private final Consumer<OpenLineage.RunEvent> out;
@@ -27,7 +26,7 @@ public final class Run {
     private final DatasetIo io = new DatasetIo();
     private boolean ended;
 
-    public Run(RunEvents events, Consumer<OpenLineage.RunEvent> out, String jobName, RunEvents.Parent parent) {
+    Run(RunEvents events, Consumer<OpenLineage.RunEvent> out, String jobName, RunEvents.Parent parent) {
         if (jobName == null || jobName.isBlank()) {
             throw new IllegalArgumentException("a run needs a job name");
         }

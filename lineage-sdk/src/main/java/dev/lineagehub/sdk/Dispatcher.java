@@ -1,8 +1,8 @@
-package dev.lineagehub.sdk.internal;
+package dev.lineagehub.sdk;
 
 import dev.lineagehub.sdk.client.HubException;
 import dev.lineagehub.sdk.client.RetryPolicy;
-import dev.lineagehub.sdk.transport.Transport;
+import dev.lineagehub.sdk.client.Transport;
 
 import io.openlineage.client.OpenLineage;
 
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * allows; an event that cannot be delivered within that bound, or that finds the queue full, is
  * logged as a warning and counted as dropped. Closing waits a bounded time for what is queued.
  */
-public final class Dispatcher implements AutoCloseable {
+final class Dispatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final OpenLineage.RunEvent STOP = new OpenLineage(java.net.URI.create("urn:stop")).newRunEventBuilder().build();
@@ -37,7 +37,7 @@ public final class Dispatcher implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private volatile boolean closed;
 
-    public Dispatcher(Transport transport, int capacity, RetryPolicy retry, Duration closeTimeout) {
+    Dispatcher(Transport transport, int capacity, RetryPolicy retry, Duration closeTimeout) {
         if (capacity < 1) {
             throw new IllegalArgumentException("the event queue needs room for at least one event, got " + capacity);
         }

@@ -1,12 +1,9 @@
-package dev.lineagehub.sdk.transport;
+package dev.lineagehub.sdk.client;
 
 import dev.lineagehub.datahub.mapping.InvalidUrnException;
 import dev.lineagehub.datahub.mapping.MappedEvent;
 import dev.lineagehub.datahub.mapping.MappingOptions;
 import dev.lineagehub.datahub.mapping.RunEventMapper;
-import dev.lineagehub.sdk.client.HubException;
-import dev.lineagehub.sdk.client.RejectedError;
-import dev.lineagehub.sdk.client.TransientNetworkError;
 
 import io.openlineage.client.OpenLineage;
 
@@ -16,6 +13,7 @@ import datahub.client.rest.RestEmitter;
 import datahub.event.MetadataChangeProposalWrapper;
 import datahub.shaded.org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 
+import com.linkedin.common.FabricType;
 import com.linkedin.mxe.MetadataChangeProposal;
 
 import java.io.IOException;
@@ -40,10 +38,52 @@ public final class DataHubTransport implements Transport {
     private final Duration timeout;
     private final URI gmsUrl;
 
-    /** @param token a DataHub personal access token; null when GMS runs without authentication */
-    public DataHubTransport(URI gmsUrl, String token, Duration timeout, MappingOptions mapping) {
-        this(RestEmitter.create(builder -> builder.server(gmsUrl.toString()).token(token)
-                .timeoutSec((int) Math.max(1, timeout.toSeconds())).maxRetries(0)), gmsUrl, timeout, mapping);
+    /**
+     * Where the DataHub transport writes, and how it names what it writes.
+     *
+     * @param gmsUrl           DataHub GMS, e.g. {@code http://datahub-gms:8080}; required
+     * @param token            a DataHub personal access token; null (the default) when GMS runs without authentication
+     * @param timeout          one proposal's bound ({@link Transport#DEFAULT_TIMEOUT})
+     * @param env              the datasets' DataHub environment (fabric), {@code PROD} by default
+     * @param platformInstance the datasets' platform instance, none (empty) by default
+     */
+    public record Config(URI gmsUrl, String token, Duration timeout, String env, String platformInstance) {
+
+        public Config {
+            java.util.Objects.requireNonNull(gmsUrl, "gmsUrl");
+            java.util.Objects.requireNonNull(timeout, "timeout");
+            if (java.util.Arrays.stream(FabricType.values()).noneMatch(fabric -> fabric.name().equals(env))) {
+                throw new IllegalArgumentException("not a DataHub environment: " + env + " (PROD, DEV, QA, ...)");
+            }
+            platformInstance = platformInstance == null ? "" : platformInstance;
+        }
+
+        public static Config of(URI gmsUrl) {
+            return new Config(gmsUrl, null, DEFAULT_TIMEOUT, "PROD", "");
+        }
+
+        public Config withToken(String accessToken) {
+            return new Config(gmsUrl, accessToken, timeout, env, platformInstance);
+        }
+
+        public Config withTimeout(Duration bound) {
+            return new Config(gmsUrl, token, bound, env, platformInstance);
+        }
+
+        public Config withNaming(String environment, String instance) {
+            return new Config(gmsUrl, token, timeout, environment, instance);
+        }
+
+        MappingOptions mapping() {
+            MappingOptions defaults = MappingOptions.defaults();
+            return new MappingOptions(FabricType.valueOf(env), platformInstance, defaults.lowercase(), defaults.orchestrator(),
+                    defaults.defaultOrchestrator());
+        }
+    }
+
+    public DataHubTransport(Config config) {
+        this(RestEmitter.create(builder -> builder.server(config.gmsUrl().toString()).token(config.token())
+                .timeoutSec((int) Math.max(1, config.timeout().toSeconds())).maxRetries(0)), config.gmsUrl(), config.timeout(), config.mapping());
     }
 
     DataHubTransport(Emitter emitter, URI gmsUrl, Duration timeout, MappingOptions mapping) {

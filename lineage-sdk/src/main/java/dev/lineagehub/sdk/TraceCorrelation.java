@@ -1,4 +1,4 @@
-package dev.lineagehub.sdk.internal;
+package dev.lineagehub.sdk;
 
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +9,7 @@ import java.util.Optional;
  * run facet ({@code traceId}, {@code spanId}), which otel-consumer's {@code lineage_runs} reads, so a
  * run joins its spans in ClickHouse. Without the API this class never touches it.
  */
-public final class TraceCorrelation {
+final class TraceCorrelation {
 
     private static final boolean OTEL_PRESENT = present();
 

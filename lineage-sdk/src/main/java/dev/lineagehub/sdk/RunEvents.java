@@ -1,6 +1,5 @@
-package dev.lineagehub.sdk.internal;
+package dev.lineagehub.sdk;
 
-import dev.lineagehub.sdk.Dataset;
 
 import io.openlineage.client.OpenLineage;
 
@@ -14,7 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Builds the OpenLineage events of the SDK's runs: one place for the producer, the job facets and the dataset shapes. */
-public final class RunEvents {
+final class RunEvents {
 
     /** The integration name in the job type facet, which DataHub shows as the flow's orchestrator. */
     public static final String INTEGRATION = "LINEAGE_HUB_SDK";
@@ -24,7 +23,7 @@ public final class RunEvents {
     private final String namespace;
     private final Clock clock;
 
-    public RunEvents(URI producer, String namespace, Clock clock) {
+    RunEvents(URI producer, String namespace, Clock clock) {
         if (namespace == null || namespace.isBlank()) {
             throw new IllegalArgumentException("the hub needs a job namespace (e.g. the team's or the service's name)");
         }

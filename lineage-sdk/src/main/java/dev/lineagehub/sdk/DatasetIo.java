@@ -1,6 +1,5 @@
-package dev.lineagehub.sdk.internal;
+package dev.lineagehub.sdk;
 
-import dev.lineagehub.sdk.Dataset;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +9,7 @@ import java.util.Map;
  * A run's inputs and outputs: each dataset once by namespace and name, the latest facets winning, in
  * the order first added. Not synchronized: its owner (a run, an emitter between runs) is.
  */
-public final class DatasetIo {
+final class DatasetIo {
 
     private final Map<String, Dataset> inputs = new LinkedHashMap<>();
     private final Map<String, Dataset> outputs = new LinkedHashMap<>();

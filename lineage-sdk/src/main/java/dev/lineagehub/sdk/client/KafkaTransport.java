@@ -1,9 +1,5 @@
-package dev.lineagehub.sdk.transport;
+package dev.lineagehub.sdk.client;
 
-import dev.lineagehub.sdk.client.AuthError;
-import dev.lineagehub.sdk.client.HubException;
-import dev.lineagehub.sdk.client.RejectedError;
-import dev.lineagehub.sdk.client.TransientNetworkError;
 
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClientUtils;
@@ -35,27 +31,61 @@ public final class KafkaTransport implements Transport {
     private final String topic;
     private final Duration timeout;
 
-    /** @param overrides any producer settings (security, compression...), applied last */
-    public KafkaTransport(String bootstrapServers, String topic, Duration timeout, Map<String, Object> overrides) {
-        this(new KafkaProducer<>(config(bootstrapServers, timeout, overrides), new StringSerializer(), new StringSerializer()), topic, timeout);
+    /**
+     * Where and how the Kafka transport publishes.
+     *
+     * @param bootstrapServers the cluster's bootstrap servers; required
+     * @param topic            the hub's input topic, {@value #DEFAULT_TOPIC} by default
+     * @param timeout          one attempt's bound: metadata, send and acknowledgement ({@link Transport#DEFAULT_TIMEOUT})
+     * @param producerSettings any other KafkaProducer settings (security, compression...), applied last; none by default
+     */
+    public record Config(String bootstrapServers, String topic, Duration timeout, Map<String, String> producerSettings) {
+
+        public static final String DEFAULT_TOPIC = "openlineage-events";
+
+        public Config {
+            if (bootstrapServers == null || bootstrapServers.isBlank()) {
+                throw new IllegalArgumentException("the Kafka transport needs bootstrap servers");
+            }
+            if (topic == null || topic.isBlank()) {
+                throw new IllegalArgumentException("the Kafka transport needs a topic");
+            }
+            java.util.Objects.requireNonNull(timeout, "timeout");
+            producerSettings = Map.copyOf(producerSettings);
+        }
+
+        public static Config of(String bootstrapServers) {
+            return new Config(bootstrapServers, DEFAULT_TOPIC, DEFAULT_TIMEOUT, Map.of());
+        }
+
+        public Config withTopic(String name) {
+            return new Config(bootstrapServers, name, timeout, producerSettings);
+        }
+
+        public Config withTimeout(Duration bound) {
+            return new Config(bootstrapServers, topic, bound, producerSettings);
+        }
+
+        public Config withProducerSettings(Map<String, String> settings) {
+            return new Config(bootstrapServers, topic, timeout, settings);
+        }
     }
 
-    /** For a producer the caller made (or a {@code MockProducer} in tests). */
-    public KafkaTransport(Producer<String, String> producer, String topic, Duration timeout) {
-        if (topic == null || topic.isBlank()) {
-            throw new IllegalArgumentException("the Kafka transport needs a topic");
-        }
+    public KafkaTransport(Config config) {
+        this(new KafkaProducer<>(producerConfig(config), new StringSerializer(), new StringSerializer()), config.topic(), config.timeout());
+    }
+
+    /** For a {@code MockProducer} in tests. */
+    KafkaTransport(Producer<String, String> producer, String topic, Duration timeout) {
         this.producer = producer;
         this.topic = topic;
         this.timeout = timeout;
     }
 
-    private static Map<String, Object> config(String bootstrapServers, Duration timeout, Map<String, Object> overrides) {
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            throw new IllegalArgumentException("the Kafka transport needs bootstrap servers");
-        }
+    private static Map<String, Object> producerConfig(Config settings) {
+        Duration timeout = settings.timeout();
         Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         int linger = 5;
@@ -66,7 +96,7 @@ public final class KafkaTransport implements Transport {
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, requestTimeout + linger);
-        config.putAll(overrides);
+        config.putAll(settings.producerSettings());
         return config;
     }
 

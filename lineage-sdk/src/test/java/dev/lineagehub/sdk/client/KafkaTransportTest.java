@@ -1,11 +1,7 @@
-package dev.lineagehub.sdk.transport;
+package dev.lineagehub.sdk.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lineagehub.sdk.client.AuthError;
-import dev.lineagehub.sdk.client.HubException;
-import dev.lineagehub.sdk.client.RejectedError;
-import dev.lineagehub.sdk.client.TransientNetworkError;
 import dev.lineagehub.testing.Await;
 
 import io.openlineage.client.OpenLineage;
