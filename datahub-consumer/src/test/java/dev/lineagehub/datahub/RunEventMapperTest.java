@@ -268,14 +268,15 @@ class RunEventMapperTest {
     }
 
     @Test
-    void theOwnershipFacetNamesUsersAndGroupsOnTheJob() throws IOException {
+    void theOwnershipFacetNamesUsersAndGroupsOnTheJobWithTypesDataHubKnows() throws IOException {
         OpenLineage ol = new OpenLineage(java.net.URI.create("https://github.com/OpenLineage/OpenLineage/tree/1.30.0/integration/airflow"));
         OpenLineage.RunEvent event = ol.newRunEventBuilder().eventType(EventType.START).eventTime(java.time.ZonedDateTime.now())
                 .run(ol.newRunBuilder().runId(RUN).build())
                 .job(ol.newJobBuilder().namespace("airflow-prod").name("orders_daily.load").facets(ol.newJobFacetsBuilder()
                         .ownership(ol.newOwnershipJobFacetBuilder().owners(List.of(
                                 ol.newOwnershipJobFacetOwnersBuilder().name("user:alice").type("DATAOWNER").build(),
-                                ol.newOwnershipJobFacetOwnersBuilder().name("team:data-platform").build())).build()).build()).build())
+                                ol.newOwnershipJobFacetOwnersBuilder().name("team:data-platform").build(),
+                                ol.newOwnershipJobFacetOwnersBuilder().name("bob").type("MAINTAINER").build())).build()).build()).build())
                 .build();
         MappedEvent mapped = mapper.map(event);
         String job = "urn:li:dataJob:(urn:li:dataFlow:(airflow,orders_daily,airflow-prod),orders_daily.load)";
@@ -285,7 +286,10 @@ class RunEventMapperTest {
                 .containsExactly(job + " [{\"op\":\"add\",\"path\":\"/owners/urn:li:corpuser:alice/DATAOWNER\","
                         + "\"value\":{\"owner\":\"urn:li:corpuser:alice\",\"type\":\"DATAOWNER\"}},"
                         + "{\"op\":\"add\",\"path\":\"/owners/urn:li:corpGroup:data-platform/TECHNICAL_OWNER\","
-                        + "\"value\":{\"owner\":\"urn:li:corpGroup:data-platform\",\"type\":\"TECHNICAL_OWNER\"}}]");
+                        + "\"value\":{\"owner\":\"urn:li:corpGroup:data-platform\",\"type\":\"TECHNICAL_OWNER\"}},"
+                        // Free text in OpenLineage (its own examples say MAINTAINER), unknown to DataHub: the fallback, not a lost event.
+                        + "{\"op\":\"add\",\"path\":\"/owners/urn:li:corpuser:bob/TECHNICAL_OWNER\","
+                        + "\"value\":{\"owner\":\"urn:li:corpuser:bob\",\"type\":\"TECHNICAL_OWNER\"}}]");
         assertThat(mapped.templates()).extracting(MetadataChangeProposalWrapper::getAspectName).doesNotContain("ownership");
         assertValidForGms(mapped, event.getProducer());
     }

@@ -168,7 +168,7 @@ public final class RunEventMapper {
     /**
      * The ownership job facet as DataHub owners of the job, as DataHub's converter places them (not on
      * the flow, which other jobs share): {@code user:x} (or a bare name) a user, {@code team:x} and
-     * {@code group:x} a group; the facet's type when DataHub has it, else technical owner.
+     * {@code group:x} a group; the facet's type when DataHub has it, else technical owner ({@link #ownershipType}).
      */
     private static OwnerArray owners(OpenLineage.Job job) {
         OwnerArray owners = new OwnerArray();
@@ -185,14 +185,25 @@ public final class RunEventMapper {
             String kind = colon > 0 ? name.substring(0, colon).toLowerCase(Locale.ROOT) : "user";
             String id = colon > 0 ? name.substring(colon + 1) : name;
             Urn urn = Urn.createFromTuple(kind.equals("team") || kind.equals("group") ? "corpGroup" : "corpuser", UrnParts.encode(id));
-            OwnershipType type = OwnershipType.TECHNICAL_OWNER;
-            if (notBlank(owner.getType())) {
-                OwnershipType named = OwnershipType.valueOf(owner.getType().toUpperCase(Locale.ROOT));
-                type = named == OwnershipType.$UNKNOWN ? type : named;
-            }
-            owners.add(new Owner().setOwner(urn).setType(type));
+            owners.add(new Owner().setOwner(urn).setType(ownershipType(owner.getType())));
         }
         return owners;
+    }
+
+    /**
+     * OpenLineage's owner type is free text ({@code MAINTAINER} in its own examples); DataHub takes only its enum. A
+     * type DataHub names is kept, any other falls back to technical owner, as DataHub's converter falls back to one
+     * type for every owner: an unknown type never costs the event. {@code CUSTOM} needs a custom type URN, which an
+     * event cannot name, so it falls back too.
+     */
+    static OwnershipType ownershipType(String named) {
+        String wanted = named == null ? "" : named.strip().toUpperCase(Locale.ROOT);
+        for (OwnershipType type : OwnershipType.values()) {
+            if (type != OwnershipType.$UNKNOWN && type != OwnershipType.CUSTOM && type.name().equals(wanted)) {
+                return type;
+            }
+        }
+        return OwnershipType.TECHNICAL_OWNER;
     }
 
     /** Stable across START, RUNNING and COMPLETE of one run, as DataHub's own converter names it. */

@@ -101,6 +101,10 @@ public final class DataHubTransport implements Transport {
             mapped = mapper.map(event);
         } catch (InvalidUrnException e) {
             throw new RejectedError("DataHub cannot name this run's entities: " + e.getMessage(), e);
+        } catch (Exception e) {
+            // What the mapper did not foresee (DataHub's Urn throws its checked URISyntaxException undeclared): the event will
+            // not map on a retry either, and the worker is promised only the transport's typed errors.
+            throw new RejectedError("DataHub mapping cannot take this run event: " + e, e);
         }
         for (MetadataChangeProposalWrapper<?> proposal : mapped.datasets()) {
             await(emit(proposal), proposal.getAspectName(), proposal.getEntityUrn(), runId);
@@ -120,7 +124,9 @@ public final class DataHubTransport implements Transport {
         try {
             return emitter.emit(proposal, null);
         } catch (IOException e) {
-            throw new TransientNetworkError("cannot reach DataHub GMS at " + gmsUrl + ": " + e, false, null, null, e);
+            throw unreachable(e);
+        } catch (Exception e) {
+            throw unsendable(proposal.getAspectName(), e);
         }
     }
 
@@ -128,8 +134,19 @@ public final class DataHubTransport implements Transport {
         try {
             return emitter.emit(patch, null);
         } catch (IOException e) {
-            throw new TransientNetworkError("cannot reach DataHub GMS at " + gmsUrl + ": " + e, false, null, null, e);
+            throw unreachable(e);
+        } catch (Exception e) {
+            throw unsendable(patch.getAspectName(), e);
         }
+    }
+
+    private TransientNetworkError unreachable(IOException e) {
+        return new TransientNetworkError("cannot reach DataHub GMS at " + gmsUrl + ": " + e, false, null, null, e);
+    }
+
+    /** DataHub's client throws what its signature does not declare (a URI it cannot build from a name): this proposal's. */
+    private static RejectedError unsendable(String aspect, Exception e) {
+        return new RejectedError("DataHub's client cannot send " + aspect + ": " + e, e);
     }
 
     private void await(Future<MetadataWriteResponse> call, String aspect, String urn, UUID runId) {
