@@ -27,7 +27,7 @@ public final class SpanRows {
                             HexIds.spanId(span.getParentSpanId()), span.getTraceState(), span.getName(), kind(span.getKind()), service,
                             resource, scopeSpans.getScope().getName(), scopeSpans.getScope().getVersion(),
                             AttributeValues.of(span.getAttributesList()),
-                            Math.max(0, span.getEndTimeUnixNano() - span.getStartTimeUnixNano()),
+                            duration(span.getStartTimeUnixNano(), span.getEndTimeUnixNano()),
                             status(span.getStatus().getCode()), span.getStatus().getMessage(),
                             span.getEventsList().stream().map(e -> new SpanRow.Event(e.getTimeUnixNano(), e.getName(),
                                     AttributeValues.of(e.getAttributesList()))).toList(),
@@ -37,6 +37,18 @@ public final class SpanRows {
             }
         }
         return rows;
+    }
+
+    /**
+     * The exporter's {@code Duration}: Go's {@code end.Sub(start)} of the two times, so an end before the start gives a
+     * negative duration, whose 64 bits the {@code UInt64} column holds (read back as 2^64 − |d|; {@code reinterpretAsInt64}
+     * gives it back), and a difference beyond Go's Duration range saturates at its minimum or maximum. The times are
+     * Go's {@code time.Unix(0, int64(t))}, the same signed reading as Java's long.
+     */
+    static long duration(long startNanos, long endNanos) {
+        long difference = endNanos - startNanos;
+        boolean overflowed = ((endNanos ^ startNanos) & (endNanos ^ difference)) < 0;
+        return overflowed ? (endNanos < startNanos ? Long.MIN_VALUE : Long.MAX_VALUE) : difference;
     }
 
     /** The exporter's names: Unspecified, Internal, Server, Client, Producer, Consumer. */

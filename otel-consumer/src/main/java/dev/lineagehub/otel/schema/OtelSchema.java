@@ -1,13 +1,15 @@
 package dev.lineagehub.otel.schema;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The tables of the OpenTelemetry Collector's ClickHouse exporter, with the same names, columns,
  * types, codecs and indexes, so Grafana's ClickHouse data source (trace view, metrics) works on
- * them unchanged. Plus what exactly-once needs: deduplication of re-inserted blocks on plain
- * MergeTree ({@code non_replicated_deduplication_window}).
+ * them unchanged: the bloom-filter variant of the exporter's {@code internal/sqltemplates} (the README names the
+ * commits they were read at; {@code OtelSchemaTest} holds the facts). Plus what exactly-once needs: deduplication of
+ * re-inserted blocks on plain MergeTree ({@code non_replicated_deduplication_window}).
  */
 public final class OtelSchema {
 
@@ -30,10 +32,15 @@ public final class OtelSchema {
         this.ttl = ttl;
     }
 
-    /** The tables rows are inserted into (the trace-id table through its view). */
+    /**
+     * The tables rows are inserted into, whose columns must take them. Not the trace-id table: its view fills it, so
+     * its types are the view's to convert to (the exporter's {@code SimpleAggregateFunction(min, DateTime)} takes the
+     * view's {@code DateTime64(9)}), and comparing them with ours made a false conflict on the exporter's own database.
+     */
     public static List<String> insertedTables() {
-        return List.of(TRACES, TRACE_ID_TS, METRIC_TABLES.get(0), METRIC_TABLES.get(1), METRIC_TABLES.get(2),
-                METRIC_TABLES.get(3), METRIC_TABLES.get(4), LOGS);
+        List<String> tables = new ArrayList<>(List.of(TRACES, LOGS));
+        tables.addAll(METRIC_TABLES);
+        return tables;
     }
 
     /** Every table this consumer writes or Grafana reads. */
@@ -123,7 +130,8 @@ public final class OtelSchema {
                     INDEX idx_scope_attr_value mapValues(ScopeAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
                     INDEX idx_log_attr_key mapKeys(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
                     INDEX idx_log_attr_value mapValues(LogAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
-                    INDEX idx_body Body TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 8
+                    INDEX idx_body Body TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 8,
+                    INDEX idx_body_ngrambf Body TYPE ngrambf_v1(4, 32768, 3, 0) GRANULARITY 1
                 ) ENGINE = MergeTree
                 PARTITION BY toDate(TimestampTime)
                 PRIMARY KEY (ServiceName, TimestampTime)
@@ -134,7 +142,7 @@ public final class OtelSchema {
     private String traces() {
         return "CREATE TABLE IF NOT EXISTS " + database + "." + TRACES + """
                  (
-                    Timestamp DateTime64(9) CODEC(Delta, ZSTD(1)),
+                    Timestamp DateTime64(9) CODEC(Delta(8), ZSTD(1)),
                     TraceId String CODEC(ZSTD(1)),
                     SpanId String CODEC(ZSTD(1)),
                     ParentSpanId String CODEC(ZSTD(1)),
@@ -146,7 +154,7 @@ public final class OtelSchema {
                     ScopeName String CODEC(ZSTD(1)),
                     ScopeVersion String CODEC(ZSTD(1)),
                     SpanAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
-                    Duration UInt64 CODEC(ZSTD(1)),
+                    Duration UInt64 CODEC(T64, ZSTD(1)),
                     StatusCode LowCardinality(String) CODEC(ZSTD(1)),
                     StatusMessage String CODEC(ZSTD(1)),
                     Events Nested (
@@ -160,15 +168,21 @@ public final class OtelSchema {
                         TraceState String,
                         Attributes Map(LowCardinality(String), String)
                     ) CODEC(ZSTD(1)),
+                    ResourceAttributeItems Array(String) ALIAS arrayMap(kv -> concat(kv.1, '=', kv.2),
+                        CAST(ResourceAttributes, 'Array(Tuple(String, String))')),
+                    SpanAttributeItems Array(String) ALIAS arrayMap(kv -> concat(kv.1, '=', kv.2),
+                        CAST(SpanAttributes, 'Array(Tuple(String, String))')),
                     INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,
                     INDEX idx_res_attr_key mapKeys(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
                     INDEX idx_res_attr_value mapValues(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
                     INDEX idx_span_attr_key mapKeys(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
                     INDEX idx_span_attr_value mapValues(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
-                    INDEX idx_duration Duration TYPE minmax GRANULARITY 1
+                    INDEX idx_duration Duration TYPE minmax GRANULARITY 1,
+                    INDEX idx_lower_span_name lower(SpanName) TYPE tokenbf_v1(32768, 3, 0) GRANULARITY 8
                 ) ENGINE = MergeTree
                 PARTITION BY toDate(Timestamp)
-                ORDER BY (ServiceName, SpanName, toDateTime(Timestamp))
+                PRIMARY KEY (ServiceName, SpanName, toDateTime(Timestamp))
+                ORDER BY (ServiceName, SpanName, toDateTime(Timestamp), Timestamp)
                 """ + ttl("toDateTime(Timestamp)") + settings();
     }
 
@@ -176,12 +190,11 @@ public final class OtelSchema {
         return "CREATE TABLE IF NOT EXISTS " + database + "." + TRACE_ID_TS + """
                  (
                     TraceId String CODEC(ZSTD(1)),
-                    Start DateTime CODEC(Delta, ZSTD(1)),
-                    End DateTime CODEC(Delta, ZSTD(1)),
-                    INDEX idx_trace_id TraceId TYPE bloom_filter(0.01) GRANULARITY 1
+                    Start SimpleAggregateFunction(min, DateTime) CODEC(ZSTD(1)),
+                    End SimpleAggregateFunction(max, DateTime) CODEC(ZSTD(1))
                 ) ENGINE = MergeTree
-                PARTITION BY toDate(Start)
-                ORDER BY (TraceId, Start)
+                PARTITION BY toStartOfWeek(Start)
+                ORDER BY (TraceId)
                 """ + ttl("toDateTime(Start)") + settings();
     }
 
@@ -225,6 +238,8 @@ public final class OtelSchema {
                     ) CODEC(ZSTD(1)),
                     INDEX idx_res_attr_key mapKeys(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
                     INDEX idx_res_attr_value mapValues(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+                    INDEX idx_scope_attr_key mapKeys(ScopeAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+                    INDEX idx_scope_attr_value mapValues(ScopeAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
                     INDEX idx_attr_key mapKeys(Attributes) TYPE bloom_filter(0.01) GRANULARITY 1,
                     INDEX idx_attr_value mapValues(Attributes) TYPE bloom_filter(0.01) GRANULARITY 1
                 ) ENGINE = MergeTree

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Brings tables that already exist (made by the Collector's exporter, or by an older otel-consumer)
@@ -22,6 +24,8 @@ import java.util.Map;
  * Columns a table has beyond ours are left alone: they are not written, and take their defaults.
  */
 public final class SchemaReconciler {
+
+    private static final Pattern WINDOW_SETTING = Pattern.compile("\\bnon_replicated_deduplication_window\\s*=\\s*(\\d+)");
 
     /** A table's column whose type cannot take what otel-consumer writes. */
     public static final class SchemaConflictException extends IllegalStateException {
@@ -73,6 +77,7 @@ public final class SchemaReconciler {
                 throw new SchemaConflictException("ClickHouse tables in " + database + " cannot take otel-consumer's rows: "
                         + String.join("; ", conflicts) + ". Migrate those columns or point CLICKHOUSE_DATABASE at another database.");
             }
+            alters.addAll(deduplicationAlters(statement));
             for (String alter : alters) {
                 statement.execute(alter);
             }
@@ -105,10 +110,38 @@ public final class SchemaReconciler {
         }
     }
 
+    /**
+     * Exactly once rests on ClickHouse dropping a re-inserted block by its token, which plain MergeTree does only with
+     * {@code non_replicated_deduplication_window} above 0: the exporter's tables do not set it, so it is set on them (a
+     * metadata change the Collector's own inserts do not notice), and on the trace-id table, whose view's block of a
+     * retried insert is dropped by the token ClickHouse derives for it. Replicated tables deduplicate by default.
+     */
+    private List<String> deduplicationAlters(Statement statement) throws SQLException {
+        List<String> alters = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery("SELECT name, engine_full FROM system.tables WHERE database = '"
+                + database.replace("'", "") + "' AND engine = 'MergeTree'")) {
+            while (rows.next()) {
+                boolean written = tables.contains(rows.getString(1)) || rows.getString(1).equals(OtelSchema.TRACE_ID_TS);
+                if (written && deduplicationWindow(rows.getString(2)) == 0) {
+                    alters.add("ALTER TABLE " + database + "." + rows.getString(1) + " MODIFY SETTING non_replicated_deduplication_window = "
+                            + OtelSchema.DEDUPLICATION_WINDOW);
+                }
+            }
+        }
+        return alters;
+    }
+
+    /** The table's {@code non_replicated_deduplication_window} from its engine clause; 0, the default, when it sets none. */
+    static long deduplicationWindow(String engineFull) {
+        Matcher setting = WINDOW_SETTING.matcher(engineFull);
+        return setting.find() ? Long.parseLong(setting.group(1)) : 0;
+    }
+
     private Map<String, Map<String, String>> columns(Statement statement, String db) throws SQLException {
         Map<String, Map<String, String>> columns = new LinkedHashMap<>();
+        // ALIAS and MATERIALIZED columns are computed, never written: nothing to compare, nothing to add.
         try (ResultSet rows = statement.executeQuery("SELECT table, name, type FROM system.columns WHERE database = '"
-                + db.replace("'", "") + "' ORDER BY table, position")) {
+                + db.replace("'", "") + "' AND default_kind NOT IN ('ALIAS', 'MATERIALIZED') ORDER BY table, position")) {
             while (rows.next()) {
                 columns.computeIfAbsent(rows.getString(1), t -> new LinkedHashMap<>()).put(rows.getString(2), rows.getString(3));
             }

@@ -93,8 +93,7 @@ public final class ClickHouse {
 
     /** The tables rows are inserted into. */
     List<String> insertedTables() {
-        List<String> tables = new ArrayList<>(List.of(OtelSchema.TRACES, OtelSchema.LOGS));
-        tables.addAll(OtelSchema.METRIC_TABLES);
+        List<String> tables = OtelSchema.insertedTables();
         if (settings.lineageEnabled()) {
             tables.add(LineageRunRows.TABLE);
         }

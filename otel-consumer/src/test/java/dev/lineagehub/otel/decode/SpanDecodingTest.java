@@ -67,6 +67,26 @@ class SpanDecodingTest {
     }
 
     @Test
+    void theDurationIsGosEndMinusStartNegativeWhenTheEndIsFirstAndSaturatedBeyondItsRange() {
+        assertThat(SpanRows.duration(1_000, 1_250)).isEqualTo(250);
+        assertThat(SpanRows.duration(1_250, 1_000)).isEqualTo(-250);
+        assertThat(SpanRows.duration(Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(SpanRows.duration(Long.MAX_VALUE, -2)).isEqualTo(Long.MIN_VALUE);
+        assertThat(SpanRows.duration(-20, Long.MAX_VALUE - 10)).isEqualTo(Long.MAX_VALUE);
+        assertThat(SpanRows.duration(-5, Long.MAX_VALUE - 10)).isEqualTo(Long.MAX_VALUE - 5);
+        assertThat(SpanRows.duration(0, Long.MIN_VALUE)).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void aServiceNameThatIsNotAStringIsItsTextAsTheExportersGetServiceNameReadsIt() {
+        ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+                .setResource(Resource.newBuilder().addAttributes(attr("service.name", AnyValue.newBuilder().setIntValue(7).build())))
+                .addScopeSpans(ScopeSpans.newBuilder().addSpans(Span.newBuilder().setTraceId(id("0af7651916cd43dd8448eb211c80319c"))
+                        .setSpanId(id("b7ad6b7169203331")).setName("job")))).build();
+        assertThat(single(request).serviceName()).isEqualTo("7");
+    }
+
+    @Test
     void aRootSpanHasAnEmptyParentAndAnUnsetStatus() {
         ExportTraceServiceRequest root = sample().toBuilder()
                 .setResourceSpans(0, sample().getResourceSpans(0).toBuilder().setScopeSpans(0,

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 
 /** The exporter's schema on the real ClickHouse engine, through the production driver. */
 class OtelSchemaTest {
@@ -37,6 +38,59 @@ class OtelSchemaTest {
                 + "AND name IN ('Timestamp', 'SpanAttributes', 'Events.Timestamp', 'Duration') ORDER BY name").lines().toList())
                 .containsExactly("UInt64", "Array(DateTime64(9))", "Map(LowCardinality(String), String)", "DateTime64(9)");
         assertThat(clickhouse.query("SHOW CREATE TABLE otel.otel_traces")).contains("non_replicated_deduplication_window = 10000");
+    }
+
+    /**
+     * The facts of the exporter's templates (the README names the commits they were read at), as ClickHouse reports them: keys and
+     * partitioning of every table, every skip index, and the trace tables' columns with codecs and alias expressions.
+     */
+    @Test
+    void theCreatedTablesHaveTheExporterTemplatesKeysIndexesAndCodecs() {
+        String metricKey = "toDate(TimeUnix)\tServiceName, MetricName, Attributes, toUnixTimestamp64Nano(TimeUnix)"
+                + "\tServiceName, MetricName, Attributes, toUnixTimestamp64Nano(TimeUnix)";
+        assertThat(clickhouse.query("SELECT name, partition_key, sorting_key, primary_key FROM system.tables WHERE database = 'otel' "
+                + "AND engine = 'MergeTree' ORDER BY name FORMAT TSV").lines().toList()).containsExactly(
+                "otel_logs\ttoDate(TimestampTime)\tServiceName, TimestampTime, Timestamp\tServiceName, TimestampTime",
+                "otel_metrics_exponential_histogram\t" + metricKey, "otel_metrics_gauge\t" + metricKey,
+                "otel_metrics_histogram\t" + metricKey, "otel_metrics_sum\t" + metricKey, "otel_metrics_summary\t" + metricKey,
+                "otel_traces\ttoDate(Timestamp)\tServiceName, SpanName, toDateTime(Timestamp), Timestamp"
+                        + "\tServiceName, SpanName, toDateTime(Timestamp)",
+                "otel_traces_trace_id_ts\ttoStartOfWeek(Start)\t(TraceId)\t(TraceId)");
+        List<String> attributeIndexes = List.of("idx_res_attr_key\tbloom_filter(0.01)\tmapKeys(ResourceAttributes)\t1",
+                "idx_res_attr_value\tbloom_filter(0.01)\tmapValues(ResourceAttributes)\t1");
+        List<String> scopeIndexes = List.of("idx_scope_attr_key\tbloom_filter(0.01)\tmapKeys(ScopeAttributes)\t1",
+                "idx_scope_attr_value\tbloom_filter(0.01)\tmapValues(ScopeAttributes)\t1");
+        for (String metric : OtelSchema.METRIC_TABLES) {
+            assertThat(indexes(metric)).as(metric).containsExactlyInAnyOrderElementsOf(concat(attributeIndexes, scopeIndexes, List.of(
+                    "idx_attr_key\tbloom_filter(0.01)\tmapKeys(Attributes)\t1", "idx_attr_value\tbloom_filter(0.01)\tmapValues(Attributes)\t1")));
+        }
+        assertThat(indexes(OtelSchema.LOGS)).containsExactlyInAnyOrderElementsOf(concat(attributeIndexes, scopeIndexes, List.of(
+                "idx_trace_id\tbloom_filter(0.001)\tTraceId\t1", "idx_log_attr_key\tbloom_filter(0.01)\tmapKeys(LogAttributes)\t1",
+                "idx_log_attr_value\tbloom_filter(0.01)\tmapValues(LogAttributes)\t1", "idx_body\ttokenbf_v1(32768, 3, 0)\tBody\t8",
+                "idx_body_ngrambf\tngrambf_v1(4, 32768, 3, 0)\tBody\t1")));
+        assertThat(indexes(OtelSchema.TRACES)).containsExactlyInAnyOrderElementsOf(concat(attributeIndexes, List.of(
+                "idx_trace_id\tbloom_filter(0.001)\tTraceId\t1", "idx_span_attr_key\tbloom_filter(0.01)\tmapKeys(SpanAttributes)\t1",
+                "idx_span_attr_value\tbloom_filter(0.01)\tmapValues(SpanAttributes)\t1", "idx_duration\tminmax\tDuration\t1",
+                "idx_lower_span_name\ttokenbf_v1(32768, 3, 0)\tlower(SpanName)\t8")));
+        assertThat(indexes(OtelSchema.TRACE_ID_TS)).isEmpty();
+        assertThat(clickhouse.query("SELECT concat(name, '|', compression_codec, '|', default_kind) FROM system.columns WHERE database = 'otel' "
+                + "AND table = 'otel_traces' AND name IN ('Timestamp', 'Duration', 'ResourceAttributeItems', 'SpanAttributeItems') "
+                + "ORDER BY name FORMAT TSV").lines().toList()).containsExactly("Duration|CODEC(T64, ZSTD(1))|",
+                "ResourceAttributeItems||ALIAS", "SpanAttributeItems||ALIAS", "Timestamp|CODEC(Delta(8), ZSTD(1))|");
+        assertThat(clickhouse.query("SELECT name, type, compression_codec FROM system.columns WHERE database = 'otel' "
+                + "AND table = 'otel_traces_trace_id_ts' ORDER BY position FORMAT TSV").lines().toList()).containsExactly(
+                "TraceId\tString\tCODEC(ZSTD(1))", "Start\tSimpleAggregateFunction(min, DateTime)\tCODEC(ZSTD(1))",
+                "End\tSimpleAggregateFunction(max, DateTime)\tCODEC(ZSTD(1))");
+    }
+
+    private static List<String> indexes(String table) {
+        return clickhouse.query("SELECT name, type_full, expr, granularity FROM system.data_skipping_indices WHERE database = 'otel' "
+                + "AND table = '" + table + "' FORMAT TSV").lines().toList();
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... lists) {
+        return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 
 /** Tables someone else created, brought up to the schema otel-consumer writes, on the real engine. */
@@ -76,6 +77,64 @@ class SchemaReconcilerTest {
         }
         assertThat(clickhouse.query("SELECT name FROM system.databases WHERE startsWith(name, 'leftover_') ORDER BY name"))
                 .as("another instance may still be comparing in the recent one").isEqualTo(recent);
+    }
+
+    /**
+     * A database the Collector's exporter created, with the pinned templates or with the release before their last
+     * change (no T64, alias columns or separate primary key on otel_traces; a trace-id table of plain DateTime sorted by
+     * (TraceId, Start)): no false conflict through the trace-id view, deduplication switched on, and the tables take
+     * rows and fill the trace-id table as before.
+     */
+    @Test
+    void theExportersOwnTablesOfThisAndThePreviousSchemaTakeOurRowsWithoutAConflict() throws Exception {
+        clickhouse.query("CREATE DATABASE pinned");
+        for (String create : new OtelSchema("pinned", Duration.ZERO).createStatements()) {
+            clickhouse.query(create.replace(", non_replicated_deduplication_window = " + OtelSchema.DEDUPLICATION_WINDOW, ""));
+        }
+        clickhouse.query("CREATE DATABASE previous");
+        clickhouse.query("CREATE TABLE previous.otel_traces (Timestamp DateTime64(9) CODEC(Delta, ZSTD(1)), TraceId String, SpanId String, "
+                + "ParentSpanId String, TraceState String, SpanName LowCardinality(String), SpanKind LowCardinality(String), "
+                + "ServiceName LowCardinality(String), ResourceAttributes Map(LowCardinality(String), String), ScopeName String, "
+                + "ScopeVersion String, SpanAttributes Map(LowCardinality(String), String), Duration UInt64 CODEC(ZSTD(1)), "
+                + "StatusCode LowCardinality(String), StatusMessage String, "
+                + "Events Nested (Timestamp DateTime64(9), Name LowCardinality(String), Attributes Map(LowCardinality(String), String)), "
+                + "Links Nested (TraceId String, SpanId String, TraceState String, Attributes Map(LowCardinality(String), String))) "
+                + "ENGINE = MergeTree PARTITION BY toDate(Timestamp) ORDER BY (ServiceName, SpanName, toDateTime(Timestamp)) "
+                + "SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1");
+        clickhouse.query("CREATE TABLE previous.otel_traces_trace_id_ts (TraceId String, Start DateTime, End DateTime) "
+                + "ENGINE = MergeTree PARTITION BY toDate(Start) ORDER BY (TraceId, Start)");
+        clickhouse.query("CREATE MATERIALIZED VIEW previous.otel_traces_trace_id_ts_mv TO previous.otel_traces_trace_id_ts AS SELECT "
+                + "TraceId, min(Timestamp) AS Start, max(Timestamp) AS End FROM previous.otel_traces WHERE TraceId != '' GROUP BY TraceId");
+        for (String database : List.of("pinned", "previous")) {
+            List<String> alters;
+            try (Connection connection = OtelClickHouse.connect(clickhouse); Statement statement = connection.createStatement()) {
+                alters = new SchemaReconciler(database, OtelSchema.insertedTables()).reconcile(statement);
+                for (String create : new OtelSchema(database, Duration.ZERO).createStatements()) {
+                    statement.execute(create);
+                }
+            }
+            assertThat(alters).as(database).contains("ALTER TABLE " + database + ".otel_traces MODIFY SETTING "
+                    + "non_replicated_deduplication_window = " + OtelSchema.DEDUPLICATION_WINDOW)
+                    .noneSatisfy(alter -> assertThat(alter).contains("ADD COLUMN"));
+            String insert = "INSERT INTO " + database + ".otel_traces (Timestamp, TraceId, SpanId, ServiceName, SpanName, Duration) "
+                    + "SETTINGS insert_deduplication_token = 'otlp_spans-0-0-1' VALUES (now64(9), 'abc', 's1', 'svc', 'GET', 5), "
+                    + "(now64(9), 'abc', 's2', 'svc', 'GET', 7)";
+            clickhouse.query(insert);
+            clickhouse.query(insert);
+            assertThat(clickhouse.query("SELECT count() FROM " + database + ".otel_traces")).as(database + ": a retried block is dropped")
+                    .isEqualTo("2");
+            assertThat(clickhouse.query("SELECT count() FROM " + database + ".otel_traces_trace_id_ts WHERE TraceId = 'abc'"))
+                    .as(database + ": the view filled the trace-id table").isEqualTo("1");
+        }
+    }
+
+    @Test
+    void theDeduplicationWindowIsReadFromTheEngineClause() {
+        assertThat(SchemaReconciler.deduplicationWindow("MergeTree PARTITION BY toDate(Timestamp) ORDER BY x SETTINGS index_granularity = 8192"))
+                .isZero();
+        assertThat(SchemaReconciler.deduplicationWindow("MergeTree ORDER BY x SETTINGS index_granularity = 8192, "
+                + "non_replicated_deduplication_window = 10000")).isEqualTo(10_000);
+        assertThat(SchemaReconciler.deduplicationWindow("MergeTree ORDER BY x SETTINGS non_replicated_deduplication_window = 0")).isZero();
     }
 
     @Test
