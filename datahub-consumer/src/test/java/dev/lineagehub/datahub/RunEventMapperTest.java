@@ -241,7 +241,7 @@ class RunEventMapperTest {
     }
 
     @Test
-    void metastoreSymlinksNameTheTableOtherCatalogsDoNot() {
+    void tableSymlinksNameTheTableAsTheConverterDoesButATopicKeepsItsOwnUrn() {
         OpenLineage ol = new OpenLineage(java.net.URI.create("https://github.com/OpenLineage/OpenLineage/tree/1.30.0/integration/spark"));
         OpenLineage.RunEvent event = ol.newRunEventBuilder().eventType(EventType.COMPLETE).eventTime(java.time.ZonedDateTime.now())
                 .run(ol.newRunBuilder().runId(RUN).build())
@@ -254,6 +254,14 @@ class RunEventMapperTest {
                                 .symlinks(ol.newSymlinksDatasetFacetBuilder().identifiers(List.of(ol.newSymlinksDatasetFacetIdentifiersBuilder()
                                         .namespace("arn:aws:glue:eu-west-1:123456789012").name("table/shop/orders").type("TABLE").build()))
                                         .build()).build()).build(),
+                        // Spark's warehouse location as the symlink's namespace, as Dataproc and local Spark write it.
+                        ol.newInputDatasetBuilder().namespace("hdfs://dataproc-producer-test-m").name("/user/hive/warehouse/t2")
+                                .facets(ol.newDatasetFacetsBuilder().symlinks(ol.newSymlinksDatasetFacetBuilder().identifiers(List.of(
+                                        ol.newSymlinksDatasetFacetIdentifiersBuilder().namespace("hdfs://dataproc-producer-test-m/user/hive/warehouse")
+                                                .name("default.t2").type("TABLE").build())).build()).build()).build(),
+                        ol.newInputDatasetBuilder().namespace("file").name("/tmp/spark-warehouse/t3").facets(ol.newDatasetFacetsBuilder()
+                                .symlinks(ol.newSymlinksDatasetFacetBuilder().identifiers(List.of(ol.newSymlinksDatasetFacetIdentifiersBuilder()
+                                        .namespace("file:/tmp/spark-warehouse").name("default.t3").type("TABLE").build())).build()).build()).build(),
                         ol.newInputDatasetBuilder().namespace("kafka://broker:9092").name("clicks").facets(ol.newDatasetFacetsBuilder()
                                 .symlinks(ol.newSymlinksDatasetFacetBuilder().identifiers(List.of(ol.newSymlinksDatasetFacetIdentifiersBuilder()
                                         .namespace("flink-catalog://default").name("default_database.clicks").type("TABLE").build()))
@@ -264,6 +272,8 @@ class RunEventMapperTest {
                 .orElseThrow().getAspect().getValue().asString(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(edges).contains("\"destinationUrn\":\"urn:li:dataset:(urn:li:dataPlatform:hive,default.t1,PROD)\"",
                 "\"destinationUrn\":\"urn:li:dataset:(urn:li:dataPlatform:glue,shop.orders,PROD)\"",
+                "\"destinationUrn\":\"urn:li:dataset:(urn:li:dataPlatform:hive,default.t2,PROD)\"",
+                "\"destinationUrn\":\"urn:li:dataset:(urn:li:dataPlatform:hive,default.t3,PROD)\"",
                 "\"destinationUrn\":\"urn:li:dataset:(urn:li:dataPlatform:kafka,clicks,PROD)\"");
     }
 

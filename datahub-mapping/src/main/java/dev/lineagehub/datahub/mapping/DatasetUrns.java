@@ -31,27 +31,24 @@ public final class DatasetUrns {
     }
 
     /**
-     * The URN of a dataset as DataHub's catalog names it: the metastore table its symlinks facet
-     * names, when that is a Hive metastore or AWS Glue table (Spark, Hive and Glue jobs read and write
-     * files that are tables there); else its own namespace and name. Other catalogs in symlinks (a
-     * Flink catalog's Kafka table, say) are not metastores: the dataset keeps its own name, where
-     * DataHub's converter would make up a Hive table of it.
+     * The URN of a dataset as DataHub's catalog names it, by DataHub's converter's rule: a {@code TABLE} in its symlinks
+     * facet is that table, in AWS Glue when the symlink's namespace is a Glue catalog ({@code arn:aws:glue:…},
+     * {@code aws:glue:…}), else in Hive, whatever the namespace says (Spark names the warehouse location there:
+     * {@code hdfs://nn/user/hive/warehouse}, {@code file:/tmp/spark-warehouse}); the name with Glue's {@code table/}
+     * prefix dropped and {@code /} as {@code .}. One exception, on purpose: a Kafka topic (a Flink catalog's Kafka
+     * table) keeps its own URN, where the converter makes a Hive table of it that matches nothing.
      */
     public DatasetUrn urn(io.openlineage.client.OpenLineage.Dataset dataset) {
         io.openlineage.client.OpenLineage.DatasetFacets facets = dataset.getFacets();
-        if (facets != null && facets.getSymlinks() != null && facets.getSymlinks().getIdentifiers() != null) {
+        boolean topic = dataset.getNamespace() != null && dataset.getNamespace().toLowerCase(Locale.ROOT).startsWith("kafka://");
+        if (!topic && facets != null && facets.getSymlinks() != null && facets.getSymlinks().getIdentifiers() != null) {
             for (io.openlineage.client.OpenLineage.SymlinksDatasetFacetIdentifiers symlink : facets.getSymlinks().getIdentifiers()) {
-                if (!"TABLE".equalsIgnoreCase(symlink.getType()) || symlink.getNamespace() == null || symlink.getName() == null) {
-                    continue;
-                }
-                String namespace = symlink.getNamespace().toLowerCase(Locale.ROOT);
-                if (namespace.startsWith("hive://") || namespace.equals("hive")) {
-                    return table("hive", symlink.getName());
-                }
-                if (namespace.startsWith("arn:aws:glue:")) {
-                    // OpenLineage names Glue tables table/<database>/<table>; DataHub names them <database>.<table>.
+                if (symlink != null && "TABLE".equalsIgnoreCase(symlink.getType()) && symlink.getNamespace() != null
+                        && symlink.getName() != null) {
+                    String namespace = symlink.getNamespace().toLowerCase(Locale.ROOT);
+                    boolean glue = namespace.startsWith("arn:aws:glue:") || namespace.startsWith("aws:glue:");
                     String name = symlink.getName().startsWith("table/") ? symlink.getName().substring(6) : symlink.getName();
-                    return table("glue", name.replace('/', '.'));
+                    return table(glue ? "glue" : "hive", name.replace('/', '.'));
                 }
             }
         }
@@ -63,7 +60,7 @@ public final class DatasetUrns {
         if (options.hasPlatformInstance()) {
             datasetName = options.platformInstance() + "." + datasetName;
         }
-        return UrnParts.checked(new DatasetUrn(new DataPlatformUrn(platform), UrnParts.encode(datasetName), options.env()));
+        return UrnParts.checked(new DatasetUrn(new DataPlatformUrn(UrnParts.encode(platform)), UrnParts.encode(datasetName), options.env()));
     }
 
     public DatasetUrn urn(String namespace, String name) {

@@ -2,7 +2,7 @@ package dev.lineagehub.datahub.mapping;
 
 /**
  * A name that no DataHub URN can hold, even encoded. Permanent: datahub-consumer dead-letters the
- * event with reason {@value #REASON}; the SDK's DataHub emitter drops it with a warning.
+ * event with reason {@value #REASON}; the SDK's DataHub transport raises it as a {@code RejectedError}.
  */
 public final class InvalidUrnException extends IllegalArgumentException {
 

@@ -184,8 +184,14 @@ public final class RunEventMapper {
             int colon = name.indexOf(':');
             String kind = colon > 0 ? name.substring(0, colon).toLowerCase(Locale.ROOT) : "user";
             String id = colon > 0 ? name.substring(colon + 1) : name;
+            if (id.isEmpty()) {
+                continue;
+            }
             Urn urn = Urn.createFromTuple(kind.equals("team") || kind.equals("group") ? "corpGroup" : "corpuser", UrnParts.encode(id));
-            owners.add(new Owner().setOwner(urn).setType(ownershipType(owner.getType())));
+            if (UrnParts.valid(urn)) {
+                // An owner is decoration, like a tag: one no URN can name is left out, not the event.
+                owners.add(new Owner().setOwner(urn).setType(ownershipType(owner.getType())));
+            }
         }
         return owners;
     }
@@ -241,7 +247,7 @@ public final class RunEventMapper {
         int dot = name.indexOf('.');
         String flowId = dot > 0 ? name.substring(0, dot) : name;
         String cluster = options.hasPlatformInstance() ? options.platformInstance() : side.job().getNamespace();
-        return UrnParts.checked(new DataFlowUrn(orchestrator(side), UrnParts.encode(flowId), UrnParts.encode(cluster)));
+        return UrnParts.checked(new DataFlowUrn(UrnParts.encode(orchestrator(side)), UrnParts.encode(flowId), UrnParts.encode(cluster)));
     }
 
     /** Configured, else jobType facet integration, else processing_engine facet, else the producer URL, else the default. */
@@ -336,7 +342,7 @@ public final class RunEventMapper {
     }
 
     private static Urn schemaField(DatasetUrn dataset, String field) {
-        return Urn.createFromTuple("schemaField", dataset.toString(), field);
+        return UrnParts.checked(Urn.createFromTuple("schemaField", dataset.toString(), UrnParts.encode(field)));
     }
 
     private static DataProcessInstanceProperties instanceProperties(OpenLineage.RunEvent event, boolean streaming) {

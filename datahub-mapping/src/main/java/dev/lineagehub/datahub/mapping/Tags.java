@@ -2,7 +2,6 @@ package dev.lineagehub.datahub.mapping;
 
 import com.linkedin.common.urn.TagUrn;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -12,7 +11,8 @@ import java.util.function.Function;
 /**
  * OpenLineage tags facets as DataHub tag URNs: {@code key:value} (the key alone when there is no
  * value), so that {@code environment=production} and {@code environment=staging} stay two tags.
- * A tag DataHub cannot hold (a URN over its length limit) is left out rather than failing the event:
+ * Names are encoded as every URN part is ({@link UrnParts}); a tag DataHub cannot hold even so (a URN over its length
+ * limit) is left out rather than failing the event:
  * a tag is decoration, the lineage around it is not.
  */
 final class Tags {
@@ -27,8 +27,9 @@ final class Tags {
         for (Collection<T> facet : facets) {
             for (T tag : facet == null ? List.<T>of() : facet) {
                 String name = name(key.apply(tag), value.apply(tag));
-                if (name != null && ("urn:li:tag:" + name).getBytes(StandardCharsets.UTF_8).length <= UrnParts.MAX_URN_BYTES) {
-                    tags.add(new TagUrn(name));
+                TagUrn urn = name == null ? null : new TagUrn(UrnParts.encode(name));
+                if (urn != null && UrnParts.valid(urn)) {
+                    tags.add(urn);
                 }
             }
         }

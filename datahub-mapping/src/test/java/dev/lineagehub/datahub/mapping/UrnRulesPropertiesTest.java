@@ -1,0 +1,187 @@
+package dev.lineagehub.datahub.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linkedin.common.urn.DataJobUrn;
+import com.linkedin.common.urn.Urn;
+import com.linkedin.data.DataList;
+import com.linkedin.data.DataMap;
+import com.linkedin.mxe.MetadataChangeProposal;
+
+import datahub.event.MetadataChangeProposalWrapper;
+
+import io.openlineage.client.OpenLineage;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Every URN the mapper writes is one GMS takes, over any names: DataHub's own parser ({@code Urn.createFromString}, in
+ * the client jar) reads it back into the parts it was made of, and it passes the rules GMS's {@code UrnValidationUtil}
+ * applies (no unencoded parenthesis or comma inside a part, no {@code ␟}, no leading or trailing whitespace, at most
+ * 512 characters URL-encoded but for schemaField URNs). Or the event is refused as {@link InvalidUrnException} — and
+ * only for the length or an empty name, since encoding makes every other name nameable.
+ */
+class UrnRulesPropertiesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final RunEventMapper mapper = new RunEventMapper(MappingOptions.defaults());
+
+    @Property(tries = 400)
+    void everyUrnWrittenIsOneGmsTakes(@ForAll("names") String namespace, @ForAll("names") String job, @ForAll("names") String dataset,
+                                      @ForAll("names") String field, @ForAll("names") String upstreamField, @ForAll("names") String tag,
+                                      @ForAll("names") String owner) throws IOException {
+        OpenLineage.RunEvent event = event(namespace, job, dataset, field, upstreamField, tag, owner);
+        MappedEvent mapped;
+        try {
+            mapped = mapper.map(event);
+        } catch (InvalidUrnException refused) {
+            assertThat(refused.getMessage()).containsAnyOf("more than DataHub's 512", "an empty name");
+            return;
+        }
+        List<String> urns = new ArrayList<>();
+        List<MetadataChangeProposalWrapper<?>> wrappers = new ArrayList<>(mapped.datasets());
+        wrappers.addAll(mapped.templates());
+        wrappers.addAll(mapped.instance());
+        for (MetadataChangeProposalWrapper<?> proposal : wrappers) {
+            urns.add(proposal.getEntityUrn());
+            collect(proposal.getAspect().data(), urns);
+        }
+        for (MetadataChangeProposal patch : mapped.patches()) {
+            urns.add(patch.getEntityUrn().toString());
+            collect(JSON.readTree(patch.getAspect().getValue().asString(StandardCharsets.UTF_8)), urns);
+        }
+        assertThat(urns).allSatisfy(UrnRulesPropertiesTest::gmsTakes);
+        // The parts read back are the names given, once the encoding is undone (a name with its own % is ambiguous, as in
+        // DataHub's SDKs, which leave % as it is).
+        DataJobUrn jobUrn = mapped.jobs().stream().map(p -> p.getEntityUrn()).map(UrnRulesPropertiesTest::jobUrn).findFirst().orElseThrow();
+        if (!job.contains("%")) {
+            assertThat(decoded(jobUrn.getJobIdEntity())).isEqualTo(job);
+        }
+    }
+
+    @Property(tries = 2000)
+    void anEncodedPartIsOnePartAndDecodesToItself(@ForAll("names") String name) throws URISyntaxException {
+        Urn urn = Urn.createFromTuple("dataJob", "urn:li:dataFlow:(airflow,dag,prod)", UrnParts.encode(name));
+        Urn parsed = Urn.createFromString(urn.toString());
+        assertThat(parsed.getEntityKey().getParts()).hasSize(2);
+        if (!name.contains("%")) {
+            assertThat(decoded(parsed.getEntityKey().get(1))).isEqualTo(name);
+        }
+    }
+
+    private static String decoded(String part) {
+        return java.util.regex.Pattern.compile("%([0-7][0-9A-F])").matcher(part.replace("%E2%90%9F", "\u241F"))
+                .replaceAll(escape -> String.valueOf((char) Integer.parseInt(escape.group(1), 16)));
+    }
+
+    private static DataJobUrn jobUrn(String urn) {
+        try {
+            return DataJobUrn.createFromString(urn);
+        } catch (URISyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** GMS's rules, as {@code UrnValidationUtil} states them, on DataHub's parser. */
+    private static void gmsTakes(String text) {
+        Urn urn;
+        try {
+            urn = Urn.createFromString(text);
+        } catch (URISyntaxException e) {
+            throw new AssertionError("DataHub cannot parse " + text + ": " + e.getMessage());
+        }
+        assertThat(text.strip()).as("whitespace around %s", text).isEqualTo(text);
+        assertThat(text).doesNotContain("\u241F");
+        if (!urn.getEntityType().equals("schemaField")) {
+            assertThat(URLEncoder.encode(text, StandardCharsets.UTF_8).length()).as("URL-encoded length of %s", text).isLessThanOrEqualTo(512);
+        }
+        List<String> parts = urn.getEntityKey().getParts();
+        for (String part : parts) {
+            if (!part.startsWith("urn:li:")) {
+                assertThat(part).as("a part of %s", text).doesNotContain("(", ")");
+                if (parts.size() > 1) {
+                    assertThat(part).as("a part of %s", text).doesNotContain(",");
+                }
+            }
+        }
+        assertThat(parts.size() > 1 || !parts.get(0).contains(",")).as("a comma in the simple URN %s", text).isTrue();
+    }
+
+    private static void collect(Object value, List<String> urns) {
+        if (value instanceof String text && text.startsWith("urn:li:")) {
+            urns.add(text);
+        } else if (value instanceof DataMap map) {
+            map.values().forEach(v -> collect(v, urns));
+        } else if (value instanceof DataList list) {
+            list.forEach(v -> collect(v, urns));
+        }
+    }
+
+    /** A JSON patch: URNs in its values; its paths are paths. */
+    private static void collect(JsonNode node, List<String> urns) {
+        if (node.isTextual() && node.asText().startsWith("urn:li:")) {
+            urns.add(node.asText());
+        } else if (node.isContainerNode()) {
+            node.fields().forEachRemaining(entry -> {
+                if (!entry.getKey().equals("path")) {
+                    collect(entry.getValue(), urns);
+                }
+            });
+            if (node.isArray()) {
+                node.forEach(element -> collect(element, urns));
+            }
+        }
+    }
+
+    private static OpenLineage.RunEvent event(String namespace, String job, String dataset, String field, String upstreamField,
+                                              String tag, String owner) {
+        OpenLineage ol = new OpenLineage(URI.create("https://github.com/OpenLineage/OpenLineage/tree/1.30.0/integration/spark"));
+        OpenLineage.InputDataset input = ol.newInputDatasetBuilder().namespace("postgres://db:5432").name(dataset)
+                .facets(ol.newDatasetFacetsBuilder().schema(ol.newSchemaDatasetFacetBuilder().fields(List.of(
+                        ol.newSchemaDatasetFacetFieldsBuilder().name(upstreamField).type("string").build())).build()).build()).build();
+        OpenLineage.OutputDataset output = ol.newOutputDatasetBuilder().namespace(namespace).name(dataset + "_out")
+                .facets(ol.newDatasetFacetsBuilder()
+                        .schema(ol.newSchemaDatasetFacetBuilder().fields(List.of(
+                                ol.newSchemaDatasetFacetFieldsBuilder().name(field).type("string").build())).build())
+                        .columnLineage(ol.newColumnLineageDatasetFacetBuilder().fields(ol.newColumnLineageDatasetFacetFieldsBuilder()
+                                .put(field, ol.newColumnLineageDatasetFacetFieldsAdditionalBuilder().inputFields(List.of(
+                                        ol.newInputFieldBuilder().namespace("postgres://db:5432").name(dataset).field(upstreamField).build()))
+                                        .build()).build()).build())
+                        .build()).build();
+        return ol.newRunEventBuilder().eventType(OpenLineage.RunEvent.EventType.COMPLETE).eventTime(ZonedDateTime.now())
+                .run(ol.newRunBuilder().runId(UUID.randomUUID()).build())
+                .job(ol.newJobBuilder().namespace(namespace).name(job).facets(ol.newJobFacetsBuilder()
+                        .ownership(ol.newOwnershipJobFacetBuilder().owners(List.of(
+                                ol.newOwnershipJobFacetOwnersBuilder().name(owner).type("DATAOWNER").build())).build())
+                        .tags(ol.newTagsJobFacetBuilder().tags(List.of(
+                                ol.newTagsJobFacetFieldsBuilder().key(tag).value("v").source("USER").build())).build())
+                        .build()).build())
+                .inputs(List.of(input)).outputs(List.of(output)).build();
+    }
+
+    @Provide
+    Arbitrary<String> names() {
+        return Arbitraries.oneOf(
+                Arbitraries.of("orders", "sum(word_count)", "f,1(x)", "g)(,", "a,b:c(d)", "tab\there", "nul\u0000", "line\nbreak", "trailing ",
+                        "x\u241Fy", "%28", "100%", "漢字", "a/".repeat(200), "漢".repeat(150), "user:alice", "team:data"),
+                Arbitraries.strings().ofMinLength(1).ofMaxLength(40),
+                Arbitraries.strings().withChars(",()\u241F:% \t\n\u0000\u007Fa漢/").ofMinLength(1).ofMaxLength(20),
+                Arbitraries.strings().withChars("a/(").ofMinLength(100).ofMaxLength(400));
+    }
+}
