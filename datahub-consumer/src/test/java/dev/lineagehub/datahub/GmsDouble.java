@@ -5,6 +5,7 @@ import dev.lineagehub.testing.HttpDouble;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linkedin.common.urn.Urn;
+import com.linkedin.common.urn.UrnUtils;
 import com.linkedin.common.urn.UrnValidator;
 import com.linkedin.data.DataMap;
 import com.linkedin.data.codec.JacksonDataCodec;
@@ -117,15 +118,47 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
         if (aspect == null) {
             return "Unknown aspect " + aspectName + " for entity " + entityType;
         }
-        try {
-            Urn urn = Urn.createFromString(entityUrn);
-            if (!urn.getEntityType().equals(entityType)) {
-                return "Urn " + entityUrn + " is not of entity type " + entityType;
-            }
-        } catch (java.net.URISyntaxException e) {
-            return "Invalid urn " + entityUrn + ": " + e.getMessage();
+        String refused = urnViolation(entityUrn);
+        if (refused != null) {
+            return refused;
         }
-        return aspect;
+        return UrnUtils.getUrn(entityUrn).getEntityType().equals(entityType) ? aspect
+                : "Urn " + entityUrn + " is not of entity type " + entityType;
+    }
+
+    /**
+     * What GMS's {@code UrnValidationUtil} (strict, as on ingestion) says about a URN: null when it takes it. It must
+     * parse with DataHub's own parser; no whitespace around it; at most 512 characters URL-encoded (schemaField URNs
+     * excepted); no {@code ␟}; no comma in a simple URN's id; no unencoded parenthesis in a part that is not itself a
+     * URN (unless it holds an encoded one), and no comma in a tuple's part.
+     */
+    public static String urnViolation(String text) {
+        Urn urn;
+        try {
+            urn = Urn.createFromString(text);
+        } catch (java.net.URISyntaxException e) {
+            return "Invalid urn " + text + ": " + e.getMessage();
+        }
+        if (!text.strip().equals(text)) {
+            return "Error: cannot provide an URN with leading or trailing whitespace";
+        }
+        if (!urn.getEntityType().equals("schemaField") && java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8).length() > 512) {
+            return "Error: cannot provide an URN longer than 512 bytes (when URL encoded)";
+        }
+        if (text.contains("\u241F")) {
+            return "Error: URN cannot contain \u241F character";
+        }
+        List<String> parts = urn.getEntityKey().getParts();
+        if (parts.size() == 1 && parts.get(0).contains(",")) {
+            return "Simple URN " + text + " contains comma character which is not allowed in non-tuple URNs";
+        }
+        for (String part : parts) {
+            boolean checked = !part.startsWith("urn:li:") && !part.contains("%28") && !part.contains("%29");
+            if (checked && (part.contains("(") || part.contains(")") || (parts.size() > 1 && part.contains(",")))) {
+                return "Illegal characters detected in URN " + text + " component(s): [" + part + "]";
+            }
+        }
+        return null;
     }
 
     /**

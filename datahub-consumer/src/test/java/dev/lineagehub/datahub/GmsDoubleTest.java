@@ -11,6 +11,22 @@ class GmsDoubleTest {
     private static final String CREATED = "\"created\":{\"time\":1763618400000,\"actor\":\"urn:li:corpuser:datahub\"}";
 
     @Test
+    void refusesTheUrnsGmsRefuses() {
+        assertThat(GmsDouble.urnViolation("urn:li:tag:env:prod")).isNull();
+        assertThat(GmsDouble.urnViolation("urn:li:tag:a,b:c(d)")).contains("comma");
+        assertThat(GmsDouble.urnViolation("urn:li:tag:c(d)")).contains("Illegal characters");
+        assertThat(GmsDouble.urnViolation("urn:li:tag:x ")).contains("whitespace");
+        assertThat(GmsDouble.urnViolation("urn:li:tag:x\u241Fy")).contains("\u241F");
+        // 459 bytes, 879 URL-encoded: GMS counts the latter.
+        String slashes = "urn:li:dataset:(urn:li:dataPlatform:hdfs," + "a/".repeat(200) + ",PROD)";
+        assertThat(GmsDouble.urnViolation(slashes)).contains("longer than 512");
+        assertThat(GmsDouble.urnViolation("urn:li:schemaField:(urn:li:dataset:(urn:li:dataPlatform:hdfs," + "a/".repeat(200) + ",PROD),f)"))
+                .as("schemaField URNs have no length limit").isNull();
+        assertThat(GmsDouble.urnViolation("urn:li:schemaField:(urn:li:dataset:(urn:li:dataPlatform:kafka,t,PROD),g)(,)")).contains("Invalid urn");
+        assertThat(GmsDouble.urnViolation("urn:li:dataset:(urn:li:dataPlatform:kafka,sum%28x%29,PROD)")).isNull();
+    }
+
+    @Test
     void acceptsAValidInstancePropertiesAspect() {
         assertThat(GmsDouble.violation("dataProcessInstance", DPI, "dataProcessInstanceProperties",
                 "{\"name\":\"run\"," + CREATED + "}")).isNull();
