@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The real ClickHouse engine in this JVM through chDB (libchdb.so) and a small JNI glue, both set up
@@ -13,6 +15,7 @@ import java.util.Map;
 final class Chdb implements ClickHouseEngine {
 
     private static final String LIBRARY_ENV = "LINEAGEHUB_CHDB_JNI";
+    private static final Pattern INSERT_TAIL = Pattern.compile("(?i)\\s(SETTINGS|FORMAT)\\s");
     private static boolean loaded;
 
     private final long handle;
@@ -50,6 +53,21 @@ final class Chdb implements ClickHouseEngine {
                 run("SET " + name + " = DEFAULT");
             }
         }
+    }
+
+    /**
+     * {@code FROM INFILE}, which chDB (clickhouse-local) reads with the format's reader; placed before a
+     * {@code SETTINGS} clause, as ClickHouse's grammar wants it.
+     */
+    @Override
+    public byte[] insert(Map<String, String> settings, String statement, Path rows, String format) {
+        Matcher tail = INSERT_TAIL.matcher(statement);
+        if (!tail.find()) {
+            throw new IllegalArgumentException("not an INSERT ... FORMAT statement: " + statement);
+        }
+        String fromFile = statement.substring(0, tail.start()) + " FROM INFILE '" + rows.toAbsolutePath().toString().replace("'", "\\'") + "'"
+                + statement.substring(tail.start());
+        return query(settings, fromFile.getBytes(StandardCharsets.UTF_8), format);
     }
 
     private void run(String statement) {

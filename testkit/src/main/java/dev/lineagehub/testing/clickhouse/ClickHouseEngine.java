@@ -20,6 +20,12 @@ public interface ClickHouseEngine extends AutoCloseable {
      */
     byte[] query(Map<String, String> settings, byte[] statement, String format);
 
+    /**
+     * Runs an {@code INSERT … FORMAT x} whose rows are in a file, read by the engine's own reader for that format, as a
+     * server reads an insert's request body.
+     */
+    byte[] insert(Map<String, String> settings, String statement, Path rows, String format);
+
     /** What runs the statements, for logs: which engine, where its data is. */
     String description();
 

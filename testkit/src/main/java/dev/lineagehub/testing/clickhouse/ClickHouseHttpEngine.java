@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -35,13 +36,27 @@ final class ClickHouseHttpEngine implements ClickHouseEngine {
 
     @Override
     public byte[] query(Map<String, String> settings, byte[] statement, String format) {
-        String parameters = Stream.concat(Stream.of(Map.entry("default_format", format)), settings.entrySet().stream())
+        return send(settings, Map.of(), HttpRequest.BodyPublishers.ofByteArray(statement), format);
+    }
+
+    /** The statement in {@code query}, the rows as the body: what a client sends a server. */
+    @Override
+    public byte[] insert(Map<String, String> settings, String statement, Path rows, String format) {
+        try {
+            return send(settings, Map.of("query", statement), HttpRequest.BodyPublishers.ofFile(rows), format);
+        } catch (java.io.FileNotFoundException e) {
+            throw new IllegalStateException("the insert's rows are gone: " + rows, e);
+        }
+    }
+
+    private byte[] send(Map<String, String> settings, Map<String, String> protocol, HttpRequest.BodyPublisher body, String format) {
+        String parameters = Stream.of(Map.of("default_format", format), protocol, settings).flatMap(m -> m.entrySet().stream())
                 .map(p -> encode(p.getKey()) + "=" + encode(p.getValue()))
                 .collect(Collectors.joining("&"));
         HttpRequest request = HttpRequest.newBuilder(URI.create(url + "?" + parameters))
                 .header("X-ClickHouse-User", user)
                 .header("X-ClickHouse-Key", password)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(statement))
+                .POST(body)
                 .build();
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());

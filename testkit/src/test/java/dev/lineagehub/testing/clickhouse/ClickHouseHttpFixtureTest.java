@@ -3,6 +3,11 @@ package dev.lineagehub.testing.clickhouse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.insert.InsertSettings;
+import com.clickhouse.data.ClickHouseFormat;
+import com.clickhouse.jdbc.ConnectionImpl;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +25,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -48,6 +55,31 @@ class ClickHouseHttpFixtureTest {
 
     static Stream<Arguments> fixtures() {
         return Stream.of(Arguments.of("in_jvm", clickhouse), Arguments.of("over_http", forwarding));
+    }
+
+    /**
+     * client-v2's insert: the statement in {@code query}, RowBinary rows as the (chunked) body, the token as a
+     * setting. The rows reach the engine as data, read by its RowBinary reader, and a second insert with the same
+     * token is dropped as on a server.
+     */
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("fixtures")
+    void rowBinaryFromClientV2IsReadAsDataAndDeduplicatedByItsToken(String name, ClickHouseHttpFixture fixture) throws Exception {
+        String table = "rowbinary_check_" + name;
+        fixture.query("CREATE TABLE " + table + " (id UInt64, name String) ENGINE = MergeTree ORDER BY id "
+                + "SETTINGS non_replicated_deduplication_window = 100");
+        byte[] rows = {7, 0, 0, 0, 0, 0, 0, 0, 3, 'a', '\n', 'c', 8, 0, 0, 0, 0, 0, 0, 0, 0};
+        try (Connection connection = DriverManager.getConnection(fixture.jdbcUrl(), "default", "")) {
+            Client client = connection.unwrap(ConnectionImpl.class).getClient();
+            for (int i = 0; i < 2; i++) {
+                InsertSettings settings = new InsertSettings().setDeduplicationToken("batch-1").serverSetting("async_insert", "0");
+                client.insert(table, List.of("id", "name"), out -> {
+                    out.write(rows);
+                    out.close();
+                }, ClickHouseFormat.RowBinary, settings).get(30, TimeUnit.SECONDS).close();
+            }
+        }
+        assertThat(fixture.query("SELECT id, hex(name) FROM " + table + " ORDER BY id")).isEqualTo("7\t610A63\n8");
     }
 
     @ParameterizedTest(name = "{0}", autoCloseArguments = false) // the fixtures outlive each test
