@@ -69,17 +69,6 @@ public final class ClickHouse {
     }
 
     /**
-     * The SETTINGS clause of every batch insert: the batch's deduplication token, and a synchronous
-     * insert whatever the user's profile says. Exactly once rests on a synchronous insert that is
-     * acknowledged once its block is stored and deduplicated by its token; an asynchronous one
-     * (async_insert = 1, chDB's default and a common profile setting) is buffered with others and
-     * deduplicated only under async_insert_deduplicate.
-     */
-    static String insertSettings(String deduplicationToken) {
-        return "SETTINGS async_insert = 0, insert_deduplication_token = '" + deduplicationToken.replace("'", "") + "'";
-    }
-
-    /**
      * The control of a refused insert: the same INSERT without rows. Refused as well, ClickHouse refuses
      * the table whatever the rows (read-only, no such table, no grant, too many parts); accepted, the
      * refusal was about the rows. Also what the health probe asks of every table.

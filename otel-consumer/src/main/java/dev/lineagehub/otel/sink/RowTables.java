@@ -3,7 +3,6 @@ package dev.lineagehub.otel.sink;
 import dev.lineagehub.otel.decode.TableRow;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -12,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Batch inserts of rows that name their own table and columns (the metric tables, logs, lineage runs),
- * one block per statement with its deduplication token: ClickHouse deduplicates per table.
+ * one block per statement with its deduplication token (ClickHouse deduplicates per table), as RowBinary.
  */
 public final class RowTables implements BatchInserter.Table<TableRow> {
 
@@ -23,10 +22,10 @@ public final class RowTables implements BatchInserter.Table<TableRow> {
      */
     private static final Map<String, String> COMPUTED_FROM = Map.of("TimestampTime", "Timestamp");
 
-    private final String database;
+    private final RowBinaryInsert rowBinary;
 
     public RowTables(String database) {
-        this.database = database;
+        this.rowBinary = new RowBinaryInsert(database);
     }
 
     @Override
@@ -43,17 +42,6 @@ public final class RowTables implements BatchInserter.Table<TableRow> {
     @Override
     public void insert(Connection connection, String table, List<TableRow> rows, String deduplicationToken) throws SQLException {
         List<String> columns = List.copyOf(rows.get(0).columns().keySet());
-        String sql = "INSERT INTO " + database + "." + table + " (`" + String.join("`, `", columns)
-                + "`) " + ClickHouse.insertSettings(deduplicationToken) + " VALUES ("
-                + "?, ".repeat(columns.size() - 1) + "?)";
-        try (PreparedStatement insert = connection.prepareStatement(sql)) {
-            for (TableRow row : rows) {
-                for (int c = 0; c < columns.size(); c++) {
-                    insert.setObject(c + 1, row.columns().get(columns.get(c)));
-                }
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+        rowBinary.insert(connection, table, columns, rows, row -> columns.stream().map(row.columns()::get).toArray(), deduplicationToken);
     }
 }
