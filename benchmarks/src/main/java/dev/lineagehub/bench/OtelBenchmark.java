@@ -12,9 +12,16 @@ import dev.lineagehub.testing.ConsumerProcess;
 import dev.lineagehub.testing.RealKafka;
 import dev.lineagehub.testing.TestKafka;
 
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.insert.InsertSettings;
+import com.clickhouse.data.ClickHouseFormat;
+import com.clickhouse.jdbc.ConnectionImpl;
+
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,9 +30,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * otel-consumer end to end (Kafka → decode → batches → clickhouse-jdbc → the real engine) next to a
- * plain clickhouse-jdbc batch insert of the same rows into the same engine, and next to the engine's
- * own limit for them (INSERT … SELECT from an in-memory copy: no client, no network), in the same run.
+ * otel-consumer end to end (Kafka → decode → batches → RowBinary over client-v2 → the real engine) next to, in the same
+ * run and on the same rows: the engine's own limits (INSERT … SELECT from an in-memory copy; its RowBinary reader on a
+ * file), the measuring path alone (pre-encoded RowBinary POSTed through the fixture) and SpanTable without Kafka.
  */
 public final class OtelBenchmark {
 
@@ -39,6 +46,8 @@ public final class OtelBenchmark {
     private final int warmups;
     private final int rounds;
     private final Map<String, String> overrides;
+    private final List<byte[]> batches = new ArrayList<>();
+    private Path rowsFile;
 
     private OtelBenchmark(Options options) {
         this.records = options.integer("records", 4_000);
@@ -96,18 +105,26 @@ public final class OtelBenchmark {
         System.out.println("|---|---|---:|---:|---:|");
         List<Double> ratios = new ArrayList<>();
         List<Double> engineRatios = new ArrayList<>();
+        List<Double> fileRatios = new ArrayList<>();
+        int spans = records * spansPerRecord;
         for (int round = 1; round <= rounds; round++) {
-            double engine = engineInsertSelect(clickhouse, records * spansPerRecord);
+            double engine = engineInsertSelect(clickhouse, spans);
+            double file = engineFromFile(clickhouse, spans);
+            double posted = preEncodedThroughFixture(clickhouse, "posted-" + round);
             double plain = plainJdbc(clickhouse, requests, "round-" + round);
             Result consumer = consumerRound(kafka, topic, clickhouse, admin, requests);
-            System.out.printf("| %d | engine INSERT … SELECT (no client) | %.0f | %d | n/a |%n", round, engine, records * spansPerRecord);
-            System.out.printf("| %d | plain clickhouse-jdbc batch insert | %.0f | %d | n/a |%n", round, plain, batchRows);
+            System.out.printf("| %d | engine INSERT … SELECT from an in-memory table (no parsing) | %.0f | %d | n/a |%n", round, engine, spans);
+            System.out.printf("| %d | RowBinaryWithNamesAndTypes from a file, the engine's own reader | %.0f | %d | n/a |%n", round, file, spans);
+            System.out.printf("| %d | pre-encoded RowBinary POSTed to the fixture by client-v2 | %.0f | %d | n/a |%n", round, posted, batchRows);
+            System.out.printf("| %d | SpanTable (decode, encode RowBinary, client-v2), no Kafka | %.0f | %d | n/a |%n", round, plain, batchRows);
             System.out.printf("| %d | otel-consumer from Kafka (-Xmx%s) | %.0f | %.0f | %.0f MB |%n", round, heap,
                     consumer.spansPerSecond(), consumer.rowsPerInsert(), consumer.maxHeapMb());
             ratios.add(consumer.spansPerSecond() / plain);
             engineRatios.add(consumer.spansPerSecond() / engine);
+            fileRatios.add(consumer.spansPerSecond() / file);
         }
-        System.out.printf("%notel-consumer, share of the plain batch insert's spans/s: %s%n", Rounds.share(ratios));
+        System.out.printf("%notel-consumer, share of SpanTable's spans/s without Kafka: %s%n", Rounds.share(ratios));
+        System.out.printf("otel-consumer, share of the engine's RowBinary reader from a file: %s%n", Rounds.share(fileRatios));
         System.out.printf("otel-consumer, share of the engine's INSERT … SELECT spans/s: %s%n", Rounds.share(engineRatios));
     }
 
@@ -141,10 +158,48 @@ public final class OtelBenchmark {
         return rows.size() / seconds;
     }
 
-    /** The benchmark's rows, once, in an in-memory table of otel_traces' structure: the engine's side reads them from there. */
+    /**
+     * The benchmark's rows, once, in an in-memory table of otel_traces' structure (the engine's side reads them from
+     * there), in a RowBinaryWithNamesAndTypes file, and as RowBinary batches of batchRows rows (what a client posts).
+     */
     private void stageRowsInEngine(ClickHouseHttpFixture clickhouse, List<ExportTraceServiceRequest> requests) throws Exception {
         clickhouse.query("CREATE TABLE otel.bench_rows AS otel.otel_traces ENGINE = Memory");
         plainJdbc(clickhouse, requests, "stage", "INSERT INTO otel.bench_rows SELECT * FROM otel.otel_traces");
+        Path directory = Files.createTempDirectory("otel-bench");
+        rowsFile = directory.resolve("rows.bin");
+        clickhouse.query("SELECT * FROM otel.bench_rows INTO OUTFILE '" + rowsFile + "' FORMAT RowBinaryWithNamesAndTypes");
+        int spans = records * spansPerRecord;
+        for (int from = 0; from < spans; from += batchRows) {
+            Path batch = directory.resolve("batch-" + from + ".bin");
+            clickhouse.query("SELECT * FROM otel.bench_rows ORDER BY SpanId LIMIT " + batchRows + " OFFSET " + from
+                    + " INTO OUTFILE '" + batch + "' FORMAT RowBinary");
+            batches.add(Files.readAllBytes(batch));
+        }
+    }
+
+    /** The same rows read by the engine's RowBinary reader from a file, one insert; the table is emptied after. */
+    private double engineFromFile(ClickHouseHttpFixture clickhouse, int spans) {
+        long start = System.nanoTime();
+        clickhouse.query("INSERT INTO otel.otel_traces FROM INFILE '" + rowsFile + "' FORMAT RowBinaryWithNamesAndTypes");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        emptyTraces(clickhouse);
+        return spans / seconds;
+    }
+
+    /** The same rows, pre-encoded, POSTed by client-v2 through the fixture in batches: the measuring path alone. */
+    private double preEncodedThroughFixture(ClickHouseHttpFixture clickhouse, String tokenPrefix) throws Exception {
+        long start = System.nanoTime();
+        try (Connection connection = OtelClickHouse.connect(clickhouse)) {
+            Client client = connection.unwrap(ConnectionImpl.class).getClient();
+            for (int b = 0; b < batches.size(); b++) {
+                InsertSettings settings = new InsertSettings().setDeduplicationToken(tokenPrefix + "-" + b).serverSetting("async_insert", "0");
+                client.insert("otel.otel_traces", new ByteArrayInputStream(batches.get(b)), ClickHouseFormat.RowBinary, settings)
+                        .get(5, TimeUnit.MINUTES).close();
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        emptyTraces(clickhouse);
+        return records * spansPerRecord / seconds;
     }
 
     /** The same rows copied inside the engine, into the same table (its trace-id view included); the table is emptied after. */

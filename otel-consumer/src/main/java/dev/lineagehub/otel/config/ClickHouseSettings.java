@@ -20,7 +20,7 @@ import java.util.Locale;
 public record ClickHouseSettings(String jdbcUrl, String user, String password, String database, boolean createSchema,
                                  Duration ttl, String spansTopic, Encoding spansEncoding, String metricsTopic,
                                  Encoding metricsEncoding, String logsTopic, Encoding logsEncoding, String lineageTopic,
-                                 int batchRows, Duration batchMaxAge) {
+                                 int batchRows, long batchBytes, Duration batchMaxAge) {
 
     public static final String PREFIX = "CLICKHOUSE_";
     public static final String URL = PREFIX + "URL";
@@ -37,6 +37,7 @@ public record ClickHouseSettings(String jdbcUrl, String user, String password, S
     public static final String LOGS_ENCODING = PREFIX + "LOGS_ENCODING";
     public static final String LINEAGE_TOPIC = PREFIX + "LINEAGE_TOPIC";
     public static final String BATCH_ROWS = PREFIX + "BATCH_ROWS";
+    public static final String BATCH_BYTES = PREFIX + "BATCH_BYTES";
     public static final String BATCH_MAX_MS = PREFIX + "BATCH_MAX_MS";
 
     public static void define(ConfigDef def) {
@@ -65,6 +66,9 @@ public record ClickHouseSettings(String jdbcUrl, String user, String password, S
                                 + "to join runs with otel_traces on TraceId; empty writes none.")
                 .define(BATCH_ROWS, Type.INT, 10_000, Range.between(1, 1_000_000), MEDIUM,
                         "Rows per insert: a partition's batch is inserted when it has this many rows.")
+                .define(BATCH_BYTES, Type.LONG, 16L * 1024 * 1024, Range.atLeast(1024), MEDIUM,
+                        "Most OTLP bytes per insert, as read from Kafka: a partition's batch is inserted before its records would hold "
+                                + "more, whatever its rows; a larger record is a batch of its own.")
                 .define(BATCH_MAX_MS, Type.LONG, 1_000L, Range.atLeast(10), MEDIUM,
                         "Longest a row waits in a batch before the batch is inserted anyway.");
     }
@@ -75,7 +79,7 @@ public record ClickHouseSettings(String jdbcUrl, String user, String password, S
                 config.getString(SPANS_TOPIC), encoding(config.getString(SPANS_ENCODING)),
                 config.getString(METRICS_TOPIC), encoding(config.getString(METRICS_ENCODING)),
                 config.getString(LOGS_TOPIC), encoding(config.getString(LOGS_ENCODING)), config.getString(LINEAGE_TOPIC),
-                config.getInt(BATCH_ROWS), Duration.ofMillis(config.getLong(BATCH_MAX_MS)));
+                config.getInt(BATCH_ROWS), config.getLong(BATCH_BYTES), Duration.ofMillis(config.getLong(BATCH_MAX_MS)));
     }
 
     public boolean metricsEnabled() {

@@ -33,8 +33,9 @@ import java.util.function.LongSupplier;
  * to the {@link BatchLedger} before its insert, under the topic's id; after a crash or a rebalance, on
  * any instance, the records of a recorded range form the same batch again, cut into the same
  * statements with the same tokens ({@link InsertPlan}), so ClickHouse drops the blocks it already has.
- * Records outside recorded ranges are cut into batches of {@code CLICKHOUSE_BATCH_ROWS} rows, or of
- * what has waited {@code CLICKHOUSE_BATCH_MAX_MS}.
+ * Records outside recorded ranges are cut into batches of {@code CLICKHOUSE_BATCH_ROWS} rows, of at
+ * most {@code CLICKHOUSE_BATCH_BYTES} bytes of OTLP input (one larger record alone), or of what has
+ * waited {@code CLICKHOUSE_BATCH_MAX_MS}.
  *
  * <p>Runs on the insert executor, one step at a time per partition, never on a stream thread. What a
  * failed statement leads to is decided by what repeats ({@link Refusal}):
@@ -85,7 +86,7 @@ public final class BatchInserter<R> implements AutoCloseable {
      *                counts records whose delivery attempt failed, here as in the HTTP consumers
      */
     public record Shared(ClickHouse clickhouse, SinkHealth health, RetryPolicy retry, Executor executor,
-                         ScheduledExecutorService timer, int batchRows, Duration batchMaxAge, IntConsumer retries,
+                         ScheduledExecutorService timer, int batchRows, long batchBytes, Duration batchMaxAge, IntConsumer retries,
                          TopicIds topicIds, LongSupplier nanoClock) {
     }
 
@@ -245,14 +246,20 @@ public final class BatchInserter<R> implements AutoCloseable {
         }
         long stopAt = recorded == null ? Long.MAX_VALUE : recorded.first();
         int rows = 0;
+        long bytes = 0;
         boolean complete = false;
         for (QueuedRecord<R> record : queue) {
             if (record.offset() >= stopAt) {
                 complete = true;
                 break;
             }
+            if (!records.isEmpty() && bytes + record.bytes() > shared.batchBytes()) {
+                complete = true;
+                break;
+            }
             records.add(record);
             rows += record.rows().size();
+            bytes += record.bytes();
             if (rows >= shared.batchRows()) {
                 complete = true;
                 break;

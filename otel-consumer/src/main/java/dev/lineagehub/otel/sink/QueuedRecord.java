@@ -34,6 +34,11 @@ final class QueuedRecord<R> {
         return rows;
     }
 
+    /** The record's value as read from Kafka, what a batch's byte bound counts. */
+    long bytes() {
+        return source.sourceRawValue() == null ? 0 : source.sourceRawValue().length;
+    }
+
     long queuedNanos() {
         return queuedNanos;
     }

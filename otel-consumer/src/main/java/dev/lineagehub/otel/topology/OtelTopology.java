@@ -49,7 +49,7 @@ public final class OtelTopology {
         DeliveryService<BatchInserter.Queued> service =
                 new DeliveryService<>("ClickHouse", new ClickHouseSink(clickhouse, insertThreads), runtime);
         BatchInserter.Shared shared = new BatchInserter.Shared(clickhouse, service.health(), runtime.retryPolicy(), insertThreads,
-                runtime.timer(), settings.batchRows(), settings.batchMaxAge(), runtime.metrics()::retried, runtime::topicId,
+                runtime.timer(), settings.batchRows(), settings.batchBytes(), settings.batchMaxAge(), runtime.metrics()::retried, runtime::topicId,
                 System::nanoTime);
         // Records a partition may have queued: enough for a full batch of small records, bounded so that
         // a backlog does not fill the heap with decoded rows.

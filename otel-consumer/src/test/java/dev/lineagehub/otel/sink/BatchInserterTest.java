@@ -62,6 +62,20 @@ class BatchInserterTest {
         assertThat(clickhouse.statementsStartingWith(INSERTS)).as("inserts of at most 100 partitions each").isEqualTo(inserts);
     }
 
+    /** Just under, at and just past the byte bound; a record larger than the bound is a batch of its own. */
+    @ParameterizedTest(name = "records of {0} bytes")
+    @CsvSource({"999, 3", "1000, 3", "1001, 4", "25000, 30"})
+    void aBatchIsCutAtItsBytesWhateverItsRows(int recordBytes, int inserts) throws Exception {
+        BatchInserter<SpanRow> inserter = harness.inserter(10_000, 10_000);
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int r = 0; r < 30; r++) {
+            futures.add(inserter.queue(InserterHarness.source(r, recordBytes), List.of(span(r, "GET /orders", TODAY))).inserted());
+        }
+        assertThat(outcomes(futures)).containsOnly("stored");
+        assertThat(storedSpans()).isEqualTo("30\t30");
+        assertThat(clickhouse.statementsStartingWith(INSERTS)).isEqualTo(inserts);
+    }
+
     @Test
     void onlyTheRecordsClickHouseRefusesOnTheirOwnAreRefused() throws Exception {
         connectOnce();

@@ -44,10 +44,14 @@ final class InserterHarness implements AutoCloseable {
     }
 
     BatchInserter<SpanRow> inserter(int batchRows) {
+        return inserter(batchRows, Long.MAX_VALUE);
+    }
+
+    BatchInserter<SpanRow> inserter(int batchRows, long batchBytes) {
         ClickHouse engine = new ClickHouse(settings(batchRows));
         SinkHealth health = new SinkHealth("ClickHouse", new ClickHouseSink(engine, executor)::probe, timer, Duration.ofMillis(20));
         BatchInserter.Shared shared = new BatchInserter.Shared(engine, health, new RetryPolicy(Duration.ofMillis(20),
-                Duration.ofMillis(200), 5), executor, timer, batchRows, Duration.ofMillis(50), retried::addAndGet,
+                Duration.ofMillis(200), 5), executor, timer, batchRows, batchBytes, Duration.ofMillis(50), retried::addAndGet,
                 topic -> topicId, System::nanoTime);
         BatchInserter<SpanRow> inserter = new BatchInserter<>(shared, new SpanTable("otel"), TOPIC, 0);
         inserters.add(inserter);
@@ -65,7 +69,7 @@ final class InserterHarness implements AutoCloseable {
 
     ClickHouseSettings settings(int batchRows) {
         return new ClickHouseSettings(clickhouse.jdbcUrl(), "default", "", "otel", true, Duration.ZERO, TOPIC, Encoding.OTLP_PROTO,
-                "", Encoding.OTLP_PROTO, "", Encoding.OTLP_PROTO, "", batchRows, Duration.ofMillis(50));
+                "", Encoding.OTLP_PROTO, "", Encoding.OTLP_PROTO, "", batchRows, Long.MAX_VALUE, Duration.ofMillis(50));
     }
 
     /** "count\tdistinct span ids" of the traces table. */
@@ -89,7 +93,12 @@ final class InserterHarness implements AutoCloseable {
     }
 
     static SourceRecord source(long offset) {
-        return new SourceRecord(TOPIC, 0, offset, 0, new RecordHeaders(), null, new byte[0], new TaskId(0, 0), "test");
+        return source(offset, 0);
+    }
+
+    /** A record whose value, as read from Kafka, is this many bytes. */
+    static SourceRecord source(long offset, int valueBytes) {
+        return new SourceRecord(TOPIC, 0, offset, 0, new RecordHeaders(), null, new byte[valueBytes], new TaskId(0, 0), "test");
     }
 
     static SpanRow span(int id, String name, Instant start) {
