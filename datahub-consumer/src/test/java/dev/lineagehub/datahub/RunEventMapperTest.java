@@ -83,6 +83,12 @@ class RunEventMapperTest {
                 .containsExactly(tuple(flow, "dataFlowInfo"), tuple(flow, "status"), tuple(job, "dataJobInfo"), tuple(job, "status"));
         assertThat(mapped.patches()).extracting(p -> p.getEntityUrn().toString(), com.linkedin.mxe.MetadataChangeProposal::getAspectName)
                 .contains(tuple(job, "dataJobInputOutput"));
+        // The DAG that ran the task, as an input job edge (the converter adds one), named as the DAG's own events name it.
+        assertThat(mapped.patches()).filteredOn(p -> p.getAspectName().equals("dataJobInputOutput")).singleElement()
+                .extracting(p -> p.getAspect().getValue().asString(java.nio.charset.StandardCharsets.UTF_8)).asString()
+                .contains("{\"op\":\"add\",\"path\":\"/inputDatajobEdges/urn:li:dataJob:(urn:li:dataFlow:(airflow,orders_daily,airflow-prod),"
+                        + "orders_daily)\",\"value\":{\"destinationUrn\":\"urn:li:dataJob:(urn:li:dataFlow:(airflow,orders_daily,airflow-prod),"
+                        + "orders_daily)\"}}");
         assertThat(mapped.instance()).extracting(MetadataChangeProposalWrapper::getAspectName).containsExactly(
                 "dataProcessInstanceProperties", "dataProcessInstanceRelationships", "dataProcessInstanceInput",
                 "dataProcessInstanceOutput", "dataProcessInstanceRunEvent", "operation");

@@ -34,25 +34,26 @@ public final class DatasetUrns {
      * The URN of a dataset as DataHub's catalog names it, by DataHub's converter's rule: a {@code TABLE} in its symlinks
      * facet is that table, in AWS Glue when the symlink's namespace is a Glue catalog ({@code arn:aws:glue:…},
      * {@code aws:glue:…}), else in Hive, whatever the namespace says (Spark names the warehouse location there:
-     * {@code hdfs://nn/user/hive/warehouse}, {@code file:/tmp/spark-warehouse}); the name with Glue's {@code table/}
-     * prefix dropped and {@code /} as {@code .}. One exception, on purpose: a Kafka topic (a Flink catalog's Kafka
+     * {@code hdfs://nn/user/hive/warehouse}, {@code file:/tmp/spark-warehouse}); a name with Glue's {@code table/} prefix
+     * loses it and has {@code /} as {@code .}. One exception, on purpose: a Kafka topic (a Flink catalog's Kafka
      * table) keeps its own URN, where the converter makes a Hive table of it that matches nothing.
      */
     public DatasetUrn urn(io.openlineage.client.OpenLineage.Dataset dataset) {
         io.openlineage.client.OpenLineage.DatasetFacets facets = dataset.getFacets();
         boolean topic = dataset.getNamespace() != null && dataset.getNamespace().toLowerCase(Locale.ROOT).startsWith("kafka://");
+        DatasetUrn table = null;
         if (!topic && facets != null && facets.getSymlinks() != null && facets.getSymlinks().getIdentifiers() != null) {
+            // The last TABLE symlink names it, as in the converter's loop.
             for (io.openlineage.client.OpenLineage.SymlinksDatasetFacetIdentifiers symlink : facets.getSymlinks().getIdentifiers()) {
-                if (symlink != null && "TABLE".equalsIgnoreCase(symlink.getType()) && symlink.getNamespace() != null
-                        && symlink.getName() != null) {
-                    String namespace = symlink.getNamespace().toLowerCase(Locale.ROOT);
+                if (symlink != null && "TABLE".equals(symlink.getType()) && symlink.getNamespace() != null && symlink.getName() != null) {
+                    String namespace = symlink.getNamespace();
                     boolean glue = namespace.startsWith("arn:aws:glue:") || namespace.startsWith("aws:glue:");
-                    String name = symlink.getName().startsWith("table/") ? symlink.getName().substring(6) : symlink.getName();
-                    return table(glue ? "glue" : "hive", name.replace('/', '.'));
+                    String name = symlink.getName().startsWith("table/") ? symlink.getName().substring(6).replace('/', '.') : symlink.getName();
+                    table = table(glue ? "glue" : "hive", name);
                 }
             }
         }
-        return urn(dataset.getNamespace(), dataset.getName());
+        return table != null ? table : urn(dataset.getNamespace(), dataset.getName());
     }
 
     private DatasetUrn table(String platform, String name) {

@@ -30,11 +30,12 @@ public final class Patches {
     private Patches() {
     }
 
-    /** The job's input and output dataset edges, added. */
-    static MetadataChangeProposal jobEdges(Urn job, List<? extends Urn> inputs, List<? extends Urn> outputs) {
+    /** The job's input and output dataset edges and its input job edges (the job that started it), added. */
+    static MetadataChangeProposal jobEdges(Urn job, List<? extends Urn> inputs, List<? extends Urn> outputs, List<? extends Urn> inputJobs) {
         ArrayNode ops = JSON.createArrayNode();
         inputs.forEach(input -> add(ops, "/inputDatasetEdges/" + escape(input.toString()), edge(input)));
         outputs.forEach(output -> add(ops, "/outputDatasetEdges/" + escape(output.toString()), edge(output)));
+        inputJobs.forEach(input -> add(ops, "/inputDatajobEdges/" + escape(input.toString()), edge(input)));
         return patch("dataJob", job, "dataJobInputOutput", ops);
     }
 

@@ -139,8 +139,9 @@ public final class RunEventMapper {
         if (!owners.isEmpty()) {
             patches.add(Patches.owners("dataJob", jobUrn, owners));
         }
-        if (!inputs.isEmpty() || !outputs.isEmpty()) {
-            patches.add(Patches.jobEdges(jobUrn, inputs, outputs));
+        List<DataJobUrn> parents = parentJob(side).filter(parent -> !parent.equals(jobUrn)).stream().toList();
+        if (!inputs.isEmpty() || !outputs.isEmpty() || !parents.isEmpty()) {
+            patches.add(Patches.jobEdges(jobUrn, inputs, outputs, parents));
         }
         Set<TagUrn> tags = jobTags(job, side.runFacets());
         if (!tags.isEmpty()) {
@@ -248,6 +249,30 @@ public final class RunEventMapper {
         String flowId = dot > 0 ? name.substring(0, dot) : name;
         String cluster = options.hasPlatformInstance() ? options.platformInstance() : side.job().getNamespace();
         return UrnParts.checked(new DataFlowUrn(UrnParts.encode(orchestrator(side)), UrnParts.encode(flowId), UrnParts.encode(cluster)));
+    }
+
+    /**
+     * The job that started this one (the run's parent facet, e.g. the Airflow task that ran a Spark job), as an input job
+     * edge, as DataHub's converter adds one. Named as that job's own events name it: its flow and orchestrator from its
+     * namespace, name and the facet's producer. The converter puts the child's job name in the parent's flow, a job
+     * nobody emits, so the edge would lead nowhere; a parent no URN can name is left out, as the edge is decoration.
+     */
+    private Optional<DataJobUrn> parentJob(JobSide side) {
+        OpenLineage.RunFacets facets = side.runFacets();
+        if (facets == null || facets.getParent() == null || facets.getParent().getJob() == null
+                || !notBlank(facets.getParent().getJob().getName()) || !notBlank(facets.getParent().getJob().getNamespace())) {
+            return Optional.empty();
+        }
+        OpenLineage.ParentRunFacetJob parent = facets.getParent().getJob();
+        java.net.URI producer = facets.getParent().get_producer();
+        OpenLineage.Job job = new OpenLineage(producer == null ? side.producer() : producer).newJobBuilder()
+                .namespace(parent.getNamespace()).name(parent.getName()).build();
+        try {
+            JobSide parentSide = new JobSide(job, producer == null ? side.producer() : producer, side.eventTime(), null, List.of(), List.of());
+            return Optional.of(UrnParts.checked(new DataJobUrn(flowUrn(parentSide), UrnParts.encode(parent.getName()))));
+        } catch (InvalidUrnException unnameable) {
+            return Optional.empty();
+        }
     }
 
     /** Configured, else jobType facet integration, else processing_engine facet, else the producer URL, else the default. */
