@@ -46,6 +46,7 @@ public final class OtelBenchmark {
     private final int warmups;
     private final int rounds;
     private final Map<String, String> overrides;
+    private final String jfr;
     private final List<byte[]> batches = new ArrayList<>();
     private Path rowsFile;
 
@@ -57,6 +58,8 @@ public final class OtelBenchmark {
         this.heap = options.string("heap", "512m");
         this.warmups = options.integer("warmups", 2);
         this.rounds = options.integer("rounds", 9);
+        // A JFR recording of the consumer's JVM (profile settings), for the CPU split per stage in docs/benchmarks.md.
+        this.jfr = options.string("jfr", "");
         // CLICKHOUSE_* settings for the consumer, e.g. CLICKHOUSE_BATCH_MAX_MS=5000.
         this.overrides = options.withPrefix("CLICKHOUSE_");
     }
@@ -224,6 +227,9 @@ public final class OtelBenchmark {
                 "CLICKHOUSE_BATCH_ROWS", String.valueOf(batchRows),
                 "CLICKHOUSE_ADMIN_PORT", String.valueOf(admin.port())));
         env.putAll(overrides);
+        if (!jfr.isEmpty()) {
+            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+        }
         return ConsumerProcess.start(OtelConsumer.class, env, heap);
     }
 
