@@ -1,10 +1,14 @@
 package dev.lineagehub.otel;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lineagehub.otel.config.ClickHouseSettings;
 import dev.lineagehub.runtime.ConsumerRuntime;
+import dev.lineagehub.runtime.EnvConfig;
 import dev.lineagehub.testing.ConfigDocs;
 
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
@@ -23,5 +27,17 @@ class OtelConsumerConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("CLICKHOUSE_URL");
         assertThatThrownBy(() -> ConsumerRuntime.start(new OtelConsumer(), Map.of("CLICKHOUSE_SPANS_ENCODING", "avro")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("CLICKHOUSE_SPANS_ENCODING");
+    }
+
+    /** Just under the batch bound is refused at start, naming both; at it, the settings agree. */
+    @Test
+    void whatMayBeQueuedMustHoldAFullBatch() {
+        assertThatThrownBy(() -> ConsumerRuntime.start(new OtelConsumer(), Map.of("CLICKHOUSE_BATCH_BYTES", "1048576",
+                "CLICKHOUSE_QUEUE_BYTES", "1048575"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("CLICKHOUSE_QUEUE_BYTES (1048575) is below CLICKHOUSE_BATCH_BYTES (1048576)");
+        ConfigDef definition = new ConfigDef();
+        ClickHouseSettings.define(definition);
+        assertThat(ClickHouseSettings.from(EnvConfig.parse(ClickHouseSettings.PREFIX, definition, Map.of("CLICKHOUSE_BATCH_BYTES", "1048576",
+                "CLICKHOUSE_QUEUE_BYTES", "1048576"))).queueBytes()).isEqualTo(1_048_576);
     }
 }

@@ -13,7 +13,9 @@ import java.util.function.LongSupplier;
 /**
  * The delivery slots of one consumer instance: how many sink calls may run at once ({@code capacity},
  * {@code MAX_IN_FLIGHT} per assigned partition, pooled so a busy partition uses a quiet one's), and how
- * many records may be accepted but unresolved (twice that).
+ * many records may be accepted but unresolved (twice that), and, where the consumer bounds it, how many
+ * bytes of theirs ({@link #boundBytes}): what a record holds in memory until it resolves grows with its
+ * value, so a count of records alone lets a few partitions of large records fill the heap.
  *
  * <p>A stream thread never waits long here: when no slot comes free within {@code acceptWait}, or the
  * sink is down, the record is accepted anyway and the consumer pauses processing (Kafka Streams keeps
@@ -37,6 +39,8 @@ public final class DeliveryBudget {
     private ConcurrencyLimit limit;
     private int capacity;
     private int unresolved;
+    private long unresolvedBytes;
+    private long acceptBytes = Long.MAX_VALUE;
     private int calling;
     /** Calls in progress that count against the adaptive limit: the slow ones no longer do. */
     private int limitedCalling;
@@ -57,6 +61,18 @@ public final class DeliveryBudget {
     DeliveryBudget(long acceptWait, TimeUnit unit, LongSupplier nanoClock) {
         this.acceptWaitNanos = unit.toNanos(acceptWait);
         this.nanoClock = nanoClock;
+    }
+
+    /**
+     * Bounds the bytes of the records accepted but unresolved, across the instance's partitions: past it the
+     * consumer pauses as when the window is full, until half of them resolved. One record is always let in, so a
+     * record larger than the bound passes alone.
+     */
+    public synchronized void boundBytes(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("a byte bound must be positive: " + bytes);
+        }
+        acceptBytes = bytes;
     }
 
     /** What pausing and resuming processing means: {@code KafkaStreams::pause} and {@code ::resume}. */
@@ -117,15 +133,15 @@ public final class DeliveryBudget {
     }
 
     /**
-     * Accepts one record, waiting at most {@code acceptWait} for room. A full window lets its thread
-     * in again only once half a window's worth of records resolved: woken once per batch instead of
+     * Accepts one record of {@code bytes}, waiting at most {@code acceptWait} for room. A full window lets its thread
+     * in again only once half a window's worth of records (and of bytes) resolved: woken once per batch instead of
      * once per resolved record, the stream thread then accepts records back to back.
      */
-    public void accept() throws InterruptedException {
+    public void accept(long bytes) throws InterruptedException {
         synchronized (this) {
-            if (!paused && unresolved >= acceptLimit()) {
+            if (!paused && (unresolved >= acceptLimit() || unresolvedBytes >= acceptBytes)) {
                 long deadline = System.nanoTime() + acceptWaitNanos;
-                while (!paused && unresolved > refillMark()) {
+                while (!paused && !refilled()) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         full = true;
@@ -136,15 +152,17 @@ public final class DeliveryBudget {
                 }
             }
             unresolved++;
+            unresolvedBytes += bytes;
         }
         updatePause();
     }
 
-    /** An accepted record resolved, or was given up because its partition closed. */
-    public void release() {
+    /** An accepted record of {@code bytes} resolved, or was given up because its partition closed. */
+    public void release(long bytes) {
         synchronized (this) {
             unresolved--;
-            if (unresolved <= refillMark()) {
+            unresolvedBytes -= bytes;
+            if (refilled()) {
                 full = false;
                 paused = sinkDown;
                 notifyAll();
@@ -292,6 +310,11 @@ public final class DeliveryBudget {
 
     public synchronized boolean paused() {
         return paused;
+    }
+
+    /** Down to the refill marks: of the records, and of the bytes (half the bound) where they are bounded. */
+    private boolean refilled() {
+        return unresolved <= refillMark() && (acceptBytes == Long.MAX_VALUE || unresolvedBytes <= acceptBytes / 2);
     }
 
     private long acceptLimit() {

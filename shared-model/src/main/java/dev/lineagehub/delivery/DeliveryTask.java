@@ -119,7 +119,7 @@ public final class DeliveryTask<T> implements AutoCloseable {
     public void process(SourceRecord source, Preparation<T> preparation) {
         tracker.registered(source.offset());
         try {
-            service.budget().accept();
+            service.budget().accept(source.valueBytes());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptException(e);
@@ -326,7 +326,7 @@ public final class DeliveryTask<T> implements AutoCloseable {
     private void resolve(Item item) {
         if (item.finish(Phase.RESOLVED)) {
             tracker.resolved(item.source.offset());
-            released();
+            released(item);
         }
     }
 
@@ -334,13 +334,13 @@ public final class DeliveryTask<T> implements AutoCloseable {
     private void abandon(Item item) {
         if (item.finish(Phase.ABANDONED)) {
             LOG.debug("Not delivering {}: partition {} is {}", item.source.describe(), name, state);
-            released();
+            released(item);
         }
     }
 
-    private void released() {
+    private void released(Item item) {
         service.metrics().inFlight().decrementAndGet();
-        service.budget().release();
+        service.budget().release(item.source.valueBytes());
     }
 
     private void begin() {

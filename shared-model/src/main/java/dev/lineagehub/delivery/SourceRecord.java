@@ -24,6 +24,11 @@ public record SourceRecord(String topic, int partition, long offset, long timest
                 new RecordHeaders(record.headers().toArray()), record.key(), rawValue, context.taskId(), processorNodeId);
     }
 
+    /** The value's size as read from Kafka: what the record's memory grows with, and what byte bounds count. */
+    public long valueBytes() {
+        return sourceRawValue == null ? 0 : sourceRawValue.length;
+    }
+
     /** {@code topic-partition@offset}, the way log lines identify a record. */
     public String describe() {
         return topic + '-' + partition + '@' + offset;

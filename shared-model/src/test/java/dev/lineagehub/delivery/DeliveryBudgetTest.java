@@ -1,6 +1,7 @@
 package dev.lineagehub.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -98,31 +99,51 @@ class DeliveryBudgetTest {
     void aFullBudgetPausesInsteadOfBlockingAndResumesAtHalf() throws InterruptedException {
         budget.resize(2);
         for (int i = 0; i < 4; i++) {
-            budget.accept();
+            budget.accept(0);
         }
         assertThat(budget.paused()).isFalse();
         long start = System.nanoTime();
-        budget.accept();
-        budget.accept();
+        budget.accept(0);
+        budget.accept(0);
         assertThat(System.nanoTime() - start).as("waited once, then accepted without waiting")
                 .isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
         assertThat(budget.paused()).isTrue();
         assertThat(switches).containsExactly("pause");
-        budget.release();
-        budget.release();
+        budget.release(0);
+        budget.release(0);
         assertThat(budget.paused()).as("above the refill mark").isTrue();
-        budget.release();
+        budget.release(0);
         assertThat(budget.paused()).isFalse();
         assertThat(switches).containsExactly("pause", "resume");
     }
 
     @Test
+    void boundedBytesPauseWhateverTheRecordCountAndResumeAtHalfTheBound() throws InterruptedException {
+        budget.resize(100);
+        budget.boundBytes(1_000);
+        budget.accept(5_000);
+        assertThat(budget.paused()).as("a record larger than the bound passes alone").isFalse();
+        budget.release(5_000);
+        budget.accept(600);
+        budget.accept(600);
+        assertThat(budget.paused()).as("the bound is checked when the next record comes").isFalse();
+        budget.accept(10);
+        assertThat(budget.paused()).as("1 200 bytes unresolved, far fewer records than the window takes").isTrue();
+        budget.release(600);
+        assertThat(budget.paused()).as("610 bytes: above half the bound").isTrue();
+        budget.release(600);
+        assertThat(budget.paused()).isFalse();
+        assertThat(switches).containsExactly("pause", "resume");
+        assertThatThrownBy(() -> budget.boundBytes(0)).hasMessageContaining("positive");
+    }
+
+    @Test
     void aDownSinkPausesUntilItIsUp() throws InterruptedException {
         budget.resize(4);
-        budget.accept();
+        budget.accept(0);
         budget.sinkStateChanged(SinkHealth.State.DOWN);
         assertThat(budget.paused()).isTrue();
-        budget.accept();
+        budget.accept(0);
         assertThat(budget.unresolved()).as("a paused budget still takes what Streams hands over").isEqualTo(2);
         budget.sinkStateChanged(SinkHealth.State.UP);
         assertThat(budget.paused()).isFalse();

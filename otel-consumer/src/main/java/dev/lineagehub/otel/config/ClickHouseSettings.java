@@ -20,7 +20,7 @@ import java.util.Locale;
 public record ClickHouseSettings(String jdbcUrl, String user, String password, String database, boolean createSchema,
                                  Duration ttl, String spansTopic, Encoding spansEncoding, String metricsTopic,
                                  Encoding metricsEncoding, String logsTopic, Encoding logsEncoding, String lineageTopic,
-                                 int batchRows, long batchBytes, Duration batchMaxAge) {
+                                 int batchRows, long batchBytes, Duration batchMaxAge, long queueBytes) {
 
     public static final String PREFIX = "CLICKHOUSE_";
     public static final String URL = PREFIX + "URL";
@@ -39,6 +39,7 @@ public record ClickHouseSettings(String jdbcUrl, String user, String password, S
     public static final String BATCH_ROWS = PREFIX + "BATCH_ROWS";
     public static final String BATCH_BYTES = PREFIX + "BATCH_BYTES";
     public static final String BATCH_MAX_MS = PREFIX + "BATCH_MAX_MS";
+    public static final String QUEUE_BYTES = PREFIX + "QUEUE_BYTES";
 
     public static void define(ConfigDef def) {
         def.define(URL, Type.STRING, "jdbc:clickhouse:http://localhost:8123/default", ClickHouseSettings::validJdbcUrl, HIGH,
@@ -70,7 +71,11 @@ public record ClickHouseSettings(String jdbcUrl, String user, String password, S
                         "Most OTLP bytes per insert, as read from Kafka: a partition's batch is inserted before its records would hold "
                                 + "more, whatever its rows; a larger record is a batch of its own.")
                 .define(BATCH_MAX_MS, Type.LONG, 1_000L, Range.atLeast(10), MEDIUM,
-                        "Longest a row waits in a batch before the batch is inserted anyway.");
+                        "Longest a row waits in a batch before the batch is inserted anyway.")
+                .define(QUEUE_BYTES, Type.LONG, 32L * 1024 * 1024, Range.atLeast(1024), MEDIUM,
+                        "Most OTLP bytes, as read from Kafka, an instance holds read but not yet in ClickHouse, all partitions "
+                                + "together: past it the consumer pauses reading until half is stored. What bounds the heap; "
+                                + "at least " + BATCH_BYTES + ".");
     }
 
     public static ClickHouseSettings from(EnvConfig config) {
@@ -79,7 +84,17 @@ public record ClickHouseSettings(String jdbcUrl, String user, String password, S
                 config.getString(SPANS_TOPIC), encoding(config.getString(SPANS_ENCODING)),
                 config.getString(METRICS_TOPIC), encoding(config.getString(METRICS_ENCODING)),
                 config.getString(LOGS_TOPIC), encoding(config.getString(LOGS_ENCODING)), config.getString(LINEAGE_TOPIC),
-                config.getInt(BATCH_ROWS), config.getLong(BATCH_BYTES), Duration.ofMillis(config.getLong(BATCH_MAX_MS)));
+                config.getInt(BATCH_ROWS), config.getLong(BATCH_BYTES), Duration.ofMillis(config.getLong(BATCH_MAX_MS)),
+                config.getLong(QUEUE_BYTES)).checked();
+    }
+
+    /** Limits derived from one another: a batch of BATCH_BYTES must fit in what may be queued, or it could never fill. */
+    private ClickHouseSettings checked() {
+        if (queueBytes < batchBytes) {
+            throw new ConfigException(QUEUE_BYTES + " (" + queueBytes + ") is below " + BATCH_BYTES + " (" + batchBytes
+                    + "): a batch could never fill; raise " + QUEUE_BYTES + " or lower " + BATCH_BYTES);
+        }
+        return this;
     }
 
     public boolean metricsEnabled() {

@@ -36,7 +36,7 @@ final class QueuedRecord<R> {
 
     /** The record's value as read from Kafka, what a batch's byte bound counts. */
     long bytes() {
-        return source.sourceRawValue() == null ? 0 : source.sourceRawValue().length;
+        return source.valueBytes();
     }
 
     long queuedNanos() {

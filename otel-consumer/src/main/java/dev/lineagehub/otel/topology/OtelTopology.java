@@ -51,9 +51,10 @@ public final class OtelTopology {
         BatchInserter.Shared shared = new BatchInserter.Shared(clickhouse, service.health(), runtime.retryPolicy(), insertThreads,
                 runtime.timer(), settings.batchRows(), settings.batchBytes(), settings.batchMaxAge(), runtime.metrics()::retried, runtime::topicId,
                 System::nanoTime);
-        // Records a partition may have queued: enough for a full batch of small records, bounded so that
-        // a backlog does not fill the heap with decoded rows.
+        // Records a partition may have queued: enough for a full batch of small records; their bytes, across the
+        // instance's partitions, are what bounds the heap a backlog fills with decoded rows.
         int slots = Math.max(1_000, settings.batchRows() / 10);
+        runtime.budget().boundBytes(settings.queueBytes());
         Topology topology = new Topology();
         Inserts inserts = new Inserts(topology, service, shared, slots);
         SpanTable spans = new SpanTable(settings.database());

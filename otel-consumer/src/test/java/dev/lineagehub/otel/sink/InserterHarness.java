@@ -69,7 +69,7 @@ final class InserterHarness implements AutoCloseable {
 
     ClickHouseSettings settings(int batchRows) {
         return new ClickHouseSettings(clickhouse.jdbcUrl(), "default", "", "otel", true, Duration.ZERO, TOPIC, Encoding.OTLP_PROTO,
-                "", Encoding.OTLP_PROTO, "", Encoding.OTLP_PROTO, "", batchRows, Long.MAX_VALUE, Duration.ofMillis(50));
+                "", Encoding.OTLP_PROTO, "", Encoding.OTLP_PROTO, "", batchRows, Long.MAX_VALUE, Duration.ofMillis(50), Long.MAX_VALUE);
     }
 
     /** "count\tdistinct span ids" of the traces table. */
