@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * datahub-consumer against the validating GMS double with a fixed latency: a steady stream of runs
- * of the same jobs over the same datasets, with the aspect cache on and off. Reports events/s and
- * proposals (MCPs) per OpenLineage event.
+ * of the same jobs over the same datasets, with the aspect cache on and off, each event's proposals in one batch
+ * request and one per request. Reports events/s, proposals (MCPs) and HTTP requests per OpenLineage event.
  */
 public final class DataHubBenchmark {
 
@@ -53,24 +53,30 @@ public final class DataHubBenchmark {
                 + "%d partitions, DATAHUB_ORDER_BY=%s, GMS double latency %d ms%n", runs, jobs, dags, events.size(), partitions, orderBy,
                 latency.toMillis());
         System.out.println();
-        System.out.println("| aspect cache | events/s | MCPs per event | MCPs/s |");
-        System.out.println("|---|---:|---:|---:|");
+        System.out.println("| proposals sent | aspect cache | events/s | MCPs per event | HTTP requests per event | MCPs/s |");
+        System.out.println("|---|---|---:|---:|---:|---:|");
         try (RealKafka.Broker broker = RealKafka.start()) {
             // First pass warms the JIT of the double's validation; its figures are not reported.
-            measure(broker.kafka(), events, "3600000");
+            measure(broker.kafka(), events, "3600000", true);
             for (String ttl : List.of("3600000", "0")) {
-                Result result = measure(broker.kafka(), events, ttl);
-                System.out.printf("| %s | %.0f | %.2f | %.0f |%n", ttl.equals("0") ? "off" : "on (1 h)",
-                        result.eventsPerSecond(), result.proposalsPerEvent(), result.eventsPerSecond() * result.proposalsPerEvent());
+                Result batched = measure(broker.kafka(), events, ttl, true);
+                Result single = measure(broker.kafka(), events, ttl, false);
+                for (Result result : List.of(batched, single)) {
+                    System.out.printf("| %s | %s | %.0f | %.2f | %.2f | %.0f |%n", result == batched ? "one batch per event" : "one per request",
+                            ttl.equals("0") ? "off" : "on (1 h)", result.eventsPerSecond(), result.proposalsPerEvent(),
+                            result.requestsPerEvent(), result.eventsPerSecond() * result.proposalsPerEvent());
+                }
+                System.out.printf("| batches ÷ single, cache %s | | %.2f × | | | |%n", ttl.equals("0") ? "off" : "on",
+                        batched.eventsPerSecond() / single.eventsPerSecond());
             }
         }
         System.out.println("\nDataHub's own converter sends dataset and job aspects on every event, as 'off' does.");
     }
 
-    private record Result(double eventsPerSecond, double proposalsPerEvent) {
+    private record Result(double eventsPerSecond, double proposalsPerEvent, double requestsPerEvent) {
     }
 
-    private Result measure(TestKafka kafka, List<OpenLineage.RunEvent> events, String cacheTtlMs) throws Exception {
+    private Result measure(TestKafka kafka, List<OpenLineage.RunEvent> events, String cacheTtlMs, boolean batches) throws Exception {
         String topic = kafka.newTopic("openlineage-events", partitions);
         for (OpenLineage.RunEvent event : events) {
             kafka.send(topic, TransportKey.bytesOf(event), SampleEvents.json(event));
@@ -85,7 +91,8 @@ public final class DataHubBenchmark {
                      "DATAHUB_GMS_URL", gms.url(),
                      "DATAHUB_ADMIN_PORT", "0",
                      "DATAHUB_ORDER_BY", orderBy,
-                     "DATAHUB_CACHE_TTL_MS", cacheTtlMs))) {
+                     "DATAHUB_CACHE_TTL_MS", cacheTtlMs,
+                     "DATAHUB_BATCH_PROPOSALS", String.valueOf(batches)))) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             long firstNanos = 0;
             while (runEvents(gms) < events.size()) {
@@ -98,7 +105,8 @@ public final class DataHubBenchmark {
                 Thread.sleep(20);
             }
             double seconds = (System.nanoTime() - firstNanos) / 1e9;
-            return new Result(events.size() / seconds, (double) gms.accepted().size() / events.size());
+            return new Result(events.size() / seconds, (double) gms.accepted().size() / events.size(),
+                    (double) gms.storingRequests() / events.size());
         }
     }
 

@@ -110,6 +110,33 @@ class DataHubSinkTest {
     }
 
     @Test
+    void anEventIsOneRequestWhereGmsTakesBatchesAndOneRequestPerProposalWhereItDoesNot() throws Exception {
+        sink = sink(Duration.ZERO, null);
+        deliver(SampleEvents.sparkJob(EventType.START, UUID.randomUUID(), "clicks"));
+        int proposals = gms.accepted().size();
+        assertThat(gms.storingRequests()).as("all %d proposals of the event in one request", proposals).isEqualTo(1);
+
+        gms.withoutBatches();
+        deliver(SampleEvents.sparkJob(EventType.START, UUID.randomUUID(), "clicks"));
+        deliver(SampleEvents.sparkJob(EventType.START, UUID.randomUUID(), "clicks"));
+        assertThat(gms.accepted()).hasSize(3 * proposals);
+        assertThat(gms.storingRequests()).as("one per proposal after the fallback").isEqualTo(1 + 2L * proposals);
+        assertThat(gms.answered(404)).as("the missing batch action asked once, then remembered").isEqualTo(1);
+    }
+
+    @Test
+    void aProposalGmsRefusesInABatchRefusesItsEventAloneAndStoresNothingOfIt() throws Exception {
+        sink = sink(Duration.ZERO, null);
+        gms.refuseProposalsFor("refused_dag");
+        assertThatThrownBy(() -> deliver(SampleEvents.airflowTask(EventType.START, UUID.randomUUID(), UUID.randomUUID(), "refused_dag", "load")))
+                .cause().isInstanceOf(PermanentDeliveryException.class)
+                .satisfies(e -> assertThat(((PermanentDeliveryException) e).sinkStatus()).startsWith("HTTP 422"));
+        assertThat(gms.accepted()).as("GMS checks a batch whole before it stores any of it").isEmpty();
+        deliver(SampleEvents.airflowTask(EventType.START, UUID.randomUUID(), UUID.randomUUID(), "orders_daily", "load"));
+        assertThat(gms.accepted()).isNotEmpty().extracting(GmsDouble.Proposal::entityUrn).noneMatch(urn -> urn.contains("refused_dag"));
+    }
+
+    @Test
     void aSchemaViolationIsPermanentAndCarriesGmsMessage() throws Exception {
         sink = sink(Duration.ZERO, null);
         gms.failWith(422, null, "{\"message\":\"[ERROR :: /created :: field is required but not found and has no default value]\",\"status\":422}");
@@ -206,7 +233,7 @@ class DataHubSinkTest {
 
     private DataHubSettings settings(Duration cacheTtl, String token, Optional<Path> outputFile) {
         return new DataHubSettings(URI.create(gms.url()), token, Duration.ofSeconds(5), 16,
-                MappingOptions.defaults(), cacheTtl, 1000, outputFile);
+                MappingOptions.defaults(), cacheTtl, 1000, outputFile, true);
     }
 
     private void deliver(Object event) throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {

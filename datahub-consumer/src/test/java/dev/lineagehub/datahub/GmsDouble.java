@@ -36,7 +36,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A loopback stand-in for DataHub GMS's {@code POST /aspects?action=ingestProposal} that validates
+ * A loopback stand-in for DataHub GMS's {@code POST /aspects?action=ingestProposal} (and {@code ingestProposalBatch}) that validates
  * every proposal the way GMS does: against DataHub's own entity registry and Pegasus aspect schemas,
  * shipped inside the client jar. Unknown entity or aspect, a URN of the wrong entity type, or an
  * aspect that breaks its schema (a missing required field, an enum symbol that does not exist) is
@@ -60,6 +60,8 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
     private final Map<String, Map<String, JsonNode>> patches = new java.util.HashMap<>();
     private volatile String refusedUrnFragment;
     private volatile int refusalStatus = 422;
+    private volatile boolean servesBatches = true;
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
     public GmsDouble() throws IOException {
         super(64);
@@ -69,6 +71,16 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
         synchronized (accepted) {
             return List.copyOf(accepted);
         }
+    }
+
+    /** Answers ingestProposalBatch with 404, as a GMS without batch ingestion does. */
+    public void withoutBatches() {
+        servesBatches = false;
+    }
+
+    /** Ingest requests that stored their proposals, one per batch or per single proposal. */
+    public long storingRequests() {
+        return requests.get();
     }
 
     /** Answers 422, as GMS does for an aspect it cannot store, to every proposal whose URN contains this. */
@@ -279,6 +291,12 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
         }
     }
 
+    /**
+     * {@code ingestProposal} (one {@code proposal}) and, unless turned off, {@code ingestProposalBatch} (a list of
+     * {@code proposals}), as GMS's AspectResource serves them: a batch is checked whole before anything of it is
+     * stored, and refused whole (GMS's ValidationException is a 422 for the batch). A request costs one unit of the
+     * double's capacity whatever it carries: GMS's cost is mostly per request (HTTP, authorisation, one transaction).
+     */
     private void ingest(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = readBody(exchange);
@@ -286,45 +304,63 @@ public final class GmsDouble extends HttpDouble<GmsDouble> {
                 return;
             }
             work();
-            if (!"POST".equals(exchange.getRequestMethod())
-                    || !"action=ingestProposal".equals(exchange.getRequestURI().getQuery())) {
+            String action = exchange.getRequestURI().getQuery();
+            List<JsonNode> proposals = new ArrayList<>();
+            if ("POST".equals(exchange.getRequestMethod()) && "action=ingestProposal".equals(action)) {
+                proposals.add(JSON.readTree(body).path("proposal"));
+            } else if ("POST".equals(exchange.getRequestMethod()) && "action=ingestProposalBatch".equals(action) && servesBatches) {
+                JSON.readTree(body).path("proposals").forEach(proposals::add);
+            } else {
                 answer(exchange, 404, error(404, "No such action: " + exchange.getRequestURI()));
                 return;
             }
-            JsonNode proposal = JSON.readTree(body).path("proposal");
-            String entityType = proposal.path("entityType").asText();
-            String entityUrn = proposal.path("entityUrn").asText();
-            String aspectName = proposal.path("aspectName").asText();
-            JsonNode aspect = proposal.path("aspect");
-            String changeType = proposal.path("changeType").asText();
-            if (!("UPSERT".equals(changeType) || "PATCH".equals(changeType))
-                    || !"application/json".equals(aspect.path("contentType").asText()) || !aspect.path("value").isTextual()) {
-                answer(exchange, 422, error(422, "proposal must be an UPSERT or a PATCH with a JSON aspect value"));
-                return;
-            }
-            String refused = refusedUrnFragment;
-            if (refused != null && entityUrn.contains(refused)) {
-                answer(exchange, refusalStatus, error(refusalStatus, "[ERROR :: /name :: refused by the test for " + entityUrn + "]"));
-                return;
-            }
-            boolean patch = "PATCH".equals(changeType);
-            String violation = patch ? patchViolation(entityType, entityUrn, aspectName, aspect.path("value").asText())
-                    : violation(entityType, entityUrn, aspectName, aspect.path("value").asText());
-            if (violation != null) {
-                answer(exchange, 422, error(422, violation));
-                return;
-            }
-            JsonNode value = JSON.readTree(aspect.path("value").asText());
-            synchronized (accepted) {
-                accepted.add(new Proposal(entityType, entityUrn, aspectName, value, exchange.getRequestHeaders().getFirst("Authorization")));
-                if (patch) {
-                    apply(entityUrn, aspectName, value);
+            for (JsonNode proposal : proposals) {
+                Refused refused = refusal(proposal);
+                if (refused != null) {
+                    answer(exchange, refused.status(), refused.body());
+                    return;
                 }
             }
-            answer(exchange, 200, JSON.writeValueAsString(Map.of("value", entityUrn)));
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            synchronized (accepted) {
+                for (JsonNode proposal : proposals) {
+                    String entityUrn = proposal.path("entityUrn").asText();
+                    String aspectName = proposal.path("aspectName").asText();
+                    JsonNode value = JSON.readTree(proposal.path("aspect").path("value").asText());
+                    accepted.add(new Proposal(proposal.path("entityType").asText(), entityUrn, aspectName, value, authorization));
+                    if ("PATCH".equals(proposal.path("changeType").asText())) {
+                        apply(entityUrn, aspectName, value);
+                    }
+                }
+            }
+            requests.incrementAndGet();
+            answer(exchange, 200, JSON.writeValueAsString(Map.of("value", proposals.isEmpty() ? "" : proposals.get(0).path("entityUrn").asText())));
         } catch (IOException | RuntimeException e) {
             answer(exchange, 400, error(400, "unreadable request: " + e.getMessage()));
         }
+    }
+
+    /** What GMS answers a proposal it does not store, or null when it would store it. */
+    private record Refused(int status, String body) {
+    }
+
+    private Refused refusal(JsonNode proposal) throws IOException {
+        String entityType = proposal.path("entityType").asText();
+        String entityUrn = proposal.path("entityUrn").asText();
+        String aspectName = proposal.path("aspectName").asText();
+        JsonNode aspect = proposal.path("aspect");
+        String changeType = proposal.path("changeType").asText();
+        if (!("UPSERT".equals(changeType) || "PATCH".equals(changeType))
+                || !"application/json".equals(aspect.path("contentType").asText()) || !aspect.path("value").isTextual()) {
+            return new Refused(422, error(422, "proposal must be an UPSERT or a PATCH with a JSON aspect value"));
+        }
+        String refused = refusedUrnFragment;
+        if (refused != null && entityUrn.contains(refused)) {
+            return new Refused(refusalStatus, error(refusalStatus, "[ERROR :: /name :: refused by the test for " + entityUrn + "]"));
+        }
+        String violation = "PATCH".equals(changeType) ? patchViolation(entityType, entityUrn, aspectName, aspect.path("value").asText())
+                : violation(entityType, entityUrn, aspectName, aspect.path("value").asText());
+        return violation == null ? null : new Refused(422, error(422, violation));
     }
 
     /** GMS's Rest.li error body. */

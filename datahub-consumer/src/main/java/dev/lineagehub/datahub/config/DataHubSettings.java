@@ -23,7 +23,8 @@ import java.util.Optional;
 
 /** How datahub-consumer reaches GMS and names what it writes. All variables start with {@code DATAHUB_}. */
 public record DataHubSettings(URI gmsUrl, String token, Duration requestTimeout, int maxConnections,
-                              MappingOptions mapping, Duration cacheTtl, int cacheMaxEntries, Optional<Path> outputFile) {
+                              MappingOptions mapping, Duration cacheTtl, int cacheMaxEntries, Optional<Path> outputFile,
+                              boolean batchProposals) {
 
     public static final String PREFIX = "DATAHUB_";
     public static final String GMS_URL = PREFIX + "GMS_URL";
@@ -38,10 +39,11 @@ public record DataHubSettings(URI gmsUrl, String token, Duration requestTimeout,
     public static final String CACHE_TTL_MS = PREFIX + "CACHE_TTL_MS";
     public static final String CACHE_MAX_ENTRIES = PREFIX + "CACHE_MAX_ENTRIES";
     public static final String OUTPUT_FILE = PREFIX + "OUTPUT_FILE";
+    public static final String BATCH_PROPOSALS = PREFIX + "BATCH_PROPOSALS";
 
     public static void define(ConfigDef def) {
         def.define(GMS_URL, Type.STRING, "http://localhost:8080", Validators.uri("http", "https"), HIGH,
-                        "DataHub GMS base URL; proposals are POSTed to <url>/aspects?action=ingestProposal.")
+                        "DataHub GMS base URL; proposals are POSTed to <url>/aspects?action=ingestProposalBatch (or ingestProposal).")
                 .define(TOKEN, Type.PASSWORD, null, HIGH,
                         "DataHub personal access token, sent as 'Authorization: Bearer <token>'.")
                 .define(REQUEST_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1000), MEDIUM,
@@ -68,7 +70,10 @@ public record DataHubSettings(URI gmsUrl, String token, Duration requestTimeout,
                 .define(OUTPUT_FILE, Type.STRING, "", MEDIUM,
                         "Write proposals to this file in DataHub's MCP file format (a JSON array; load it with 'datahub ingest' "
                                 + "and a 'file' source) instead of sending them to GMS, e.g. to run without one. The file is rewritten at each start and "
-                                + "complete once the consumer stops. Empty sends to DATAHUB_GMS_URL.");
+                                + "complete once the consumer stops. Empty sends to DATAHUB_GMS_URL.")
+                .define(BATCH_PROPOSALS, Type.BOOLEAN, true, MEDIUM,
+                        "Send each event's proposals to GMS in one request (its ingestProposalBatch action, in the order they must be "
+                                + "stored); a GMS without it is detected and sent one proposal per request. false sends one per request.");
     }
 
     public static DataHubSettings from(EnvConfig config) {
@@ -78,7 +83,7 @@ public record DataHubSettings(URI gmsUrl, String token, Duration requestTimeout,
         return new DataHubSettings(URI.create(config.getString(GMS_URL)), config.getSecret(TOKEN),
                 Duration.ofMillis(config.getLong(REQUEST_TIMEOUT_MS)), config.getInt(MAX_CONNECTIONS), mapping,
                 Duration.ofMillis(config.getLong(CACHE_TTL_MS)), config.getInt(CACHE_MAX_ENTRIES),
-                config.getPath(OUTPUT_FILE));
+                config.getPath(OUTPUT_FILE), config.getBoolean(BATCH_PROPOSALS));
     }
 
     private static String[] fabricTypes() {

@@ -18,6 +18,7 @@ import datahub.client.MetadataWriteResponse;
 import datahub.client.file.FileEmitter;
 import datahub.client.file.FileEmitterConfig;
 import datahub.client.rest.RestEmitter;
+import datahub.event.EventFormatter;
 import datahub.event.MetadataChangeProposalWrapper;
 import datahub.shaded.org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import datahub.shaded.org.apache.hc.core5.http.Header;
@@ -56,6 +57,9 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
     private final AtomicLong proposalsSent = new AtomicLong();
     private final Duration callTimeout;
     private final Executor executor;
+    /** GMS's batch ingestion, or null where each proposal is its own request (a file, or DATAHUB_BATCH_PROPOSALS off). */
+    private final GmsBatches batches;
+    private static final EventFormatter FORMATTER = new EventFormatter();
 
     /** @param executor runs the stages after the first, and the probe: never the client's I/O thread */
     public DataHubSink(DataHubSettings settings, Executor executor) throws IOException {
@@ -66,13 +70,54 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
         this.callTimeout = settings.requestTimeout().multipliedBy(2);
         this.mapper = new RunEventMapper(settings.mapping());
         this.cache = new AspectCache(settings.cacheTtl(), settings.cacheMaxEntries(), System::nanoTime);
+        this.batches = settings.outputFile().isEmpty() && settings.batchProposals()
+                ? new GmsBatches(settings.gmsUrl(), settings.token(), settings.requestTimeout(), executor) : null;
     }
 
     @Override
     public CompletionStage<Void> deliver(OpenLineageEvent event) {
         // Mapping is CPU work, so it runs on the executor: the runtime may call deliver from the I/O
         // thread that answered the key's previous record.
-        return CompletableFuture.supplyAsync(() -> map(event), executor).thenCompose(this::emitStages);
+        return CompletableFuture.supplyAsync(() -> map(event), executor)
+                .thenCompose(mapped -> batches != null && batches.available() ? emitBatch(mapped) : emitStages(mapped));
+    }
+
+    /**
+     * The whole event in one request: what the cache does not hold, in the stages' order (datasets, flow, job and
+     * its patches, the run), which GMS keeps within a batch. A GMS without batches gets the stages instead.
+     */
+    private CompletableFuture<Void> emitBatch(MappedEvent mapped) {
+        List<MetadataChangeProposalWrapper<?>> upserts = new ArrayList<>();
+        mapped.datasets().stream().filter(p -> !cache.isFresh(p)).forEach(upserts::add);
+        mapped.templates().stream().filter(p -> !cache.isFresh(p)).forEach(upserts::add);
+        List<MetadataChangeProposal> patches = mapped.patches().stream().filter(p -> !cache.isFresh(p)).toList();
+        List<MetadataChangeProposal> batch = new ArrayList<>();
+        try {
+            for (MetadataChangeProposalWrapper<?> upsert : upserts) {
+                batch.add(FORMATTER.convert(upsert));
+            }
+            batch.addAll(patches);
+            for (MetadataChangeProposalWrapper<?> run : mapped.instance()) {
+                batch.add(FORMATTER.convert(run));
+            }
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new PermanentDeliveryException("PROCESSING_ERROR",
+                    "the event's proposals cannot be written: " + e, "not sent", e));
+        }
+        if (batch.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        proposalsSent.addAndGet(batch.size());
+        String what = mapped.instance().isEmpty() ? batch.get(0).getEntityUrn().toString() : mapped.instance().get(0).getEntityUrn();
+        return batches.send(batch, what).thenRun(() -> {
+            upserts.forEach(cache::acknowledged);
+            patches.forEach(cache::acknowledged);
+        }).exceptionallyComposeAsync(error -> unwrapped(error) instanceof GmsBatches.Absent ? emitStages(mapped)
+                : CompletableFuture.failedFuture(unwrapped(error)), executor);
+    }
+
+    private static Throwable unwrapped(Throwable error) {
+        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private MappedEvent map(OpenLineageEvent event) {
