@@ -20,17 +20,17 @@ class OwnershipTypesTest {
 
     @Test
     void aTypeDataHubNamesIsKeptWhateverItsCaseAndSpacing() {
-        assertThat(RunEventMapper.ownershipType("DATAOWNER")).isEqualTo(OwnershipType.DATAOWNER);
-        assertThat(RunEventMapper.ownershipType(" business_owner ")).isEqualTo(OwnershipType.BUSINESS_OWNER);
-        assertThat(RunEventMapper.ownershipType("MAINTAINER")).as("OpenLineage's own example").isEqualTo(OwnershipType.TECHNICAL_OWNER);
-        assertThat(RunEventMapper.ownershipType("CUSTOM")).as("needs a type URN").isEqualTo(OwnershipType.TECHNICAL_OWNER);
-        assertThat(RunEventMapper.ownershipType("$UNKNOWN")).isEqualTo(OwnershipType.TECHNICAL_OWNER);
-        assertThat(RunEventMapper.ownershipType(null)).isEqualTo(OwnershipType.TECHNICAL_OWNER);
+        assertThat(Owners.type("DATAOWNER")).isEqualTo(OwnershipType.DATAOWNER);
+        assertThat(Owners.type(" business_owner ")).isEqualTo(OwnershipType.BUSINESS_OWNER);
+        assertThat(Owners.type("MAINTAINER")).as("OpenLineage's own example").isEqualTo(OwnershipType.TECHNICAL_OWNER);
+        assertThat(Owners.type("CUSTOM")).as("needs a type URN").isEqualTo(OwnershipType.TECHNICAL_OWNER);
+        assertThat(Owners.type("$UNKNOWN")).isEqualTo(OwnershipType.TECHNICAL_OWNER);
+        assertThat(Owners.type(null)).isEqualTo(OwnershipType.TECHNICAL_OWNER);
     }
 
     @Property(tries = 2000)
     void anyTextGivesATypeDataHubTakes(@ForAll("ownerTypes") String named) {
-        OwnershipType type = RunEventMapper.ownershipType(named);
+        OwnershipType type = Owners.type(named);
         assertThat(type).isNotIn(OwnershipType.$UNKNOWN, OwnershipType.CUSTOM);
         boolean known = Arrays.stream(OwnershipType.values()).filter(t -> t != OwnershipType.$UNKNOWN && t != OwnershipType.CUSTOM)
                 .anyMatch(t -> t.name().equals(named.strip().toUpperCase(Locale.ROOT)));
