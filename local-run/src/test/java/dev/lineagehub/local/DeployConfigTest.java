@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * The settings the code reads, the deploy/ config, docker-compose.yml and the README name the same
@@ -124,6 +125,9 @@ class DeployConfigTest {
                 .isEqualTo(Integer.parseInt(config.get(prefix + "ADMIN_PORT")));
         assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/ready");
         assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/live");
+        assertThat(container.path("startupProbe").path("httpGet").path("path").asText()).as("a slow start is not a hung consumer")
+                .isEqualTo("/health/live");
+        assertThat(container.path("livenessProbe").has("initialDelaySeconds")).as("the startup probe holds liveness back").isFalse();
         assertThat(pod.path("terminationGracePeriodSeconds").asLong() * 1000)
                 .isGreaterThan(Long.parseLong(config.get(prefix + "SHUTDOWN_TIMEOUT_MS")));
         assertThat(deployment.path("spec").path("replicas").asInt()).isBetween(1, PARTITIONS);
@@ -139,6 +143,81 @@ class DeployConfigTest {
             assertThat(service.path("spec").path("clusterIP").asText()).isEqualTo("None");
         });
         assertPodHygiene(documents, pod, consumer.name());
+    }
+
+    /**
+     * The Strimzi overlay as kubectl renders it (./lineage-hub test installs kubectl before the tests run): the
+     * consumer's KafkaUser, whose own secret gives the JAAS config, has exactly its topics and group; its inputs and
+     * dead-letter topics are KafkaTopics, a dead-letter topic holding its input's largest record and the error headers;
+     * the cluster CA is mounted where the trust store setting points.
+     */
+    @ParameterizedTest
+    @MethodSource("consumers")
+    void theStrimziOverlayGivesTheConsumerItsUserTopicsAndTrustStore(Component consumer) throws Exception {
+        List<JsonNode> rendered = rendered("deploy/overlays/strimzi");
+        String prefix = consumer.prefix();
+        JsonNode pod = named(rendered, "StatefulSet", consumer.name()).path("spec").path("template").path("spec");
+        JsonNode container = pod.path("containers").get(0);
+        JsonNode config = rendered.stream().filter(doc -> doc.path("kind").asText().equals("ConfigMap")
+                && doc.path("metadata").path("name").asText().startsWith(consumer.name() + "-")).findFirst().orElseThrow().path("data");
+
+        JsonNode jaas = envEntry(container.path("env"), prefix + "KAFKA_SASL_JAAS_CONFIG").path("valueFrom").path("secretKeyRef");
+        assertThat(jaas.path("key").asText()).isEqualTo("sasl.jaas.config");
+        JsonNode user = named(rendered, "KafkaUser", jaas.path("name").asText());
+        assertThat(user.path("spec").path("authentication").path("type").asText()).isEqualTo("scram-sha-512");
+        assertThat(user.path("metadata").path("namespace").asText()).as("its secret lives where the pod does")
+                .isEqualTo(named(rendered, "StatefulSet", consumer.name()).path("metadata").path("namespace").asText());
+        Map<String, String> acls = new LinkedHashMap<>();
+        user.path("spec").path("authorization").path("acls").forEach(acl -> acls.put(acl.path("resource").path("type").asText() + ":"
+                + acl.path("resource").path("name").asText(), acl.path("operations").toString()));
+        assertThat(acls.get("group:" + config.path(prefix + "KAFKA_APPLICATION_ID").asText())).contains("Read");
+
+        List<String> inputs = new ArrayList<>();
+        config.fields().forEachRemaining(entry -> {
+            if (entry.getKey().matches(prefix + "(SPANS_|METRICS_|LOGS_)?TOPIC") && !entry.getValue().asText().isEmpty()) {
+                inputs.add(entry.getValue().asText());
+            }
+        });
+        assertThat(inputs).isNotEmpty();
+        for (String input : inputs) {
+            String deadLetters = config.path(prefix + "DLQ_TOPIC").asText().replace("{topic}", input);
+            assertThat(acls.get("topic:" + input)).contains("Read");
+            assertThat(acls.get("topic:" + deadLetters)).contains("Write");
+            long inputBytes = topic(rendered, input).path("spec").path("config").path("max.message.bytes").asLong();
+            assertThat(topic(rendered, deadLetters).path("spec").path("config").path("max.message.bytes").asLong())
+                    .isEqualTo(inputBytes + 65_536);
+        }
+
+        assertThat(config.path(prefix + "KAFKA_SECURITY_PROTOCOL").asText()).isEqualTo("SASL_SSL");
+        assertThat(config.path(prefix + "KAFKA_SSL_TRUSTSTORE_TYPE").asText()).isEqualTo("PEM");
+        String trustStore = config.path(prefix + "KAFKA_SSL_TRUSTSTORE_LOCATION").asText();
+        JsonNode mount = StreamSupport.stream(container.path("volumeMounts").spliterator(), false)
+                .filter(m -> trustStore.startsWith(m.path("mountPath").asText() + "/")).findFirst().orElseThrow();
+        JsonNode volume = StreamSupport.stream(pod.path("volumes").spliterator(), false)
+                .filter(v -> v.path("name").asText().equals(mount.path("name").asText())).findFirst().orElseThrow();
+        assertThat(volume.path("secret").path("secretName").asText()).isEqualTo("kafka-cluster-ca-cert");
+    }
+
+    private static List<JsonNode> rendered(String overlay) throws Exception {
+        Process kubectl = new ProcessBuilder("kubectl", "kustomize", ROOT.resolve(overlay).toString()).redirectErrorStream(true).start();
+        String yaml = new String(kubectl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(kubectl.waitFor()).as("kubectl kustomize %s: %s", overlay, yaml).isZero();
+        List<JsonNode> documents = new ArrayList<>();
+        try (var parser = new YAMLFactory().createParser(yaml)) {
+            YAML.readValues(parser, JsonNode.class).forEachRemaining(documents::add);
+        }
+        return documents;
+    }
+
+    private static JsonNode named(List<JsonNode> documents, String kind, String name) {
+        return documents.stream().filter(doc -> doc.path("kind").asText().equals(kind) && doc.path("metadata").path("name").asText().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+    }
+
+    private static JsonNode topic(List<JsonNode> documents, String topicName) {
+        return documents.stream().filter(doc -> doc.path("kind").asText().equals("KafkaTopic")
+                && doc.path("spec").path("topicName").asText().equals(topicName)).findFirst()
+                .orElseThrow(() -> new AssertionError("no KafkaTopic for " + topicName));
     }
 
     /** What every pod of the hub has: no service-account token, spread over nodes, a disruption budget. */
