@@ -15,6 +15,13 @@ RUN jlink --add-modules "$(jdeps --ignore-missing-deps -q --multi-release 17 --p
       --strip-debug --no-man-pages --no-header-files --compress=2 --output /opt/java
 
 FROM debian:12-slim
+# The release this image is (the build's version; ./lineage-hub test checks the default against pom.xml).
+ARG VERSION=0.2.0
+LABEL org.opencontainers.image.title="lineage-hub" \
+      org.opencontainers.image.description="Kafka Streams consumers from OpenLineage and OpenTelemetry topics to Marquez, DataHub and ClickHouse, and their HTTP ingest API" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.source="https://github.com/lineage-hub/lineage-hub" \
+      org.opencontainers.image.base.name="debian:12-slim"
 ENV TZ=UTC LANG=C.UTF-8 JAVA_HOME=/opt/java PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 RUN groupadd --gid 10001 lineagehub && useradd --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin lineagehub
 COPY --from=build /opt/java /opt/java

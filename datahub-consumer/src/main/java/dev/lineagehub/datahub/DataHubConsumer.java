@@ -25,7 +25,7 @@ public final class DataHubConsumer implements ConsumerDefinition {
     private static final Logger LOG = LoggerFactory.getLogger(DataHubConsumer.class);
 
     public static void main(String[] args) {
-        ConsumerRuntime.main(new DataHubConsumer());
+        ConsumerRuntime.main(new DataHubConsumer(), args);
     }
 
     @Override

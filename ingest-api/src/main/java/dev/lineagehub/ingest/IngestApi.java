@@ -13,6 +13,7 @@ import dev.lineagehub.ingest.quota.Quotas;
 
 import dev.lineagehub.runtime.RecordSizes;
 import dev.lineagehub.runtime.TopicSetup;
+import dev.lineagehub.runtime.Version;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -74,7 +75,7 @@ public final class IngestApi implements AutoCloseable {
         if (settings.auth().required() && settings.auth().adminKey() == null) {
             LOG.warn("{} is not set: namespaces cannot be managed, so only keys created before can write", IngestSettings.ADMIN_KEY);
         }
-        LOG.info("ingest-api listening on port {} ({}), publishing to {}", server.port(),
+        LOG.info("ingest-api {} listening on port {} ({}), publishing to {}", Version.current(), server.port(),
                 settings.tls().isPresent() ? "HTTPS" : "HTTP", settings.topics());
     }
 
@@ -180,6 +181,9 @@ public final class IngestApi implements AutoCloseable {
     }
 
     public static void main(String[] args) {
+        if (Version.printed("ingest-api", args)) {
+            return;
+        }
         IngestApi api;
         try {
             api = start(System.getenv());

@@ -32,7 +32,7 @@ public final class LineageConsumer implements ConsumerDefinition {
     private static final Logger LOG = LoggerFactory.getLogger(LineageConsumer.class);
 
     public static void main(String[] args) {
-        ConsumerRuntime.main(new LineageConsumer());
+        ConsumerRuntime.main(new LineageConsumer(), args);
     }
 
     @Override

@@ -18,7 +18,7 @@ import java.util.Map;
 public final class OtelConsumer implements ConsumerDefinition {
 
     public static void main(String[] args) {
-        ConsumerRuntime.main(new OtelConsumer());
+        ConsumerRuntime.main(new OtelConsumer(), args);
     }
 
     @Override

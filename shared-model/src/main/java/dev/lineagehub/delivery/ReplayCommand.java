@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code ./lineage-hub replay}: the command line of {@link DeadLetterReplay}. */
-@Command(name = "lineage-hub replay", mixinStandardHelpOptions = true, version = "lineage-hub replay 0.1.0",
+@Command(name = "lineage-hub replay", mixinStandardHelpOptions = true, versionProvider = ReplayCommand.BuildVersion.class,
         description = {"Re-publishes dead letters to the topic they came from (or --to another), once what made them fail is fixed.",
                 "Reads the dead-letter topic from its beginning without a consumer group: no one's offsets move, and it can run again.",
                 "Dry run unless --apply.",
@@ -22,6 +22,14 @@ import java.util.concurrent.Callable;
 public final class ReplayCommand implements Callable<Integer> {
 
     static final String ENV_PREFIX = "REPLAY_";
+
+    /** The build's version, not a literal of its own. */
+    static final class BuildVersion implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"lineage-hub replay " + dev.lineagehub.runtime.Version.current()};
+        }
+    }
 
     @Option(names = "--from", required = true, paramLabel = "<dead-letter topic>", description = "the dead-letter topic to read")
     String from;

@@ -108,7 +108,7 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
                 dlqTemplate, definition.name(), metrics, timer, retryPolicy, RecordSizes.maxRequestSize(producerSettings));
 
         Topology topology = definition.topology(config, this);
-        LOG.info("Starting {} consumer with {}\n{}", definition.name(), config.describe(), topology.describe());
+        LOG.info("Starting {} consumer {} with {}\n{}", definition.name(), Version.current(), config.describe(), topology.describe());
         this.streams = new KafkaStreams(topology, streamsProperties(kafka), offsets.clientSupplier());
         this.streams.setUncaughtExceptionHandler(threads);
         this.streams.setStateListener((now, before) -> {
@@ -161,7 +161,10 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
      * The {@code main} of every consumer: runs until SIGTERM/SIGINT or until Kafka Streams stops on its
      * own, and exits non-zero when it stopped in error or the settings are invalid.
      */
-    public static void main(ConsumerDefinition definition) {
+    public static void main(ConsumerDefinition definition, String[] args) {
+        if (Version.printed(definition.name() + "-consumer", args)) {
+            return;
+        }
         ConsumerRuntime runtime;
         try {
             runtime = start(definition, System.getenv());
