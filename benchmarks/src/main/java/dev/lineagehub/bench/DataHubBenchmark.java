@@ -1,6 +1,6 @@
 package dev.lineagehub.bench;
 
-import dev.lineagehub.openlineage.TransportKey;
+import dev.lineagehub.protocol.TransportKey;
 import dev.lineagehub.datahub.DataHubConsumer;
 import dev.lineagehub.datahub.GmsDouble;
 import dev.lineagehub.runtime.ConsumerRuntime;

@@ -2,7 +2,7 @@ package dev.lineagehub.bench;
 
 import dev.lineagehub.ingest.IngestApi;
 import dev.lineagehub.ingest.publish.KafkaPublisher;
-import dev.lineagehub.openlineage.TransportKey;
+import dev.lineagehub.protocol.TransportKey;
 import dev.lineagehub.testing.ConsumerProcess;
 import dev.lineagehub.testing.RealKafka;
 import dev.lineagehub.testing.SampleEvents;

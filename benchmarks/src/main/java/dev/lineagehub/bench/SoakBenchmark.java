@@ -1,6 +1,6 @@
 package dev.lineagehub.bench;
 
-import dev.lineagehub.openlineage.TransportKey;
+import dev.lineagehub.protocol.TransportKey;
 import dev.lineagehub.delivery.DeadLetters;
 import dev.lineagehub.lineage.LineageConsumer;
 import dev.lineagehub.lineage.MarquezDouble;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lineagehub.openlineage.OpenLineageEvent;
-import dev.lineagehub.openlineage.TransportKey;
+import dev.lineagehub.protocol.TransportKey;
 import dev.lineagehub.runtime.RecordSizes;
 import dev.lineagehub.testing.RealKafka;
 import dev.lineagehub.testing.SampleEvents;

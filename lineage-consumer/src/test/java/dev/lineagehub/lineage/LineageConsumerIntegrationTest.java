@@ -1,6 +1,6 @@
 package dev.lineagehub.lineage;
 
-import dev.lineagehub.openlineage.TransportKey;
+import dev.lineagehub.protocol.TransportKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.delivery.DeadLetters;

@@ -1,6 +1,6 @@
 package dev.lineagehub.lineage;
 
-import dev.lineagehub.openlineage.TransportKey;
+import dev.lineagehub.protocol.TransportKey;
 import dev.lineagehub.testing.SampleEvents;
 import dev.lineagehub.testing.TestKafka;
 

@@ -15,10 +15,8 @@ import dev.lineagehub.sdk.client.DataHubTransport;
 import dev.lineagehub.sdk.client.HttpTransport;
 import dev.lineagehub.sdk.client.KafkaTransport;
 import dev.lineagehub.sdk.client.Transport;
-import dev.lineagehub.sdk.client.TransportKey;
 import dev.lineagehub.testing.Await;
 import dev.lineagehub.testing.RealKafka;
-import dev.lineagehub.testing.SampleEvents;
 import dev.lineagehub.testing.TestEnv;
 import dev.lineagehub.testing.TestKafka;
 
@@ -197,13 +195,6 @@ class LineageSdkPipelineTest {
         assertThat(impatient.flush(Duration.ofSeconds(30))).isTrue();
         assertThat(impatient.dropped()).as("given up after the bound, counted").isEqualTo(6);
         assertThat(impatient.sent()).isZero();
-    }
-
-    @Test
-    void theSdkKeysEventsAsTheHubDoes() {
-        for (OpenLineage.RunEvent event : SampleEvents.families(6, 3)) {
-            assertThat(TransportKey.of(event)).isEqualTo(dev.lineagehub.openlineage.TransportKey.of(event));
-        }
     }
 
     private static long runEvents(GmsDouble gms) {

@@ -1,8 +1,9 @@
 package dev.lineagehub.delivery;
 
+import dev.lineagehub.protocol.Backoff;
+
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Exponential backoff with jitter between attempts to deliver one record.
@@ -24,20 +25,8 @@ public record RetryPolicy(Duration initialBackoff, Duration maxBackoff, int maxA
         return maxAttempts > 0 && attemptsMade >= maxAttempts;
     }
 
-    /**
-     * The wait after {@code attemptsMade} failed attempts: the server's {@code Retry-After} when it
-     * sent one, else a uniformly jittered value in [d/2, d] with d = initial * 2^(attempts-1), capped.
-     * Half-jitter keeps a floor under the wait so a down sink is not hammered, while still spreading
-     * the retries of many partitions apart.
-     */
+    /** The wait after {@code attemptsMade} failed attempts ({@link Backoff}: Retry-After, else half-jittered exponential). */
     public Duration backoff(int attemptsMade, Optional<Duration> retryAfter) {
-        if (retryAfter.isPresent()) {
-            return retryAfter.get().compareTo(maxBackoff) > 0 ? maxBackoff : retryAfter.get();
-        }
-        long capMillis = maxBackoff.toMillis();
-        int shift = Math.min(Math.max(attemptsMade - 1, 0), 30);
-        long exponential = Math.min(capMillis, initialBackoff.toMillis() << shift);
-        long half = exponential / 2;
-        return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(exponential - half + 1));
+        return Backoff.next(attemptsMade, initialBackoff, maxBackoff, retryAfter);
     }
 }

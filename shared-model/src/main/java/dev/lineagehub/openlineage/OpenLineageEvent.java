@@ -1,5 +1,7 @@
 package dev.lineagehub.openlineage;
 
+import dev.lineagehub.protocol.TransportKey;
+
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClientUtils;
 

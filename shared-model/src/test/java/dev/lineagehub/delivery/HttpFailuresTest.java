@@ -7,7 +7,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 
 class HttpFailuresTest {
 
@@ -23,16 +22,6 @@ class HttpFailuresTest {
         DeliveryException failure = HttpFailures.forStatus("Marquez", status, null, "{\"errors\":[\"run must not be null\"]}");
         assertThat(failure).isInstanceOf(PermanentDeliveryException.class);
         assertThat(failure.sinkStatus()).isEqualTo("HTTP " + status + ": {\"errors\":[\"run must not be null\"]}");
-    }
-
-    @Test
-    void readsRetryAfterInSecondsOrAsAnHttpDate() {
-        Instant now = Instant.parse("2026-11-24T10:00:00Z");
-        assertThat(HttpFailures.parseRetryAfter("7", now)).isEqualTo(Duration.ofSeconds(7));
-        assertThat(HttpFailures.parseRetryAfter("Tue, 24 Nov 2026 10:00:30 GMT", now)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(HttpFailures.parseRetryAfter("Tue, 24 Nov 2026 09:00:00 GMT", now)).isEqualTo(Duration.ZERO);
-        assertThat(HttpFailures.parseRetryAfter("soon", now)).isNull();
-        assertThat(HttpFailures.parseRetryAfter(null, now)).isNull();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.lineagehub.openlineage;
 
+import dev.lineagehub.protocol.TransportKey;
+
 import static dev.lineagehub.openlineage.InvalidEventException.Reason.BAD_EVENT_TIME;
 import static dev.lineagehub.openlineage.InvalidEventException.Reason.MISSING_FIELD;
 import static dev.lineagehub.openlineage.InvalidEventException.Reason.NOT_JSON;

@@ -1,5 +1,7 @@
 package dev.lineagehub.openlineage;
 
+import dev.lineagehub.protocol.TransportKey;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.testing.SampleEvents;

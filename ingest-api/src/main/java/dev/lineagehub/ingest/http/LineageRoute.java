@@ -11,7 +11,7 @@ import dev.lineagehub.ingest.quota.Admission;
 import dev.lineagehub.ingest.quota.Quotas;
 import dev.lineagehub.openlineage.InvalidEventException;
 import dev.lineagehub.openlineage.OpenLineageEvent;
-import dev.lineagehub.openlineage.TransportKey;
+import dev.lineagehub.protocol.TransportKey;
 
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;

@@ -1,5 +1,7 @@
 package dev.lineagehub.sdk.client;
 
+import dev.lineagehub.protocol.RetryAfter;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -17,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -128,13 +129,8 @@ public final class HubClient {
                 || failure.status() == 429 || failure.status() == 503;
     }
 
+    /** Seconds or an HTTP date, as the consumers read it ({@link RetryAfter}). */
     private static Duration retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(value -> {
-            try {
-                return Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
-            } catch (NumberFormatException notSeconds) {
-                return Optional.empty();
-            }
-        }).orElse(null);
+        return RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), java.time.Instant.now()).orElse(null);
     }
 }

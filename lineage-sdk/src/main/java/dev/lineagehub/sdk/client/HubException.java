@@ -1,5 +1,7 @@
 package dev.lineagehub.sdk.client;
 
+import dev.lineagehub.protocol.HttpAnswer;
+
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -48,13 +50,13 @@ public abstract sealed class HubException extends RuntimeException
     /** The typed error for an HTTP answer that is not a success. */
     static HubException forStatus(int status, String body, String requestId, UUID runId, Duration retryAfter) {
         String message = "HTTP " + status + (body == null || body.isBlank() ? "" : ": " + abbreviate(body));
-        return switch (status) {
-            case 401, 403 -> new AuthError(message, status, requestId, runId);
-            case 404 -> new NotFound(message, requestId, runId);
-            case 409 -> new Conflict(message, requestId, runId);
-            case 429 -> new ServerError(message, status, requestId, runId, retryAfter);
-            default -> status >= 500 ? new ServerError(message, status, requestId, runId, retryAfter)
-                    : new RejectedError(message, status, requestId, runId);
+        // One table with the consumers (HttpAnswer): a worker gets auth refusals, it alone can fix them.
+        return switch (HttpAnswer.of(status)) {
+            case AUTH -> new AuthError(message, status, requestId, runId);
+            case NOT_FOUND -> new NotFound(message, requestId, runId);
+            case CONFLICT -> new Conflict(message, requestId, runId);
+            case OVERLOAD, SERVER_ERROR -> new ServerError(message, status, requestId, runId, retryAfter);
+            case SUCCESS, REJECTED -> new RejectedError(message, status, requestId, runId);
         };
     }
 

@@ -1,5 +1,7 @@
 package dev.lineagehub.sdk.client;
 
+import dev.lineagehub.protocol.TransportKey;
+
 
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClientUtils;

@@ -1,15 +1,17 @@
 package dev.lineagehub.sdk.client;
 
+import dev.lineagehub.protocol.Backoff;
+
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * When to try a failed call again: exponential backoff with full jitter (so many workers failing
- * together do not come back together), the server's {@code Retry-After} when it gives one, and a
- * bound in attempts and in time after which the call is given up.
+ * When to try a failed call again: the wait the consumers use too ({@link Backoff}: the server's
+ * {@code Retry-After} when it gives one, else exponential backoff with half jitter, so many workers
+ * failing together do not come back together), and a bound in attempts and in time after which the
+ * call is given up.
  */
 public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDelay, Duration giveUpAfter) {
 
@@ -43,10 +45,7 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
         if (!failure.retryable() || failedAttempts >= maxAttempts) {
             return Optional.empty();
         }
-        long ceiling = Math.min(maxDelay.toMillis(), initialDelay.toMillis() << Math.min(failedAttempts - 1, 20));
-        Duration delay = failure.retryAfter()
-                .map(asked -> asked.compareTo(maxDelay) > 0 ? maxDelay : asked)
-                .orElseGet(() -> Duration.ofMillis(ceiling == 0 ? 0 : ThreadLocalRandom.current().nextLong(ceiling + 1)));
+        Duration delay = Backoff.next(failedAttempts, initialDelay, maxDelay, failure.retryAfter());
         return elapsed.plus(delay).compareTo(giveUpAfter) > 0 ? Optional.empty() : Optional.of(delay);
     }
 

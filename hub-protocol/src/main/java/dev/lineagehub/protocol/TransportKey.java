@@ -1,14 +1,14 @@
-package dev.lineagehub.openlineage;
+package dev.lineagehub.protocol;
 
 import io.openlineage.client.OpenLineage;
 
 import java.nio.charset.StandardCharsets;
 
 /**
- * The Kafka record key the OpenLineage Kafka transport gives an event, so that whatever else
- * publishes events (the ingest API, the SDK) keeps the order the transport keeps: a run event is keyed
- * by its root parent job (else its parent job, else its own job), so a parent run and its children
- * share a partition; a job event by its job, a dataset event by its dataset.
+ * The Kafka record key the OpenLineage Kafka transport gives an event, so that whatever else publishes events (the
+ * ingest API, the SDK's Kafka transport) keeps the order the transport keeps: a run event is keyed by its root parent
+ * job (else its parent job, else its own job), so a parent run and its children share a partition; a job event by
+ * its job, a dataset event by its dataset.
  */
 public final class TransportKey {
 
@@ -34,7 +34,8 @@ public final class TransportKey {
     }
 
     /** A run event's key from its job, its parent's job and its root's job (either null when the facet has none). */
-    static String run(String namespace, String name, String parentNamespace, String parentName, String rootNamespace, String rootName) {
+    public static String run(String namespace, String name, String parentNamespace, String parentName, String rootNamespace,
+                             String rootName) {
         if (rootNamespace != null && rootName != null) {
             return "run:" + rootNamespace + '/' + rootName;
         }
@@ -44,11 +45,11 @@ public final class TransportKey {
         return "run:" + namespace + '/' + name;
     }
 
-    static String job(String namespace, String name) {
+    public static String job(String namespace, String name) {
         return "job:" + namespace + '/' + name;
     }
 
-    static String dataset(String namespace, String name) {
+    public static String dataset(String namespace, String name) {
         return "dataset:" + namespace + '/' + name;
     }
 
