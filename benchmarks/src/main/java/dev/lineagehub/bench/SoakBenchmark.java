@@ -1,7 +1,7 @@
 package dev.lineagehub.bench;
 
 import dev.lineagehub.protocol.TransportKey;
-import dev.lineagehub.delivery.DeadLetters;
+import dev.lineagehub.delivery.deadletter.DeadLetters;
 import dev.lineagehub.lineage.LineageConsumer;
 import dev.lineagehub.lineage.MarquezDouble;
 import dev.lineagehub.testing.ConsumerProcess;

@@ -3,7 +3,7 @@ package dev.lineagehub.lineage;
 import dev.lineagehub.protocol.TransportKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lineagehub.delivery.DeadLetters;
+import dev.lineagehub.delivery.deadletter.DeadLetters;
 import dev.lineagehub.delivery.PermanentDeliveryException;
 import dev.lineagehub.runtime.ConsumerRuntime;
 import dev.lineagehub.testing.AdminPort;

@@ -2,7 +2,7 @@ package dev.lineagehub.otel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lineagehub.delivery.DeadLetters;
+import dev.lineagehub.delivery.deadletter.DeadLetters;
 import dev.lineagehub.otel.testing.SpanRequests;
 import dev.lineagehub.runtime.ConsumerRuntime;
 import dev.lineagehub.testing.Await;

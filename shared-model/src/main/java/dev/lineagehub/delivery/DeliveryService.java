@@ -1,5 +1,10 @@
 package dev.lineagehub.delivery;
 
+import dev.lineagehub.delivery.deadletter.DeadLetterPublisher;
+import dev.lineagehub.delivery.flow.ConcurrencyLimit;
+import dev.lineagehub.delivery.flow.DeliveryBudget;
+import dev.lineagehub.delivery.flow.SinkHealth;
+
 import dev.lineagehub.runtime.ConsumerMetrics;
 import dev.lineagehub.runtime.RuntimeContext;
 

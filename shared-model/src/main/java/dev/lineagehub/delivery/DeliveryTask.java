@@ -1,5 +1,9 @@
 package dev.lineagehub.delivery;
 
+import dev.lineagehub.delivery.flow.DeliveryBudget;
+import dev.lineagehub.delivery.flow.SinkHealth;
+import dev.lineagehub.delivery.offsets.OffsetTracker;
+
 import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

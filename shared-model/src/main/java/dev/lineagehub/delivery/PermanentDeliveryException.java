@@ -1,5 +1,7 @@
 package dev.lineagehub.delivery;
 
+import dev.lineagehub.delivery.deadletter.DeadLetterReason;
+
 /** The sink refused this record for good; retrying the same bytes cannot succeed. */
 public final class PermanentDeliveryException extends DeliveryException implements DeadLetterReason {
 

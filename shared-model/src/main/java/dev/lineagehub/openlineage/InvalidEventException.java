@@ -1,6 +1,6 @@
 package dev.lineagehub.openlineage;
 
-import dev.lineagehub.delivery.DeadLetterReason;
+import dev.lineagehub.delivery.deadletter.DeadLetterReason;
 
 /**
  * A record on an OpenLineage topic that no sink can accept. It is permanent: retrying the same

@@ -1,11 +1,11 @@
 package dev.lineagehub.runtime;
 
-import dev.lineagehub.delivery.DeadLetterPublisher;
-import dev.lineagehub.delivery.DeadLetters;
-import dev.lineagehub.delivery.DeliveryBudget;
-import dev.lineagehub.delivery.ResolvedOffsets;
+import dev.lineagehub.delivery.deadletter.DeadLetterPublisher;
+import dev.lineagehub.delivery.deadletter.DeadLetters;
+import dev.lineagehub.delivery.flow.DeliveryBudget;
+import dev.lineagehub.delivery.offsets.ResolvedOffsets;
 import dev.lineagehub.delivery.RetryPolicy;
-import dev.lineagehub.delivery.SinkHealth;
+import dev.lineagehub.delivery.flow.SinkHealth;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;

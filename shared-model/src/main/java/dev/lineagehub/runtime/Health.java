@@ -1,8 +1,8 @@
 package dev.lineagehub.runtime;
 
-import dev.lineagehub.delivery.OffsetTracker;
-import dev.lineagehub.delivery.ResolvedOffsets;
-import dev.lineagehub.delivery.SinkHealth;
+import dev.lineagehub.delivery.offsets.OffsetTracker;
+import dev.lineagehub.delivery.offsets.ResolvedOffsets;
+import dev.lineagehub.delivery.flow.SinkHealth;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;

@@ -1,10 +1,10 @@
 package dev.lineagehub.runtime;
 
-import dev.lineagehub.delivery.DeadLetterPublisher;
-import dev.lineagehub.delivery.DeliveryBudget;
-import dev.lineagehub.delivery.ResolvedOffsets;
+import dev.lineagehub.delivery.deadletter.DeadLetterPublisher;
+import dev.lineagehub.delivery.flow.DeliveryBudget;
+import dev.lineagehub.delivery.offsets.ResolvedOffsets;
 import dev.lineagehub.delivery.RetryPolicy;
-import dev.lineagehub.delivery.SinkHealth;
+import dev.lineagehub.delivery.flow.SinkHealth;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;

@@ -1,6 +1,6 @@
 package dev.lineagehub.runtime;
 
-import dev.lineagehub.delivery.DeadLetters;
+import dev.lineagehub.delivery.deadletter.DeadLetters;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;

@@ -1,5 +1,9 @@
 package dev.lineagehub.delivery;
 
+import dev.lineagehub.delivery.deadletter.DeadLetters;
+import dev.lineagehub.delivery.flow.SinkHealth;
+import dev.lineagehub.delivery.offsets.OffsetTracker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lineagehub.testing.Await;

@@ -2,7 +2,7 @@ package dev.lineagehub.openlineage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lineagehub.delivery.DeadLetters;
+import dev.lineagehub.delivery.deadletter.DeadLetters;
 import dev.lineagehub.delivery.PermanentDeliveryException;
 import dev.lineagehub.testing.Await;
 import dev.lineagehub.testing.SampleEvents;

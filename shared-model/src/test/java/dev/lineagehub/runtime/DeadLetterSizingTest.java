@@ -2,7 +2,7 @@ package dev.lineagehub.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lineagehub.delivery.DeadLetters;
+import dev.lineagehub.delivery.deadletter.DeadLetters;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

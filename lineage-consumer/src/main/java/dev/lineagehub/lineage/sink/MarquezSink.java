@@ -5,7 +5,7 @@ import dev.lineagehub.delivery.HttpFailures;
 import dev.lineagehub.delivery.PermanentDeliveryException;
 import dev.lineagehub.delivery.RetryableDeliveryException;
 import dev.lineagehub.delivery.Sink;
-import dev.lineagehub.delivery.SinkHealth;
+import dev.lineagehub.delivery.flow.SinkHealth;
 import dev.lineagehub.lineage.config.MarquezSettings;
 import dev.lineagehub.openlineage.OpenLineageEvent;
 

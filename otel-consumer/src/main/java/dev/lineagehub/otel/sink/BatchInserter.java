@@ -2,7 +2,7 @@ package dev.lineagehub.otel.sink;
 
 import dev.lineagehub.delivery.PermanentDeliveryException;
 import dev.lineagehub.delivery.RetryPolicy;
-import dev.lineagehub.delivery.SinkHealth;
+import dev.lineagehub.delivery.flow.SinkHealth;
 import dev.lineagehub.delivery.SourceRecord;
 
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package dev.lineagehub.delivery;
+package dev.lineagehub.delivery.offsets;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;

@@ -1,4 +1,7 @@
-package dev.lineagehub.delivery;
+package dev.lineagehub.delivery.deadletter;
+
+import dev.lineagehub.delivery.RetryPolicy;
+import dev.lineagehub.delivery.SourceRecord;
 
 import dev.lineagehub.runtime.ConsumerMetrics;
 import dev.lineagehub.runtime.DaemonThreads;

@@ -1,4 +1,4 @@
-package dev.lineagehub.delivery;
+package dev.lineagehub.delivery.deadletter;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  * it fails again it is dead-lettered again. Kafka connection settings come from {@code REPLAY_KAFKA_*}
  * variables, as for the consumers (e.g. {@code REPLAY_KAFKA_SECURITY_PROTOCOL=SASL_SSL}).
  */
-public final class DeadLetterReplay {
+final class DeadLetterReplay {
 
     public static final String HEADER_REPLAYED_FROM = "__lineagehub.replayed.from";
     private static final String ORIGINAL_TOPIC = "__streams.errors.topic";
@@ -50,7 +50,7 @@ public final class DeadLetterReplay {
 
     private final Map<String, Object> kafka;
 
-    public DeadLetterReplay(Map<String, ?> kafkaProperties) {
+    DeadLetterReplay(Map<String, ?> kafkaProperties) {
         this.kafka = new HashMap<>(kafkaProperties);
     }
 

@@ -1,4 +1,4 @@
-package dev.lineagehub.delivery;
+package dev.lineagehub.delivery.flow;
 
 import java.time.Duration;
 import java.util.Arrays;

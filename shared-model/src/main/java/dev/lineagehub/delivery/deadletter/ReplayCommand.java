@@ -1,4 +1,4 @@
-package dev.lineagehub.delivery;
+package dev.lineagehub.delivery.deadletter;
 
 import dev.lineagehub.runtime.EnvConfig;
 

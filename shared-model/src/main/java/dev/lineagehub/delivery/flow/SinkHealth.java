@@ -1,4 +1,4 @@
-package dev.lineagehub.delivery;
+package dev.lineagehub.delivery.flow;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

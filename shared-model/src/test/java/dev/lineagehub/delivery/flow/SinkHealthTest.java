@@ -1,4 +1,6 @@
-package dev.lineagehub.delivery;
+package dev.lineagehub.delivery.flow;
+
+import dev.lineagehub.delivery.RetryableDeliveryException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

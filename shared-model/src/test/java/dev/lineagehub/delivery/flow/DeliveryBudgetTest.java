@@ -1,4 +1,4 @@
-package dev.lineagehub.delivery;
+package dev.lineagehub.delivery.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

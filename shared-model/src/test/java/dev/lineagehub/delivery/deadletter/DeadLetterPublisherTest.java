@@ -1,4 +1,8 @@
-package dev.lineagehub.delivery;
+package dev.lineagehub.delivery.deadletter;
+
+import dev.lineagehub.delivery.PermanentDeliveryException;
+import dev.lineagehub.delivery.RetryPolicy;
+import dev.lineagehub.delivery.SourceRecord;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.lineagehub.delivery;
+package dev.lineagehub.delivery.offsets;
 
 import java.util.TreeSet;
 import java.util.function.LongSupplier;

@@ -1,4 +1,4 @@
-package dev.lineagehub.delivery;
+package dev.lineagehub.delivery.deadletter;
 
 /**
  * A failure that sends its record to the dead-letter topic. The code is written to the

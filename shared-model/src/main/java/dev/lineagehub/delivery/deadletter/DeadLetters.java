@@ -1,4 +1,6 @@
-package dev.lineagehub.delivery;
+package dev.lineagehub.delivery.deadletter;
+
+import dev.lineagehub.delivery.DeliveryException;
 
 import static org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils.HEADER_ERRORS_EXCEPTION_MESSAGE_NAME;
 import static org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils.HEADER_ERRORS_EXCEPTION_NAME;
