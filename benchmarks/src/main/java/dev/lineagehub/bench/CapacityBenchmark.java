@@ -28,9 +28,9 @@ public final class CapacityBenchmark {
                         + "request timeout %d ms; each run cut off after %d s%n%n", eventsPerSecond, cores,
                 1000 * cores / eventsPerSecond, 3 * runs, timeoutMs, maxTime.toSeconds());
         Map<String, Map<String, String>> setups = new LinkedHashMap<>();
-        setups.put("fixed 4 (1 per partition)", Map.of("MARQUEZ_CONCURRENCY", "fixed", "MARQUEZ_MAX_IN_FLIGHT", "1"));
-        setups.put("fixed 8 (2 per partition)", Map.of("MARQUEZ_CONCURRENCY", "fixed", "MARQUEZ_MAX_IN_FLIGHT", "2"));
-        setups.put("fixed 128 (32 per partition)", Map.of("MARQUEZ_CONCURRENCY", "fixed", "MARQUEZ_MAX_IN_FLIGHT", "32"));
+        setups.put("fixed 4 (1 per partition)", Map.of("LINEAGEHUB_LINEAGE_CONCURRENCY", "fixed", "LINEAGEHUB_LINEAGE_MAX_IN_FLIGHT", "1"));
+        setups.put("fixed 8 (2 per partition)", Map.of("LINEAGEHUB_LINEAGE_CONCURRENCY", "fixed", "LINEAGEHUB_LINEAGE_MAX_IN_FLIGHT", "2"));
+        setups.put("fixed 128 (32 per partition)", Map.of("LINEAGEHUB_LINEAGE_CONCURRENCY", "fixed", "LINEAGEHUB_LINEAGE_MAX_IN_FLIGHT", "32"));
         setups.put("adaptive, at most 128 (default)", Map.of());
         try (RealKafka.Broker broker = RealKafka.start();
              MarquezDouble marquez = new MarquezDouble().capacity(eventsPerSecond, cores)) {
@@ -39,7 +39,7 @@ public final class CapacityBenchmark {
             System.out.println("|---|---:|---:|---:|---:|---:|---:|");
             for (Map.Entry<String, Map<String, String>> setup : setups.entrySet()) {
                 Map<String, String> env = new LinkedHashMap<>(setup.getValue());
-                env.put("MARQUEZ_REQUEST_TIMEOUT_MS", String.valueOf(timeoutMs));
+                env.put("LINEAGEHUB_LINEAGE_REQUEST_TIMEOUT_MS", String.valueOf(timeoutMs));
                 CapacityRun.Result r = CapacityRun.deliver(kafka, marquez, runs, env, maxTime);
                 System.out.printf("| %s | %d of %d | %.1f | %.0f | %d | %d ms | %d ms |%n", setup.getKey(), r.delivered(), 3 * runs,
                         r.eventsPerSecond(), r.retries(), r.duplicates(), r.p50().toMillis(), r.p99().toMillis());

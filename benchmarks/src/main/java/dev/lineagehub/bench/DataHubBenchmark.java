@@ -50,7 +50,7 @@ public final class DataHubBenchmark {
     private void run() throws Exception {
         List<OpenLineage.RunEvent> events = steadyStream();
         System.out.printf("datahub-consumer benchmark: %d runs of %d Airflow tasks in %d DAGs (START, COMPLETE: %d events), "
-                + "%d partitions, DATAHUB_ORDER_BY=%s, GMS double latency %d ms%n", runs, jobs, dags, events.size(), partitions, orderBy,
+                + "%d partitions, LINEAGEHUB_DATAHUB_ORDER_BY=%s, GMS double latency %d ms%n", runs, jobs, dags, events.size(), partitions, orderBy,
                 latency.toMillis());
         System.out.println();
         System.out.println("| proposals sent | aspect cache | events/s | MCPs per event | HTTP requests per event | MCPs/s |");
@@ -84,15 +84,15 @@ public final class DataHubBenchmark {
         kafka.flush();
         try (GmsDouble gms = new GmsDouble().latency(latency);
              ConsumerRuntime consumer = ConsumerRuntime.start(new DataHubConsumer(), Map.of(
-                     "DATAHUB_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                     "DATAHUB_KAFKA_APPLICATION_ID", "datahub-bench-" + topic,
-                     "DATAHUB_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString(),
-                     "DATAHUB_TOPIC", topic,
-                     "DATAHUB_GMS_URL", gms.url(),
-                     "DATAHUB_ADMIN_PORT", "0",
-                     "DATAHUB_ORDER_BY", orderBy,
-                     "DATAHUB_CACHE_TTL_MS", cacheTtlMs,
-                     "DATAHUB_BATCH_PROPOSALS", String.valueOf(batches)))) {
+                     "LINEAGEHUB_DATAHUB_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                     "LINEAGEHUB_DATAHUB_KAFKA_APPLICATION_ID", "datahub-bench-" + topic,
+                     "LINEAGEHUB_DATAHUB_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString(),
+                     "LINEAGEHUB_DATAHUB_TOPIC", topic,
+                     "LINEAGEHUB_DATAHUB_GMS_URL", gms.url(),
+                     "LINEAGEHUB_DATAHUB_ADMIN_PORT", "0",
+                     "LINEAGEHUB_DATAHUB_ORDER_BY", orderBy,
+                     "LINEAGEHUB_DATAHUB_CACHE_TTL_MS", cacheTtlMs,
+                     "LINEAGEHUB_DATAHUB_BATCH_PROPOSALS", String.valueOf(batches)))) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             long firstNanos = 0;
             while (runEvents(gms) < events.size()) {
@@ -117,7 +117,7 @@ public final class DataHubBenchmark {
     /**
      * Runs of the same few jobs over the same datasets, START then COMPLETE, interleaved across runs;
      * each batch of task runs is one run of one of {@code dags} DAGs. The OpenLineage Kafka transport
-     * keys a task's events by its DAG, so with DATAHUB_ORDER_BY=key the DAGs are what runs in parallel.
+     * keys a task's events by its DAG, so with LINEAGEHUB_DATAHUB_ORDER_BY=key the DAGs are what runs in parallel.
      */
     private List<OpenLineage.RunEvent> steadyStream() {
         List<OpenLineage.RunEvent> events = new ArrayList<>();

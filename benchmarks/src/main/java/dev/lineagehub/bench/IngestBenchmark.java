@@ -98,9 +98,9 @@ public final class IngestBenchmark {
             String topic = kafka.newTopic("openlineage-events", 4);
             ConsumerAdmin admin = new ConsumerAdmin();
             Map<String, String> env = new java.util.HashMap<>(Map.of(
-                    "INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "INGEST_PORT", String.valueOf(admin.port()),
-                    "INGEST_LINEAGE_TOPIC", topic, "INGEST_AUTH", "none", "INGEST_AUDIT_TOPIC", "",
-                    "INGEST_NAMESPACES_TOPIC", kafka.newTopic("namespaces", 1)));
+                    "LINEAGEHUB_INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "LINEAGEHUB_INGEST_PORT", String.valueOf(admin.port()),
+                    "LINEAGEHUB_INGEST_LINEAGE_TOPIC", topic, "LINEAGEHUB_INGEST_AUTH", "none", "LINEAGEHUB_INGEST_AUDIT_TOPIC", "",
+                    "LINEAGEHUB_INGEST_NAMESPACES_TOPIC", kafka.newTopic("namespaces", 1)));
             // e.g. a flight recording of the API's JVM: JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=...
             env.putAll(jvmOptions);
             try (ConsumerProcess api = ConsumerProcess.start(IngestApi.class, env, heap);

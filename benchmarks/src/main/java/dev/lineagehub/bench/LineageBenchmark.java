@@ -71,8 +71,8 @@ public final class LineageBenchmark {
         this.heap = options.string("heap", "256m");
         this.rounds = options.integer("rounds", 9);
         this.warmups = options.integer("warmups", 4);
-        // MARQUEZ_* settings, and JAVA_TOOL_OPTIONS to profile the consumer JVM (e.g. with JFR).
-        this.overrides = options.withPrefix("MARQUEZ_");
+        // LINEAGEHUB_LINEAGE_* settings, and JAVA_TOOL_OPTIONS to profile the consumer JVM (e.g. with JFR).
+        this.overrides = options.withPrefix("LINEAGEHUB_LINEAGE_");
         this.overrides.putAll(options.withPrefix("JAVA_TOOL_OPTIONS"));
     }
 
@@ -204,14 +204,14 @@ public final class LineageBenchmark {
     private ConsumerProcess startConsumer(TestKafka kafka, String topic, MarquezDouble marquez, ConsumerAdmin admin)
             throws Exception {
         return ConsumerProcess.start(LineageConsumer.class, consumerEnv(Map.of(
-                "MARQUEZ_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "MARQUEZ_KAFKA_APPLICATION_ID", "lineage-bench-" + topic,
-                "MARQUEZ_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString(),
-                "MARQUEZ_TOPIC", topic,
-                "MARQUEZ_URL", marquez.url(),
-                "MARQUEZ_MAX_IN_FLIGHT", String.valueOf(inFlight),
-                "MARQUEZ_MAX_CONNECTIONS", String.valueOf(partitions * inFlight),
-                "MARQUEZ_ADMIN_PORT", String.valueOf(admin.port()))), heap);
+                "LINEAGEHUB_LINEAGE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "LINEAGEHUB_LINEAGE_KAFKA_APPLICATION_ID", "lineage-bench-" + topic,
+                "LINEAGEHUB_LINEAGE_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString(),
+                "LINEAGEHUB_LINEAGE_TOPIC", topic,
+                "LINEAGEHUB_LINEAGE_URL", marquez.url(),
+                "LINEAGEHUB_LINEAGE_MAX_IN_FLIGHT", String.valueOf(inFlight),
+                "LINEAGEHUB_LINEAGE_MAX_CONNECTIONS", String.valueOf(partitions * inFlight),
+                "LINEAGEHUB_LINEAGE_ADMIN_PORT", String.valueOf(admin.port()))), heap);
     }
 
     /** One round through the running consumer: a backlog, then the paced phase; counts only this round's events. */
@@ -259,7 +259,7 @@ public final class LineageBenchmark {
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** Adds the consumer options given on the command line, e.g. MARQUEZ_KAFKA_COMMIT_INTERVAL_MS=5000. */
+    /** Adds the consumer options given on the command line, e.g. LINEAGEHUB_LINEAGE_KAFKA_COMMIT_INTERVAL_MS=5000. */
     private Map<String, String> consumerEnv(Map<String, String> base) {
         Map<String, String> env = new HashMap<>(base);
         env.putAll(overrides);

@@ -60,8 +60,8 @@ public final class OtelBenchmark {
         this.rounds = options.integer("rounds", 9);
         // A JFR recording of the consumer's JVM (profile settings), for the CPU split per stage in docs/benchmarks.md.
         this.jfr = options.string("jfr", "");
-        // CLICKHOUSE_* settings for the consumer, e.g. CLICKHOUSE_BATCH_MAX_MS=5000.
-        this.overrides = options.withPrefix("CLICKHOUSE_");
+        // LINEAGEHUB_OTEL_* settings for the consumer, e.g. LINEAGEHUB_OTEL_BATCH_MAX_MS=5000.
+        this.overrides = options.withPrefix("LINEAGEHUB_OTEL_");
     }
 
     public static void main(String[] args) throws Exception {
@@ -217,15 +217,15 @@ public final class OtelBenchmark {
     private ConsumerProcess startConsumer(TestKafka kafka, String topic, ClickHouseHttpFixture clickhouse, ConsumerAdmin admin)
             throws Exception {
         Map<String, String> env = new HashMap<>(Map.of(
-                "CLICKHOUSE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "CLICKHOUSE_KAFKA_APPLICATION_ID", "otel-bench-" + topic,
-                "CLICKHOUSE_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString(),
-                "CLICKHOUSE_SPANS_TOPIC", topic,
-                "CLICKHOUSE_METRICS_TOPIC", "",
-                "CLICKHOUSE_LOGS_TOPIC", "",
-                "CLICKHOUSE_URL", clickhouse.jdbcUrl(),
-                "CLICKHOUSE_BATCH_ROWS", String.valueOf(batchRows),
-                "CLICKHOUSE_ADMIN_PORT", String.valueOf(admin.port())));
+                "LINEAGEHUB_OTEL_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "LINEAGEHUB_OTEL_KAFKA_APPLICATION_ID", "otel-bench-" + topic,
+                "LINEAGEHUB_OTEL_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString(),
+                "LINEAGEHUB_OTEL_SPANS_TOPIC", topic,
+                "LINEAGEHUB_OTEL_METRICS_TOPIC", "",
+                "LINEAGEHUB_OTEL_LOGS_TOPIC", "",
+                "LINEAGEHUB_OTEL_URL", clickhouse.jdbcUrl(),
+                "LINEAGEHUB_OTEL_BATCH_ROWS", String.valueOf(batchRows),
+                "LINEAGEHUB_OTEL_ADMIN_PORT", String.valueOf(admin.port())));
         env.putAll(overrides);
         if (!jfr.isEmpty()) {
             env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");

@@ -81,12 +81,12 @@ public final class SoakBenchmark {
             String topic = kafka.newTopic("openlineage-events", partitions);
             String group = "lineage-soak-" + topic;
             try (ConsumerProcess consumer = ConsumerProcess.start(LineageConsumer.class, Map.of(
-                    "MARQUEZ_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                    "MARQUEZ_KAFKA_APPLICATION_ID", group,
-                    "MARQUEZ_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString(),
-                    "MARQUEZ_TOPIC", topic,
-                    "MARQUEZ_URL", marquez.url(),
-                    "MARQUEZ_ADMIN_PORT", String.valueOf(admin.port())), heap)) {
+                    "LINEAGEHUB_LINEAGE_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                    "LINEAGEHUB_LINEAGE_KAFKA_APPLICATION_ID", group,
+                    "LINEAGEHUB_LINEAGE_KAFKA_STATE_DIR", Files.createTempDirectory("streams").toString(),
+                    "LINEAGEHUB_LINEAGE_TOPIC", topic,
+                    "LINEAGEHUB_LINEAGE_URL", marquez.url(),
+                    "LINEAGEHUB_LINEAGE_ADMIN_PORT", String.valueOf(admin.port())), heap)) {
                 Set<String> expected = new HashSet<>();
                 long healthy = 0;
                 int hostile = 0;

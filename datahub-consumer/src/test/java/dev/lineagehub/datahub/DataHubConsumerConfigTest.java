@@ -19,9 +19,9 @@ class DataHubConsumerConfigTest {
 
     @Test
     void aBadSettingFailsStartUpNamingTheVariable() {
-        assertThatThrownBy(() -> ConsumerRuntime.start(new DataHubConsumer(), Map.of("DATAHUB_ENV", "PRODUCTION")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("DATAHUB_ENV");
-        assertThatThrownBy(() -> ConsumerRuntime.start(new DataHubConsumer(), Map.of("DATAHUB_GMS_URL", "gms:8080")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("DATAHUB_GMS_URL");
+        assertThatThrownBy(() -> ConsumerRuntime.start(new DataHubConsumer(), Map.of("LINEAGEHUB_DATAHUB_ENV", "PRODUCTION")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("LINEAGEHUB_DATAHUB_ENV");
+        assertThatThrownBy(() -> ConsumerRuntime.start(new DataHubConsumer(), Map.of("LINEAGEHUB_DATAHUB_GMS_URL", "gms:8080")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("LINEAGEHUB_DATAHUB_GMS_URL");
     }
 }

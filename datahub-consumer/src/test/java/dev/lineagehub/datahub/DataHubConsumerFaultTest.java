@@ -57,7 +57,7 @@ class DataHubConsumerFaultTest {
     @Test
     void aGmsOutageLongerThanMaxPollIntervalEvictsNobodyAndLosesNothing(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 4);
-        Map<String, String> settings = Map.of("DATAHUB_KAFKA_MAX_POLL_INTERVAL_MS", "5000");
+        Map<String, String> settings = Map.of("LINEAGEHUB_DATAHUB_KAFKA_MAX_POLL_INTERVAL_MS", "5000");
         ConsumerRuntime first = start(kafka, topic, settings);
         ConsumerRuntime second = start(kafka, topic, settings);
         Await.until(Duration.ofSeconds(60), () -> first.state() == KafkaStreams.State.RUNNING
@@ -94,7 +94,7 @@ class DataHubConsumerFaultTest {
         gms.capacity(200, 2);
         String topic = kafka.newTopic("openlineage-events", 4);
         List<UUID> runs = publish(kafka, topic, 60);
-        ConsumerRuntime consumer = start(kafka, topic, Map.of("DATAHUB_REQUEST_TIMEOUT_MS", "1000"));
+        ConsumerRuntime consumer = start(kafka, topic, Map.of("LINEAGEHUB_DATAHUB_REQUEST_TIMEOUT_MS", "1000"));
 
         Await.until(Duration.ofSeconds(90), () -> runEvents(gms.accepted()).size() == 180,
                 () -> runEvents(gms.accepted()).size() + " of 180 run events at GMS's capacity");
@@ -146,10 +146,10 @@ class DataHubConsumerFaultTest {
 
     private ConsumerRuntime start(TestKafka kafka, String topic, Map<String, String> extra) {
         Map<String, String> env = TestEnv.forConsumer(new DataHubConsumer(), kafka, "datahub-fault-" + topic);
-        env.put("DATAHUB_TOPIC", topic);
-        env.put("DATAHUB_GMS_URL", gms.url());
-        env.put("DATAHUB_KAFKA_SESSION_TIMEOUT_MS", "6000");
-        env.put("DATAHUB_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+        env.put("LINEAGEHUB_DATAHUB_TOPIC", topic);
+        env.put("LINEAGEHUB_DATAHUB_GMS_URL", gms.url());
+        env.put("LINEAGEHUB_DATAHUB_KAFKA_SESSION_TIMEOUT_MS", "6000");
+        env.put("LINEAGEHUB_DATAHUB_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
         env.putAll(extra);
         ConsumerRuntime consumer = ConsumerRuntime.start(new DataHubConsumer(), env);
         instances.add(consumer);

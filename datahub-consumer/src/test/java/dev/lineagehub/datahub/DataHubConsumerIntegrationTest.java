@@ -138,9 +138,9 @@ class DataHubConsumerIntegrationTest {
 
     private ConsumerRuntime startConsumer(TestKafka kafka, String topic, Map<String, String> extra) throws Exception {
         Map<String, String> env = TestEnv.forConsumer(new DataHubConsumer(), kafka, "datahub-it-" + topic);
-        env.put("DATAHUB_TOPIC", topic);
-        env.put("DATAHUB_GMS_URL", gms.url());
-        env.put("DATAHUB_KAFKA_COMMIT_INTERVAL_MS", "1000");
+        env.put("LINEAGEHUB_DATAHUB_TOPIC", topic);
+        env.put("LINEAGEHUB_DATAHUB_GMS_URL", gms.url());
+        env.put("LINEAGEHUB_DATAHUB_KAFKA_COMMIT_INTERVAL_MS", "1000");
         env.putAll(extra);
         ConsumerRuntime consumer = ConsumerRuntime.start(new DataHubConsumer(), env);
         running.add(consumer);

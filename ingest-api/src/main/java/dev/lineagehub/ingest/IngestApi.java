@@ -85,7 +85,7 @@ public final class IngestApi implements AutoCloseable {
         long buffer = Long.parseLong(String.valueOf(producer.getOrDefault(ProducerConfig.BUFFER_MEMORY_CONFIG, 32L << 20)).strip());
         int maxRequest = RecordSizes.maxRequestSize(producer);
         if (maxRequest > buffer) {
-            throw new ConfigException("INGEST_KAFKA_MAX_REQUEST_SIZE (" + maxRequest + ") is above INGEST_KAFKA_BUFFER_MEMORY (" + buffer
+            throw new ConfigException("LINEAGEHUB_INGEST_KAFKA_MAX_REQUEST_SIZE (" + maxRequest + ") is above LINEAGEHUB_INGEST_KAFKA_BUFFER_MEMORY (" + buffer
                     + "): the producer refuses any record larger than its buffer");
         }
         IngestSettings.Topics topics = settings.topics();
@@ -104,7 +104,7 @@ public final class IngestApi implements AutoCloseable {
         if (settings.maxBodyBytes() > largest) {
             throw new ConfigException(IngestSettings.MAX_BODY_BYTES + " (" + settings.maxBodyBytes() + ") is above the largest Kafka "
                     + "record this API can write, " + largest + " bytes (" + limit.source() + "): a request that large could be "
-                    + "admitted but never stored. Lower it (0 derives it), or raise INGEST_KAFKA_MAX_REQUEST_SIZE and the topics' "
+                    + "admitted but never stored. Lower it (0 derives it), or raise LINEAGEHUB_INGEST_KAFKA_MAX_REQUEST_SIZE and the topics' "
                     + "max.message.bytes together");
         }
         return settings.maxBodyBytes();

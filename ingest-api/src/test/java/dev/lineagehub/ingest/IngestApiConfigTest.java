@@ -19,13 +19,13 @@ class IngestApiConfigTest {
 
     @Test
     void aBadSettingFailsStartUpNamingTheVariable() {
-        assertThatThrownBy(() -> IngestApi.start(Map.of("INGEST_AUTH", "maybe")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("INGEST_AUTH");
-        assertThatThrownBy(() -> IngestApi.start(Map.of("INGEST_MARQUEZ_URL", "ftp://marquez")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("INGEST_MARQUEZ_URL");
-        assertThatThrownBy(() -> IngestApi.start(Map.of("INGEST_TLS_CERT_PATH", "/etc/tls/cert.pem")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("INGEST_TLS_KEY_PATH");
-        assertThatThrownBy(() -> IngestApi.start(Map.of("INGEST_QUOTA_EVENTS_PER_SECOND", "0")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("INGEST_QUOTA_EVENTS_PER_SECOND");
+        assertThatThrownBy(() -> IngestApi.start(Map.of("LINEAGEHUB_INGEST_AUTH", "maybe")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("LINEAGEHUB_INGEST_AUTH");
+        assertThatThrownBy(() -> IngestApi.start(Map.of("LINEAGEHUB_INGEST_MARQUEZ_URL", "ftp://marquez")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("LINEAGEHUB_INGEST_MARQUEZ_URL");
+        assertThatThrownBy(() -> IngestApi.start(Map.of("LINEAGEHUB_INGEST_TLS_CERT_PATH", "/etc/tls/cert.pem")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("LINEAGEHUB_INGEST_TLS_KEY_PATH");
+        assertThatThrownBy(() -> IngestApi.start(Map.of("LINEAGEHUB_INGEST_QUOTA_EVENTS_PER_SECOND", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("LINEAGEHUB_INGEST_QUOTA_EVENTS_PER_SECOND");
     }
 }

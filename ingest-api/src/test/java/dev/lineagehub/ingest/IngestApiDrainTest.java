@@ -48,9 +48,9 @@ class IngestApiDrainTest {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        Map<String, String> env = Map.of("INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "INGEST_PORT", String.valueOf(port),
-                "INGEST_LINEAGE_TOPIC", topic, "INGEST_NAMESPACES_TOPIC", topic + "-namespaces", "INGEST_AUDIT_TOPIC", "",
-                "INGEST_AUTH", "none", "INGEST_SHUTDOWN_GRACE_MS", "1500", "INGEST_SHUTDOWN_TIMEOUT_MS", "5000");
+        Map<String, String> env = Map.of("LINEAGEHUB_INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "LINEAGEHUB_INGEST_PORT", String.valueOf(port),
+                "LINEAGEHUB_INGEST_LINEAGE_TOPIC", topic, "LINEAGEHUB_INGEST_NAMESPACES_TOPIC", topic + "-namespaces", "LINEAGEHUB_INGEST_AUDIT_TOPIC", "",
+                "LINEAGEHUB_INGEST_AUTH", "none", "LINEAGEHUB_INGEST_SHUTDOWN_GRACE_MS", "1500", "LINEAGEHUB_INGEST_SHUTDOWN_TIMEOUT_MS", "5000");
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger refusedConnections = new AtomicInteger();
         AtomicInteger otherAnswers = new AtomicInteger();

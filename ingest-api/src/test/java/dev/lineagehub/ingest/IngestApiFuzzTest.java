@@ -86,12 +86,12 @@ class IngestApiFuzzTest {
     private void fuzz(TestKafka kafka, long seed) throws Exception {
         Random random = new Random(seed);
         String topic = kafka.newTopic("openlineage-events", 2);
-        Map<String, String> topics = Map.of("INGEST_SPANS_TOPIC", kafka.newTopic("otlp_spans", 1),
-                "INGEST_METRICS_TOPIC", kafka.newTopic("otlp_metrics", 1), "INGEST_LOGS_TOPIC", kafka.newTopic("otlp_logs", 1));
+        Map<String, String> topics = Map.of("LINEAGEHUB_INGEST_SPANS_TOPIC", kafka.newTopic("otlp_spans", 1),
+                "LINEAGEHUB_INGEST_METRICS_TOPIC", kafka.newTopic("otlp_metrics", 1), "LINEAGEHUB_INGEST_LOGS_TOPIC", kafka.newTopic("otlp_logs", 1));
         Map<String, String> env = new HashMap<>(topics);
-        env.putAll(Map.of("INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "INGEST_PORT", "0",
-                "INGEST_LINEAGE_TOPIC", topic, "INGEST_NAMESPACES_TOPIC", topic + "-namespaces", "INGEST_AUDIT_TOPIC", "",
-                "INGEST_ADMIN_KEY", ADMIN, "INGEST_MAX_BODY_BYTES", "65536"));
+        env.putAll(Map.of("LINEAGEHUB_INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "LINEAGEHUB_INGEST_PORT", "0",
+                "LINEAGEHUB_INGEST_LINEAGE_TOPIC", topic, "LINEAGEHUB_INGEST_NAMESPACES_TOPIC", topic + "-namespaces", "LINEAGEHUB_INGEST_AUDIT_TOPIC", "",
+                "LINEAGEHUB_INGEST_ADMIN_KEY", ADMIN, "LINEAGEHUB_INGEST_MAX_BODY_BYTES", "65536"));
         api = IngestApi.start(env);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         IngestApiClient client = new IngestApiClient(api.port());
@@ -150,8 +150,8 @@ class IngestApiFuzzTest {
             if (method.equals("POST") && status == 201 && route.startsWith("/api/v1/lineage")) {
                 lineageAcknowledged += events(plain);
             } else if (method.equals("POST") && status == 200 && isOtlp(route)) {
-                String signal = route.startsWith("/api") ? (path.contains("signal=logs") ? "INGEST_LOGS_TOPIC" : "INGEST_SPANS_TOPIC")
-                        : "INGEST_" + (route.endsWith("traces") ? "SPANS" : route.endsWith("metrics") ? "METRICS" : "LOGS") + "_TOPIC";
+                String signal = route.startsWith("/api") ? (path.contains("signal=logs") ? "LINEAGEHUB_INGEST_LOGS_TOPIC" : "LINEAGEHUB_INGEST_SPANS_TOPIC")
+                        : "LINEAGEHUB_INGEST_" + (route.endsWith("traces") ? "SPANS" : route.endsWith("metrics") ? "METRICS" : "LOGS") + "_TOPIC";
                 otlpAcknowledged.merge(signal, publishedRecords(plain, type, signal), Long::sum);
             }
         }
@@ -178,8 +178,8 @@ class IngestApiFuzzTest {
     private static long publishedRecords(byte[] body, String type, String signal) {
         Encoding encoding = type.startsWith("application/json") ? Encoding.OTLP_JSON : Encoding.OTLP_PROTO;
         var request = switch (signal) {
-            case "INGEST_SPANS_TOPIC" -> OtlpDecoder.traces(body, encoding);
-            case "INGEST_METRICS_TOPIC" -> OtlpDecoder.metrics(body, encoding);
+            case "LINEAGEHUB_INGEST_SPANS_TOPIC" -> OtlpDecoder.traces(body, encoding);
+            case "LINEAGEHUB_INGEST_METRICS_TOPIC" -> OtlpDecoder.metrics(body, encoding);
             default -> OtlpDecoder.logs(body, encoding);
         };
         return request.getSerializedSize() == 0 ? 0 : 1;

@@ -45,12 +45,12 @@ class IngestApiIntegrationTest {
 
     private IngestApi start(TestKafka kafka, String topic, Map<String, String> more) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of(
-                "INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "INGEST_PORT", "0",
-                "INGEST_LINEAGE_TOPIC", topic,
-                "INGEST_NAMESPACES_TOPIC", topic + "-namespaces",
-                "INGEST_AUDIT_TOPIC", topic + "-audit",
-                "INGEST_ADMIN_KEY", ADMIN));
+                "LINEAGEHUB_INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "LINEAGEHUB_INGEST_PORT", "0",
+                "LINEAGEHUB_INGEST_LINEAGE_TOPIC", topic,
+                "LINEAGEHUB_INGEST_NAMESPACES_TOPIC", topic + "-namespaces",
+                "LINEAGEHUB_INGEST_AUDIT_TOPIC", topic + "-audit",
+                "LINEAGEHUB_INGEST_ADMIN_KEY", ADMIN));
         env.putAll(more);
         IngestApi api = IngestApi.start(env);
         running.add(api);
@@ -106,7 +106,7 @@ class IngestApiIntegrationTest {
     @Test
     void refusesWhatMarquezRefusesAndWhatTheKeyMayNotWrite(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 1);
-        IngestApi api = start(kafka, topic, Map.of("INGEST_MAX_BODY_BYTES", "65536"));
+        IngestApi api = start(kafka, topic, Map.of("LINEAGEHUB_INGEST_MAX_BODY_BYTES", "65536"));
         IngestApiClient client = new IngestApiClient(api.port());
         String teamA = client.createNamespace(ADMIN, "team-a", "a");
         client.createNamespace(ADMIN, "team-b", "b");
@@ -138,7 +138,7 @@ class IngestApiIntegrationTest {
     @Test
     void aKeyOverItsQuotaIsToldWhenToComeBack(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 1);
-        IngestApi api = start(kafka, topic, Map.of("INGEST_QUOTA_EVENTS_PER_SECOND", "0.5", "INGEST_QUOTA_BURST", "2"));
+        IngestApi api = start(kafka, topic, Map.of("LINEAGEHUB_INGEST_QUOTA_EVENTS_PER_SECOND", "0.5", "LINEAGEHUB_INGEST_QUOTA_BURST", "2"));
         IngestApiClient client = new IngestApiClient(api.port());
         String key = client.createNamespace(ADMIN, "team-a", "a");
         String event = new String(SampleEvents.json(SampleEvents.run(EventType.START, UUID.randomUUID(), "team-a", "job", List.of(), List.of())),
@@ -156,7 +156,7 @@ class IngestApiIntegrationTest {
     void aBatchAboveTheBurstIsRefusedAsTooLargeAndNeverPassesFree(TestKafka kafka) throws Exception {
         // The report: eventsPerSecond 1, burst 3, twenty batches of 10 were 20 x 201, 200 events in 0.75 s.
         String topic = kafka.newTopic("openlineage-events", 1);
-        IngestApi api = start(kafka, topic, Map.of("INGEST_QUOTA_EVENTS_PER_SECOND", "1", "INGEST_QUOTA_BURST", "3"));
+        IngestApi api = start(kafka, topic, Map.of("LINEAGEHUB_INGEST_QUOTA_EVENTS_PER_SECOND", "1", "LINEAGEHUB_INGEST_QUOTA_BURST", "3"));
         IngestApiClient client = new IngestApiClient(api.port());
         String key = client.createNamespace(ADMIN, "team-a", "a");
         for (int i = 0; i < 20; i++) {
@@ -176,7 +176,7 @@ class IngestApiIntegrationTest {
     @Test
     void unreadableBodiesAreAnsweredInJsonCountedAndAudited(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 1);
-        IngestApi api = start(kafka, topic, Map.of("INGEST_MAX_BODY_BYTES", "2048"));
+        IngestApi api = start(kafka, topic, Map.of("LINEAGEHUB_INGEST_MAX_BODY_BYTES", "2048"));
         IngestApiClient client = new IngestApiClient(api.port());
         byte[] notGzip = "this is not gzip at all".getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> badGzip = client.http().send(java.net.http.HttpRequest.newBuilder(URI.create(client.url() + "/api/v1/lineage"))
@@ -196,7 +196,7 @@ class IngestApiIntegrationTest {
         HttpResponse<String> tooLarge = client.post("/api/v1/lineage", ADMIN, "application/json", new byte[2049], true);
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertThat(IngestApiClient.JSON.readTree(tooLarge.body()).path("message").asText())
-                .contains("above the limit of 2048 bytes (INGEST_MAX_BODY_BYTES");
+                .contains("above the limit of 2048 bytes (LINEAGEHUB_INGEST_MAX_BODY_BYTES");
         assertThat(client.post("/api/v1/lineage", ADMIN, "application/json", new byte[2048], false).statusCode())
                 .as("at the limit the body is read (and is not JSON)").isEqualTo(400);
         String metrics = client.get("/metrics", null).body();

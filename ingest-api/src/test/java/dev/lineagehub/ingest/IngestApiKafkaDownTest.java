@@ -44,9 +44,9 @@ class IngestApiKafkaDownTest {
     void nothingAcknowledgedIsLostWhileKafkaIsDownAndBack() throws Exception {
         broker = BrokerProcess.start();
         String topic = broker.kafka().newTopic("openlineage-events", 2);
-        api = IngestApi.start(Map.of("INGEST_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "INGEST_PORT", "0",
-                "INGEST_LINEAGE_TOPIC", topic, "INGEST_AUTH", "none", "INGEST_AUDIT_TOPIC", "",
-                "INGEST_PUBLISH_TIMEOUT_MS", "1500"));
+        api = IngestApi.start(Map.of("LINEAGEHUB_INGEST_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "LINEAGEHUB_INGEST_PORT", "0",
+                "LINEAGEHUB_INGEST_LINEAGE_TOPIC", topic, "LINEAGEHUB_INGEST_AUTH", "none", "LINEAGEHUB_INGEST_AUDIT_TOPIC", "",
+                "LINEAGEHUB_INGEST_PUBLISH_TIMEOUT_MS", "1500"));
         IngestApiClient client = new IngestApiClient(api.port());
         Set<String> acknowledged = new HashSet<>();
 

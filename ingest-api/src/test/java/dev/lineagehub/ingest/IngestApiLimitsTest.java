@@ -47,10 +47,10 @@ class IngestApiLimitsTest {
     }
 
     private Map<String, String> env(TestKafka kafka, String lineageTopic, Map<String, String> more) {
-        Map<String, String> env = new HashMap<>(Map.of("INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "INGEST_PORT", "0",
-                "INGEST_LINEAGE_TOPIC", lineageTopic, "INGEST_NAMESPACES_TOPIC", lineageTopic + "-namespaces", "INGEST_AUDIT_TOPIC", "",
-                "INGEST_SPANS_TOPIC", kafka.newTopic("otlp_spans", 1), "INGEST_METRICS_TOPIC", kafka.newTopic("otlp_metrics", 1),
-                "INGEST_LOGS_TOPIC", kafka.newTopic("otlp_logs", 1), "INGEST_ADMIN_KEY", ADMIN));
+        Map<String, String> env = new HashMap<>(Map.of("LINEAGEHUB_INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "LINEAGEHUB_INGEST_PORT", "0",
+                "LINEAGEHUB_INGEST_LINEAGE_TOPIC", lineageTopic, "LINEAGEHUB_INGEST_NAMESPACES_TOPIC", lineageTopic + "-namespaces", "LINEAGEHUB_INGEST_AUDIT_TOPIC", "",
+                "LINEAGEHUB_INGEST_SPANS_TOPIC", kafka.newTopic("otlp_spans", 1), "LINEAGEHUB_INGEST_METRICS_TOPIC", kafka.newTopic("otlp_metrics", 1),
+                "LINEAGEHUB_INGEST_LOGS_TOPIC", kafka.newTopic("otlp_logs", 1), "LINEAGEHUB_INGEST_ADMIN_KEY", ADMIN));
         env.putAll(more);
         return env;
     }
@@ -94,7 +94,7 @@ class IngestApiLimitsTest {
     @Test
     void aTopicTheApiCannotWriteIsAPermanentRefusalNotA503(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 1);
-        api = IngestApi.start(env(kafka, topic, Map.of("INGEST_SPANS_TOPIC", "not a valid topic name")));
+        api = IngestApi.start(env(kafka, topic, Map.of("LINEAGEHUB_INGEST_SPANS_TOPIC", "not a valid topic name")));
         IngestApiClient client = new IngestApiClient(api.port());
         HttpResponse<String> answer = client.post("/v1/traces", ADMIN, "application/json",
                 "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"a\"}]}]}]}".getBytes(StandardCharsets.UTF_8), false);
@@ -107,22 +107,22 @@ class IngestApiLimitsTest {
     void limitsThatCannotAgreeRefuseTheStartNamingTheSettings(TestKafka kafka) {
         String topic = kafka.newTopic("openlineage-events", 1, Map.of("max.message.bytes", String.valueOf(TOPIC_LIMIT)));
         int largest = TOPIC_LIMIT - RecordSizes.OVERHEAD_BYTES;
-        assertThatThrownBy(() -> IngestApi.start(env(kafka, topic, Map.of("INGEST_MAX_BODY_BYTES", String.valueOf(largest + 1)))))
+        assertThatThrownBy(() -> IngestApi.start(env(kafka, topic, Map.of("LINEAGEHUB_INGEST_MAX_BODY_BYTES", String.valueOf(largest + 1)))))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("INGEST_MAX_BODY_BYTES (" + (largest + 1) + ")")
+                .hasMessageContaining("LINEAGEHUB_INGEST_MAX_BODY_BYTES (" + (largest + 1) + ")")
                 .hasMessageContaining("max.message.bytes of " + TOPIC_LIMIT);
-        assertThatThrownBy(() -> IngestApi.start(env(kafka, topic, Map.of("INGEST_KAFKA_MAX_REQUEST_SIZE", "2000000",
-                "INGEST_KAFKA_BUFFER_MEMORY", "1000000"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("INGEST_KAFKA_MAX_REQUEST_SIZE (2000000)")
-                .hasMessageContaining("INGEST_KAFKA_BUFFER_MEMORY");
-        assertThatThrownBy(() -> IngestApi.start(env(kafka, topic, Map.of("INGEST_MAX_BODY_BYTES", "1023"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("INGEST_MAX_BODY_BYTES");
+        assertThatThrownBy(() -> IngestApi.start(env(kafka, topic, Map.of("LINEAGEHUB_INGEST_KAFKA_MAX_REQUEST_SIZE", "2000000",
+                "LINEAGEHUB_INGEST_KAFKA_BUFFER_MEMORY", "1000000"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("LINEAGEHUB_INGEST_KAFKA_MAX_REQUEST_SIZE (2000000)")
+                .hasMessageContaining("LINEAGEHUB_INGEST_KAFKA_BUFFER_MEMORY");
+        assertThatThrownBy(() -> IngestApi.start(env(kafka, topic, Map.of("LINEAGEHUB_INGEST_MAX_BODY_BYTES", "1023"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("LINEAGEHUB_INGEST_MAX_BODY_BYTES");
     }
 
     @Test
     void aBodyLimitAtTheLargestRecordStarts(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 1, Map.of("max.message.bytes", String.valueOf(TOPIC_LIMIT)));
-        api = IngestApi.start(env(kafka, topic, Map.of("INGEST_MAX_BODY_BYTES", String.valueOf(TOPIC_LIMIT - RecordSizes.OVERHEAD_BYTES))));
+        api = IngestApi.start(env(kafka, topic, Map.of("LINEAGEHUB_INGEST_MAX_BODY_BYTES", String.valueOf(TOPIC_LIMIT - RecordSizes.OVERHEAD_BYTES))));
         assertThat(api.port()).isPositive();
     }
 

@@ -56,11 +56,11 @@ class IngestApiOtlpTest {
     }
 
     private Map<String, String> start(TestKafka kafka) throws Exception {
-        Map<String, String> topics = Map.of("INGEST_SPANS_TOPIC", kafka.newTopic("otlp_spans", 2),
-                "INGEST_METRICS_TOPIC", kafka.newTopic("otlp_metrics", 2), "INGEST_LOGS_TOPIC", kafka.newTopic("otlp_logs", 2));
+        Map<String, String> topics = Map.of("LINEAGEHUB_INGEST_SPANS_TOPIC", kafka.newTopic("otlp_spans", 2),
+                "LINEAGEHUB_INGEST_METRICS_TOPIC", kafka.newTopic("otlp_metrics", 2), "LINEAGEHUB_INGEST_LOGS_TOPIC", kafka.newTopic("otlp_logs", 2));
         Map<String, String> env = new HashMap<>(topics);
-        env.putAll(Map.of("INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "INGEST_PORT", "0",
-                "INGEST_ADMIN_KEY", ADMIN, "INGEST_NAMESPACES_TOPIC", kafka.newTopic("namespaces", 1), "INGEST_AUDIT_TOPIC", ""));
+        env.putAll(Map.of("LINEAGEHUB_INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "LINEAGEHUB_INGEST_PORT", "0",
+                "LINEAGEHUB_INGEST_ADMIN_KEY", ADMIN, "LINEAGEHUB_INGEST_NAMESPACES_TOPIC", kafka.newTopic("namespaces", 1), "LINEAGEHUB_INGEST_AUDIT_TOPIC", ""));
         api = IngestApi.start(env);
         return topics;
     }
@@ -100,7 +100,7 @@ class IngestApiOtlpTest {
         assertThat(logs.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
         logs.close();
 
-        List<ConsumerRecord<byte[], byte[]>> spans = kafka.read(topics.get("INGEST_SPANS_TOPIC"), 3, Duration.ofSeconds(20));
+        List<ConsumerRecord<byte[], byte[]>> spans = kafka.read(topics.get("LINEAGEHUB_INGEST_SPANS_TOPIC"), 3, Duration.ofSeconds(20));
         List<String> stored = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : spans) {
             assertThat(record.key()).as("the exporter's default: no key").isNull();
@@ -108,10 +108,10 @@ class IngestApiOtlpTest {
                     .forEach(ss -> ss.getSpansList().forEach(span -> stored.add(java.util.HexFormat.of().formatHex(span.getTraceId().toByteArray())))));
         }
         assertThat(stored).containsExactlyInAnyOrderElementsOf(traceIds);
-        List<ConsumerRecord<byte[], byte[]>> metricRecords = kafka.read(topics.get("INGEST_METRICS_TOPIC"), 1, Duration.ofSeconds(20));
+        List<ConsumerRecord<byte[], byte[]>> metricRecords = kafka.read(topics.get("LINEAGEHUB_INGEST_METRICS_TOPIC"), 1, Duration.ofSeconds(20));
         assertThat(OtlpDecoder.metrics(metricRecords.get(0).value(), Encoding.OTLP_PROTO).getResourceMetrics(0).getScopeMetrics(0)
                 .getMetrics(0).getName()).isEqualTo("cart.checkouts");
-        List<ConsumerRecord<byte[], byte[]>> logRecords = kafka.read(topics.get("INGEST_LOGS_TOPIC"), 1, Duration.ofSeconds(20));
+        List<ConsumerRecord<byte[], byte[]>> logRecords = kafka.read(topics.get("LINEAGEHUB_INGEST_LOGS_TOPIC"), 1, Duration.ofSeconds(20));
         assertThat(OtlpDecoder.logs(logRecords.get(0).value(), Encoding.OTLP_PROTO).getResourceLogs(0).getScopeLogs(0)
                 .getLogRecords(0).getBody().getStringValue()).isEqualTo("cart checked out");
     }
@@ -128,7 +128,7 @@ class IngestApiOtlpTest {
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
         assertThat(accepted.body()).isEqualTo("{}");
         ExportTraceServiceRequest stored = ExportTraceServiceRequest.parseFrom(
-                kafka.read(topics.get("INGEST_SPANS_TOPIC"), 1, Duration.ofSeconds(20)).get(0).value());
+                kafka.read(topics.get("LINEAGEHUB_INGEST_SPANS_TOPIC"), 1, Duration.ofSeconds(20)).get(0).value());
         assertThat(java.util.HexFormat.of().formatHex(stored.getResourceSpans(0).getScopeSpans(0).getSpans(0).getTraceId().toByteArray()))
                 .isEqualTo("5b8efff798038103d269b633813fc60c");
 
@@ -144,7 +144,7 @@ class IngestApiOtlpTest {
     @Test
     void whatTheCollectorsReceiverRefusesIsRefusedWholeAndNothingOfItIsPublished(TestKafka kafka) throws Exception {
         Map<String, String> topics = start(kafka);
-        String spansTopic = topics.get("INGEST_SPANS_TOPIC");
+        String spansTopic = topics.get("LINEAGEHUB_INGEST_SPANS_TOPIC");
         IngestApiClient client = new IngestApiClient(api.port());
         ExportTraceServiceRequest valid = spans(span(16, 8, 0), span(16, 8, 8), span(0, 8, 0));
         assertThat(client.post("/v1/traces", ADMIN, "application/x-protobuf", valid.toByteArray(), false).statusCode()).isEqualTo(200);
@@ -191,7 +191,7 @@ class IngestApiOtlpTest {
         HttpResponse<String> later = client.post("/v1/traces", key, "application/x-protobuf", spans(six[0]).toByteArray(), false);
         assertThat(later.statusCode()).isEqualTo(429);
         assertThat(later.headers().firstValue("Retry-After")).isPresent();
-        assertThat(kafka.written(topics.get("INGEST_SPANS_TOPIC"))).isEqualTo(1);
+        assertThat(kafka.written(topics.get("LINEAGEHUB_INGEST_SPANS_TOPIC"))).isEqualTo(1);
     }
 
     private static ExportTraceServiceRequest spans(Span... spans) {

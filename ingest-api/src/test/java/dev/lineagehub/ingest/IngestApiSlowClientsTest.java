@@ -53,11 +53,11 @@ class IngestApiSlowClientsTest {
 
     private IngestApiClient start(TestKafka kafka, int maxConnections) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 1);
-        Map<String, String> env = new java.util.HashMap<>(Map.of("INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "INGEST_PORT", "0", "INGEST_LINEAGE_TOPIC", topic, "INGEST_NAMESPACES_TOPIC", topic + "-namespaces",
-                "INGEST_AUDIT_TOPIC", "", "INGEST_ADMIN_KEY", ADMIN));
-        env.putAll(Map.of("INGEST_PUBLISH_TIMEOUT_MS", "500", "INGEST_REQUEST_HEADERS_TIMEOUT_MS", "1000",
-                "INGEST_REQUEST_TIMEOUT_MS", "1500", "INGEST_IDLE_TIMEOUT_MS", "1000", "INGEST_MAX_CONNECTIONS", String.valueOf(maxConnections)));
+        Map<String, String> env = new java.util.HashMap<>(Map.of("LINEAGEHUB_INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "LINEAGEHUB_INGEST_PORT", "0", "LINEAGEHUB_INGEST_LINEAGE_TOPIC", topic, "LINEAGEHUB_INGEST_NAMESPACES_TOPIC", topic + "-namespaces",
+                "LINEAGEHUB_INGEST_AUDIT_TOPIC", "", "LINEAGEHUB_INGEST_ADMIN_KEY", ADMIN));
+        env.putAll(Map.of("LINEAGEHUB_INGEST_PUBLISH_TIMEOUT_MS", "500", "LINEAGEHUB_INGEST_REQUEST_HEADERS_TIMEOUT_MS", "1000",
+                "LINEAGEHUB_INGEST_REQUEST_TIMEOUT_MS", "1500", "LINEAGEHUB_INGEST_IDLE_TIMEOUT_MS", "1000", "LINEAGEHUB_INGEST_MAX_CONNECTIONS", String.valueOf(maxConnections)));
         api = IngestApi.start(env);
         return new IngestApiClient(api.port());
     }
@@ -92,7 +92,7 @@ class IngestApiSlowClientsTest {
         }
         for (Future<String> answer : slowBodies) {
             String response = answer.get(BOUND.toSeconds(), TimeUnit.SECONDS);
-            assertThat(response).startsWith("HTTP/1.1 408").contains("INGEST_REQUEST_TIMEOUT_MS");
+            assertThat(response).startsWith("HTTP/1.1 408").contains("LINEAGEHUB_INGEST_REQUEST_TIMEOUT_MS");
         }
         Await.until(BOUND, () -> metrics(client).contains("endpoint=\"lineage\",status=\"499\"} 5.0"),
                 () -> "five clients gone mid-body counted:\n" + metrics(client));
@@ -121,7 +121,7 @@ class IngestApiSlowClientsTest {
             }, () -> "a fourth connection told 503, last answer " + (answer.get() == null ? null : answer.get().statusCode()));
             HttpResponse<String> refused = answer.get();
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
-            assertThat(refused.body()).contains("INGEST_MAX_CONNECTIONS");
+            assertThat(refused.body()).contains("LINEAGEHUB_INGEST_MAX_CONNECTIONS");
         } finally {
             for (Socket socket : held) {
                 socket.close();

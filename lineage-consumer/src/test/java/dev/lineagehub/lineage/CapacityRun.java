@@ -45,8 +45,8 @@ public final class CapacityRun {
         marquez.forgetReceived();
         marquez.drainWorkTimes();
         Map<String, String> env = TestEnv.forConsumer(new LineageConsumer(), kafka, "lineage-capacity-" + topic);
-        env.put("MARQUEZ_TOPIC", topic);
-        env.put("MARQUEZ_URL", marquez.url());
+        env.put("LINEAGEHUB_LINEAGE_TOPIC", topic);
+        env.put("LINEAGEHUB_LINEAGE_URL", marquez.url());
         env.putAll(settings);
         try (ConsumerRuntime consumer = ConsumerRuntime.start(new LineageConsumer(), env)) {
             long deadline = System.nanoTime() + limit.toNanos();

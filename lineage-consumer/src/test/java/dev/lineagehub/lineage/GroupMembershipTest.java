@@ -111,12 +111,12 @@ class GroupMembershipTest {
 
     private ConsumerRuntime start(TestKafka kafka, String topic, String group, String instanceId) {
         Map<String, String> env = TestEnv.forConsumer(new LineageConsumer(), kafka, group);
-        env.put("MARQUEZ_TOPIC", topic);
-        env.put("MARQUEZ_URL", marquez.url());
-        env.put("MARQUEZ_KAFKA_SESSION_TIMEOUT_MS", SESSION_TIMEOUT_MS);
-        env.put("MARQUEZ_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+        env.put("LINEAGEHUB_LINEAGE_TOPIC", topic);
+        env.put("LINEAGEHUB_LINEAGE_URL", marquez.url());
+        env.put("LINEAGEHUB_LINEAGE_KAFKA_SESSION_TIMEOUT_MS", SESSION_TIMEOUT_MS);
+        env.put("LINEAGEHUB_LINEAGE_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
         if (instanceId != null) {
-            env.put("MARQUEZ_KAFKA_GROUP_INSTANCE_ID", instanceId);
+            env.put("LINEAGEHUB_LINEAGE_KAFKA_GROUP_INSTANCE_ID", instanceId);
         }
         ConsumerRuntime consumer = ConsumerRuntime.start(new LineageConsumer(), env);
         running.add(consumer);

@@ -43,7 +43,7 @@ class LineageConsumerCapacityTest {
     void theAdaptiveLimitReachesTheBestFixedThroughputWithoutTimeoutsOrAQueue(TestKafka kafka) throws Exception {
         // The best fixed setting (docs/benchmarks.md): 2 calls per partition, 8 in all, twice the double's cores,
         // so that one call's gap between answer and next call never leaves a core idle.
-        CapacityRun.Result fixed = deliver(kafka, Map.of("MARQUEZ_CONCURRENCY", "fixed", "MARQUEZ_MAX_IN_FLIGHT", "2"));
+        CapacityRun.Result fixed = deliver(kafka, Map.of("LINEAGEHUB_LINEAGE_CONCURRENCY", "fixed", "LINEAGEHUB_LINEAGE_MAX_IN_FLIGHT", "2"));
         // The defaults: up to 32 per partition, 128 in all; the sink's latency decides.
         CapacityRun.Result adaptive = deliver(kafka, Map.of());
         System.out.printf("capacity double %d events/s, %d cores: fixed %s; adaptive %s%n", EVENTS_PER_SECOND, CORES, fixed, adaptive);
@@ -62,7 +62,7 @@ class LineageConsumerCapacityTest {
     private CapacityRun.Result deliver(TestKafka kafka, Map<String, String> settings) throws InterruptedException {
         Map<String, String> env = new java.util.HashMap<>(settings);
         // 12 times the double's unloaded latency: any queue the consumer builds at the sink shows as timeouts.
-        env.put("MARQUEZ_REQUEST_TIMEOUT_MS", "1000");
+        env.put("LINEAGEHUB_LINEAGE_REQUEST_TIMEOUT_MS", "1000");
         return CapacityRun.deliver(kafka, marquez, RUNS, env, Duration.ofSeconds(120));
     }
 }

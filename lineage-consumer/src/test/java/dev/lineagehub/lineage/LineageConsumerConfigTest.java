@@ -19,11 +19,11 @@ class LineageConsumerConfigTest {
 
     @Test
     void aBadSettingFailsStartUpNamingTheVariable() {
-        assertThatThrownBy(() -> ConsumerRuntime.start(new LineageConsumer(), Map.of("MARQUEZ_URL", "ftp://marquez")))
+        assertThatThrownBy(() -> ConsumerRuntime.start(new LineageConsumer(), Map.of("LINEAGEHUB_LINEAGE_URL", "ftp://marquez")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("MARQUEZ_URL");
-        assertThatThrownBy(() -> ConsumerRuntime.start(new LineageConsumer(), Map.of("MARQUEZ_MAX_IN_FLIGHT", "zero")))
+                .hasMessageContaining("LINEAGEHUB_LINEAGE_URL");
+        assertThatThrownBy(() -> ConsumerRuntime.start(new LineageConsumer(), Map.of("LINEAGEHUB_LINEAGE_MAX_IN_FLIGHT", "zero")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("MARQUEZ_MAX_IN_FLIGHT");
+                .hasMessageContaining("LINEAGEHUB_LINEAGE_MAX_IN_FLIGHT");
     }
 }

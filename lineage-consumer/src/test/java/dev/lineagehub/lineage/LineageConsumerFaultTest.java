@@ -57,7 +57,7 @@ class LineageConsumerFaultTest {
     void aSinkOutageLongerThanMaxPollIntervalEvictsNobodyAndLosesNothing(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 4);
         // Lowered from 300 s so that the outage outlasts it three times within the test.
-        Map<String, String> settings = Map.of("MARQUEZ_KAFKA_MAX_POLL_INTERVAL_MS", "5000");
+        Map<String, String> settings = Map.of("LINEAGEHUB_LINEAGE_KAFKA_MAX_POLL_INTERVAL_MS", "5000");
         ConsumerRuntime first = start(kafka, topic, settings);
         ConsumerRuntime second = start(kafka, topic, settings);
         awaitRunning(first, second);
@@ -96,8 +96,8 @@ class LineageConsumerFaultTest {
     void aHungSinkIsWaitedForWithoutRebalanceAndItsDroppedRequestsAreRetried(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 4);
         // Each hung request holds one of the double's threads until the hang ends; a short timeout lets the client see it.
-        Map<String, String> settings = Map.of("MARQUEZ_REQUEST_TIMEOUT_MS", "1000", "MARQUEZ_MAX_IN_FLIGHT", "4",
-                "MARQUEZ_KAFKA_MAX_POLL_INTERVAL_MS", "5000");
+        Map<String, String> settings = Map.of("LINEAGEHUB_LINEAGE_REQUEST_TIMEOUT_MS", "1000", "LINEAGEHUB_LINEAGE_MAX_IN_FLIGHT", "4",
+                "LINEAGEHUB_LINEAGE_KAFKA_MAX_POLL_INTERVAL_MS", "5000");
         ConsumerRuntime first = start(kafka, topic, settings);
         ConsumerRuntime second = start(kafka, topic, settings);
         awaitRunning(first, second);
@@ -124,7 +124,7 @@ class LineageConsumerFaultTest {
     @Test
     void aPartitionStuckOnOneRecordWhileTheSinkIsUpFailsReadinessUntilItMoves(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("openlineage-events", 2);
-        ConsumerRuntime consumer = start(kafka, topic, Map.of("MARQUEZ_STALL_TIMEOUT_MS", "3000"));
+        ConsumerRuntime consumer = start(kafka, topic, Map.of("LINEAGEHUB_LINEAGE_STALL_TIMEOUT_MS", "3000"));
         marquez.stickRequestsContaining("stuck_task");
         OpenLineage.RunEvent stuck = SampleEvents.airflowTask(EventType.START, UUID.randomUUID(), UUID.randomUUID(), "dag_s", "stuck_task");
         kafka.send(topic, TransportKey.bytesOf(stuck), SampleEvents.json(stuck));
@@ -196,11 +196,11 @@ class LineageConsumerFaultTest {
         String topic = kafka.newTopic("openlineage-events", 4);
         marquez.latency(Duration.ofMillis(10));
         List<UUID> runs = RunCorpus.publish(kafka, topic, 300);
-        ConsumerRuntime first = start(kafka, topic, Map.of("MARQUEZ_MAX_IN_FLIGHT", "4"));
+        ConsumerRuntime first = start(kafka, topic, Map.of("LINEAGEHUB_LINEAGE_MAX_IN_FLIGHT", "4"));
         Await.until(Duration.ofSeconds(60), () -> marquez.received().size() >= 150, () -> "first instance delivering");
-        ConsumerRuntime second = start(kafka, topic, Map.of("MARQUEZ_MAX_IN_FLIGHT", "4"));
+        ConsumerRuntime second = start(kafka, topic, Map.of("LINEAGEHUB_LINEAGE_MAX_IN_FLIGHT", "4"));
         Await.until(Duration.ofSeconds(60), () -> marquez.received().size() >= 400, () -> "both instances delivering");
-        ConsumerRuntime third = start(kafka, topic, Map.of("MARQUEZ_MAX_IN_FLIGHT", "4"));
+        ConsumerRuntime third = start(kafka, topic, Map.of("LINEAGEHUB_LINEAGE_MAX_IN_FLIGHT", "4"));
         first.close();
         Await.until(Duration.ofSeconds(120), () -> RunCorpus.distinct(marquez.received()).size() == 900,
                 () -> RunCorpus.distinct(marquez.received()).size() + " of 900 distinct events delivered");
@@ -213,11 +213,11 @@ class LineageConsumerFaultTest {
 
     private ConsumerRuntime start(TestKafka kafka, String topic, Map<String, String> extra) {
         Map<String, String> env = TestEnv.forConsumer(new LineageConsumer(), kafka, "lineage-fault-" + topic);
-        env.put("MARQUEZ_TOPIC", topic);
-        env.put("MARQUEZ_URL", marquez.url());
-        env.put("MARQUEZ_RETRY_INITIAL_BACKOFF_MS", "50");
-        env.put("MARQUEZ_KAFKA_SESSION_TIMEOUT_MS", "6000");
-        env.put("MARQUEZ_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+        env.put("LINEAGEHUB_LINEAGE_TOPIC", topic);
+        env.put("LINEAGEHUB_LINEAGE_URL", marquez.url());
+        env.put("LINEAGEHUB_LINEAGE_RETRY_INITIAL_BACKOFF_MS", "50");
+        env.put("LINEAGEHUB_LINEAGE_KAFKA_SESSION_TIMEOUT_MS", "6000");
+        env.put("LINEAGEHUB_LINEAGE_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
         env.putAll(extra);
         ConsumerRuntime consumer = ConsumerRuntime.start(new LineageConsumer(), env);
         instances.add(consumer);

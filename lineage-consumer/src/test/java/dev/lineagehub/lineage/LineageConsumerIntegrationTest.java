@@ -57,7 +57,7 @@ class LineageConsumerIntegrationTest {
         marquez.latency(Duration.ofMillis(20));
         List<UUID> runs = RunCorpus.publish(kafka, topic, 50);
 
-        ConsumerRuntime consumer = startConsumer(kafka, topic, Map.of("MARQUEZ_MAX_IN_FLIGHT", "8"));
+        ConsumerRuntime consumer = startConsumer(kafka, topic, Map.of("LINEAGEHUB_LINEAGE_MAX_IN_FLIGHT", "8"));
 
         Await.until(Duration.ofSeconds(60), () -> marquez.received().size() >= 150,
                 () -> marquez.received().size() + " of 150 events delivered; 201s " + marquez.answered(201)
@@ -208,10 +208,10 @@ class LineageConsumerIntegrationTest {
 
     private Map<String, String> env(TestKafka kafka, String topic, Map<String, String> extra) {
         Map<String, String> env = TestEnv.forConsumer(new LineageConsumer(), kafka, "lineage-it-" + topic);
-        env.put("MARQUEZ_TOPIC", topic);
-        env.put("MARQUEZ_URL", marquez.url());
-        env.put("MARQUEZ_KAFKA_SESSION_TIMEOUT_MS", "6000");
-        env.put("MARQUEZ_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+        env.put("LINEAGEHUB_LINEAGE_TOPIC", topic);
+        env.put("LINEAGEHUB_LINEAGE_URL", marquez.url());
+        env.put("LINEAGEHUB_LINEAGE_KAFKA_SESSION_TIMEOUT_MS", "6000");
+        env.put("LINEAGEHUB_LINEAGE_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
         env.putAll(extra);
         return env;
     }

@@ -121,10 +121,10 @@ class LineageConsumerRestartTest {
 
     private Map<String, String> env(String topic) {
         Map<String, String> env = TestEnv.forConsumer(new LineageConsumer(), broker.kafka(), "lineage-restart-" + topic);
-        env.put("MARQUEZ_TOPIC", topic);
-        env.put("MARQUEZ_URL", marquez.url());
-        env.put("MARQUEZ_KAFKA_SESSION_TIMEOUT_MS", "6000");
-        env.put("MARQUEZ_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+        env.put("LINEAGEHUB_LINEAGE_TOPIC", topic);
+        env.put("LINEAGEHUB_LINEAGE_URL", marquez.url());
+        env.put("LINEAGEHUB_LINEAGE_KAFKA_SESSION_TIMEOUT_MS", "6000");
+        env.put("LINEAGEHUB_LINEAGE_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
         return env;
     }
 

@@ -51,7 +51,7 @@ import java.util.stream.Stream;
  * real ClickHouse engine (chDB behind its HTTP interface), the three consumers and a traffic generator,
  * in one JVM; Ctrl-C (or {@code seconds=N}) stops it and prints what each sink received.
  *
- * <p>Marquez and DataHub cannot run here: when {@code MARQUEZ_URL} / {@code DATAHUB_GMS_URL} are set the
+ * <p>Marquez and DataHub cannot run here: when {@code LINEAGEHUB_LINEAGE_URL} / {@code LINEAGEHUB_DATAHUB_GMS_URL} are set the
  * consumers deliver there, otherwise they write OpenLineage NDJSON and DataHub's MCP file format.
  */
 public final class LocalRun {
@@ -166,10 +166,10 @@ public final class LocalRun {
     private void startIngestApi() throws Exception {
         String adminKey = ApiKeys.generate();
         IngestApi api = step("ingest-api", () -> IngestApi.start(Map.of(
-                "INGEST_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                "INGEST_PORT", env.getOrDefault("INGEST_PORT", "8090"),
-                "INGEST_ADMIN_KEY", adminKey,
-                "INGEST_AUTO_CREATE_NAMESPACES", "true")));
+                "LINEAGEHUB_INGEST_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                "LINEAGEHUB_INGEST_PORT", env.getOrDefault("LINEAGEHUB_INGEST_PORT", "8090"),
+                "LINEAGEHUB_INGEST_ADMIN_KEY", adminKey,
+                "LINEAGEHUB_INGEST_AUTO_CREATE_NAMESPACES", "true")));
         running.add(0, api);
         ingestUrl = URI.create("http://localhost:" + api.port());
         HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(ingestUrl.resolve("/api/v1/namespaces"))

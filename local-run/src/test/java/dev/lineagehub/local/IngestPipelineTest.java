@@ -61,8 +61,9 @@ class IngestPipelineTest {
 
     private IngestApi ingest(TestKafka kafka, Map<String, String> topics) throws Exception {
         Map<String, String> env = new HashMap<>(topics);
-        env.putAll(Map.of("INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "INGEST_PORT", "0", "INGEST_AUTH", "none",
-                "INGEST_NAMESPACES_TOPIC", kafka.newTopic("namespaces", 1), "INGEST_AUDIT_TOPIC", ""));
+        env.putAll(Map.of("LINEAGEHUB_INGEST_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "LINEAGEHUB_INGEST_PORT", "0",
+                "LINEAGEHUB_INGEST_AUTH", "none",
+                "LINEAGEHUB_INGEST_NAMESPACES_TOPIC", kafka.newTopic("namespaces", 1), "LINEAGEHUB_INGEST_AUDIT_TOPIC", ""));
         IngestApi api = IngestApi.start(env);
         running.add(api);
         return api;
@@ -73,10 +74,10 @@ class IngestPipelineTest {
         String topic = kafka.newTopic("openlineage-events", 4);
         MarquezDouble marquez = new MarquezDouble().latency(Duration.ofMillis(10));
         running.add(marquez);
-        IngestApi api = ingest(kafka, Map.of("INGEST_LINEAGE_TOPIC", topic));
+        IngestApi api = ingest(kafka, Map.of("LINEAGEHUB_INGEST_LINEAGE_TOPIC", topic));
         Map<String, String> env = TestEnv.forConsumer(new LineageConsumer(), kafka, "ingest-e2e-" + topic);
-        env.put("MARQUEZ_TOPIC", topic);
-        env.put("MARQUEZ_URL", marquez.url());
+        env.put("LINEAGEHUB_LINEAGE_TOPIC", topic);
+        env.put("LINEAGEHUB_LINEAGE_URL", marquez.url());
         running.add(ConsumerRuntime.start(new LineageConsumer(), env));
 
         List<OpenLineage.RunEvent> sent = SampleEvents.families(6, 3);
@@ -105,10 +106,10 @@ class IngestPipelineTest {
         String spans = kafka.newTopic("otlp_spans", 2);
         ClickHouseHttpFixture clickhouse = OtelClickHouse.withSchema();
         running.add(clickhouse);
-        IngestApi api = ingest(kafka, Map.of("INGEST_SPANS_TOPIC", spans));
+        IngestApi api = ingest(kafka, Map.of("LINEAGEHUB_INGEST_SPANS_TOPIC", spans));
         Map<String, String> env = TestEnv.forConsumer(new OtelConsumer(), kafka, "ingest-e2e-" + spans);
-        env.putAll(Map.of("CLICKHOUSE_SPANS_TOPIC", spans, "CLICKHOUSE_METRICS_TOPIC", "", "CLICKHOUSE_LOGS_TOPIC", "",
-                "CLICKHOUSE_URL", clickhouse.jdbcUrl(), "CLICKHOUSE_BATCH_MAX_MS", "200", "CLICKHOUSE_KAFKA_COMMIT_INTERVAL_MS", "1000"));
+        env.putAll(Map.of("LINEAGEHUB_OTEL_SPANS_TOPIC", spans, "LINEAGEHUB_OTEL_METRICS_TOPIC", "", "LINEAGEHUB_OTEL_LOGS_TOPIC", "",
+                "LINEAGEHUB_OTEL_URL", clickhouse.jdbcUrl(), "LINEAGEHUB_OTEL_BATCH_MAX_MS", "200", "LINEAGEHUB_OTEL_KAFKA_COMMIT_INTERVAL_MS", "1000"));
         running.add(ConsumerRuntime.start(new OtelConsumer(), env));
 
         SdkTracerProvider tracing = SdkTracerProvider.builder()

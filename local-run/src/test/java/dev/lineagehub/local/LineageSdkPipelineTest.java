@@ -129,10 +129,11 @@ class LineageSdkPipelineTest {
         MarquezDouble marquez = new MarquezDouble();
         running.addAll(List.of(direct, viaHub, marquez));
         Map<String, String> datahubEnv = TestEnv.forConsumer(new DataHubConsumer(), kafka, "sdk-datahub-" + topic);
-        datahubEnv.putAll(Map.of("DATAHUB_TOPIC", topic, "DATAHUB_GMS_URL", viaHub.url(), "DATAHUB_KAFKA_COMMIT_INTERVAL_MS", "1000"));
+        datahubEnv.putAll(Map.of("LINEAGEHUB_DATAHUB_TOPIC", topic, "LINEAGEHUB_DATAHUB_GMS_URL", viaHub.url(),
+                "LINEAGEHUB_DATAHUB_KAFKA_COMMIT_INTERVAL_MS", "1000"));
         running.add(ConsumerRuntime.start(new DataHubConsumer(), datahubEnv));
         Map<String, String> marquezEnv = TestEnv.forConsumer(new LineageConsumer(), kafka, "sdk-marquez-" + topic);
-        marquezEnv.putAll(Map.of("MARQUEZ_TOPIC", topic, "MARQUEZ_URL", marquez.url()));
+        marquezEnv.putAll(Map.of("LINEAGEHUB_LINEAGE_TOPIC", topic, "LINEAGEHUB_LINEAGE_URL", marquez.url()));
         running.add(ConsumerRuntime.start(new LineageConsumer(), marquezEnv));
 
         RunOrder toDataHub = new RunOrder(new DataHubTransport(DataHubTransport.Config.of(URI.create(direct.url()))));

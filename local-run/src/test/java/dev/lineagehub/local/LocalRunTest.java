@@ -29,12 +29,12 @@ class LocalRunTest {
                 "output=" + dir.resolve("output"), "rate=5")
                 .redirectErrorStream(true).redirectOutput(console.toFile());
         // Admin ports picked free, so the test runs beside anything on 8081-8083.
-        builder.environment().put("MARQUEZ_ADMIN_PORT", "0");
-        builder.environment().put("DATAHUB_ADMIN_PORT", "0");
-        builder.environment().put("CLICKHOUSE_ADMIN_PORT", "0");
-        builder.environment().put("INGEST_PORT", "0");
-        builder.environment().remove("MARQUEZ_URL");
-        builder.environment().remove("DATAHUB_GMS_URL");
+        builder.environment().put("LINEAGEHUB_LINEAGE_ADMIN_PORT", "0");
+        builder.environment().put("LINEAGEHUB_DATAHUB_ADMIN_PORT", "0");
+        builder.environment().put("LINEAGEHUB_OTEL_ADMIN_PORT", "0");
+        builder.environment().put("LINEAGEHUB_INGEST_PORT", "0");
+        builder.environment().remove("LINEAGEHUB_LINEAGE_URL");
+        builder.environment().remove("LINEAGEHUB_DATAHUB_GMS_URL");
         Process run = builder.start();
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);

@@ -57,7 +57,7 @@ public final class OtelConsumer implements ConsumerDefinition {
     /**
      * Two stream threads: an insert blocks its thread, and with one thread nothing was decoded or
      * fetched meanwhile. Overlapping them took the benchmark from ~71 % to ~93 % of a plain batch
-     * insert (docs/benchmarks.md). CLICKHOUSE_KAFKA_NUM_STREAM_THREADS overrides it.
+     * insert (docs/benchmarks.md). LINEAGEHUB_OTEL_KAFKA_NUM_STREAM_THREADS overrides it.
      */
     @Override
     public Map<String, Object> streamsDefaults() {

@@ -108,7 +108,7 @@ class OtelConsumerBoundariesTest {
         String lineage = kafka.newTopic("openlineage-events", 1);
         String group = "recreated-" + spans;
         publish(kafka, spans, lineage, 0);
-        startConsumer(kafka, spans, group, Map.of("CLICKHOUSE_LINEAGE_TOPIC", lineage));
+        startConsumer(kafka, spans, group, Map.of("LINEAGEHUB_OTEL_LINEAGE_TOPIC", lineage));
         Await.until(Duration.ofSeconds(60), () -> clickhouse.rows("otel.otel_traces") == 1_000 && clickhouse.rows("otel.lineage_runs") == 20,
                 () -> clickhouse.rows("otel.otel_traces") + " spans, " + clickhouse.rows("otel.lineage_runs") + " runs");
         running.remove(0).close();
@@ -118,7 +118,7 @@ class OtelConsumerBoundariesTest {
             kafka.createTopic(topic, topic.equals(spans) ? 2 : 1, Map.of());
         }
         publish(kafka, spans, lineage, 50);
-        startConsumer(kafka, spans, group, Map.of("CLICKHOUSE_LINEAGE_TOPIC", lineage));
+        startConsumer(kafka, spans, group, Map.of("LINEAGEHUB_OTEL_LINEAGE_TOPIC", lineage));
         Await.until(Duration.ofSeconds(60), () -> clickhouse.rows("otel.otel_traces") == 2_000 && clickhouse.rows("otel.lineage_runs") == 40,
                 () -> clickhouse.rows("otel.otel_traces") + " of 2000 spans, " + clickhouse.rows("otel.lineage_runs") + " of 40 runs");
         assertThat(clickhouse.query("SELECT uniqExact(SpanId) FROM otel.otel_traces")).isEqualTo("2000");
@@ -145,12 +145,12 @@ class OtelConsumerBoundariesTest {
 
     private ConsumerRuntime startConsumer(TestKafka kafka, String topic, String group, Map<String, String> extra) {
         Map<String, String> env = TestEnv.forConsumer(new OtelConsumer(), kafka, group);
-        env.put("CLICKHOUSE_SPANS_TOPIC", topic);
-        env.put("CLICKHOUSE_METRICS_TOPIC", "");
-        env.put("CLICKHOUSE_LOGS_TOPIC", "");
-        env.put("CLICKHOUSE_URL", clickhouse.jdbcUrl());
-        env.put("CLICKHOUSE_KAFKA_COMMIT_INTERVAL_MS", "1000");
-        env.put("CLICKHOUSE_BATCH_MAX_MS", "200");
+        env.put("LINEAGEHUB_OTEL_SPANS_TOPIC", topic);
+        env.put("LINEAGEHUB_OTEL_METRICS_TOPIC", "");
+        env.put("LINEAGEHUB_OTEL_LOGS_TOPIC", "");
+        env.put("LINEAGEHUB_OTEL_URL", clickhouse.jdbcUrl());
+        env.put("LINEAGEHUB_OTEL_KAFKA_COMMIT_INTERVAL_MS", "1000");
+        env.put("LINEAGEHUB_OTEL_BATCH_MAX_MS", "200");
         env.putAll(extra);
         ConsumerRuntime consumer = ConsumerRuntime.start(new OtelConsumer(), env);
         running.add(consumer);

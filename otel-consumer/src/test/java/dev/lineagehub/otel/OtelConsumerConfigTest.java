@@ -23,21 +23,28 @@ class OtelConsumerConfigTest {
 
     @Test
     void aBadSettingFailsStartUpNamingTheVariable() {
+        assertThatThrownBy(() -> ConsumerRuntime.start(new OtelConsumer(), Map.of("LINEAGEHUB_OTEL_URL", "http://ch:8123")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("LINEAGEHUB_OTEL_URL");
+        assertThatThrownBy(() -> ConsumerRuntime.start(new OtelConsumer(), Map.of("LINEAGEHUB_OTEL_SPANS_ENCODING", "avro")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("LINEAGEHUB_OTEL_SPANS_ENCODING");
+    }
+
+    /** The name before 0.2.0 is still read, as its new name, for one release (the error names the new one). */
+    @Test
+    void anOldNameIsReadAsItsNewOne() {
         assertThatThrownBy(() -> ConsumerRuntime.start(new OtelConsumer(), Map.of("CLICKHOUSE_URL", "http://ch:8123")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("CLICKHOUSE_URL");
-        assertThatThrownBy(() -> ConsumerRuntime.start(new OtelConsumer(), Map.of("CLICKHOUSE_SPANS_ENCODING", "avro")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("CLICKHOUSE_SPANS_ENCODING");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("LINEAGEHUB_OTEL_URL");
     }
 
     /** Just under the batch bound is refused at start, naming both; at it, the settings agree. */
     @Test
     void whatMayBeQueuedMustHoldAFullBatch() {
-        assertThatThrownBy(() -> ConsumerRuntime.start(new OtelConsumer(), Map.of("CLICKHOUSE_BATCH_BYTES", "1048576",
-                "CLICKHOUSE_QUEUE_BYTES", "1048575"))).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("CLICKHOUSE_QUEUE_BYTES (1048575) is below CLICKHOUSE_BATCH_BYTES (1048576)");
+        assertThatThrownBy(() -> ConsumerRuntime.start(new OtelConsumer(), Map.of("LINEAGEHUB_OTEL_BATCH_BYTES", "1048576",
+                "LINEAGEHUB_OTEL_QUEUE_BYTES", "1048575"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("LINEAGEHUB_OTEL_QUEUE_BYTES (1048575) is below LINEAGEHUB_OTEL_BATCH_BYTES (1048576)");
         ConfigDef definition = new ConfigDef();
         ClickHouseSettings.define(definition);
-        assertThat(ClickHouseSettings.from(EnvConfig.parse(ClickHouseSettings.PREFIX, definition, Map.of("CLICKHOUSE_BATCH_BYTES", "1048576",
-                "CLICKHOUSE_QUEUE_BYTES", "1048576"))).queueBytes()).isEqualTo(1_048_576);
+        assertThat(ClickHouseSettings.from(EnvConfig.parse(ClickHouseSettings.PREFIX, definition, Map.of("LINEAGEHUB_OTEL_BATCH_BYTES", "1048576",
+                "LINEAGEHUB_OTEL_QUEUE_BYTES", "1048576"))).queueBytes()).isEqualTo(1_048_576);
     }
 }

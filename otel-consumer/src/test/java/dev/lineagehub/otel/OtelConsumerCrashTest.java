@@ -29,7 +29,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Exactly once through crashes: two otel-consumer processes, one of them killed with {@code kill -9}
  * at a random moment while batches are being inserted, five times, and started again each time with
- * another {@code CLICKHOUSE_BATCH_ROWS}. Every span, metric data point and log record carries its own id;
+ * another {@code LINEAGEHUB_OTEL_BATCH_ROWS}. Every span, metric data point and log record carries its own id;
  * every table must hold each exactly once.
  */
 @ExtendWith(RealKafka.class)
@@ -64,14 +64,14 @@ class OtelConsumerCrashTest {
         String metrics = kafka.newTopic("otlp_metrics", 2);
         String logs = kafka.newTopic("otlp_logs", 2);
         Map<String, String> env = TestEnv.forConsumer(new OtelConsumer(), kafka, "otel-crash-" + spans);
-        env.put("CLICKHOUSE_SPANS_TOPIC", spans);
-        env.put("CLICKHOUSE_METRICS_TOPIC", metrics);
-        env.put("CLICKHOUSE_LOGS_TOPIC", logs);
-        env.put("CLICKHOUSE_URL", clickhouse.jdbcUrl());
-        env.put("CLICKHOUSE_KAFKA_COMMIT_INTERVAL_MS", "1000");
-        env.put("CLICKHOUSE_BATCH_MAX_MS", "300");
-        env.put("CLICKHOUSE_KAFKA_SESSION_TIMEOUT_MS", "6000");
-        env.put("CLICKHOUSE_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+        env.put("LINEAGEHUB_OTEL_SPANS_TOPIC", spans);
+        env.put("LINEAGEHUB_OTEL_METRICS_TOPIC", metrics);
+        env.put("LINEAGEHUB_OTEL_LOGS_TOPIC", logs);
+        env.put("LINEAGEHUB_OTEL_URL", clickhouse.jdbcUrl());
+        env.put("LINEAGEHUB_OTEL_KAFKA_COMMIT_INTERVAL_MS", "1000");
+        env.put("LINEAGEHUB_OTEL_BATCH_MAX_MS", "300");
+        env.put("LINEAGEHUB_OTEL_KAFKA_SESSION_TIMEOUT_MS", "6000");
+        env.put("LINEAGEHUB_OTEL_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
         ConsumerProcess[] instances = {start(env, 0), start(env, 1)};
 
         // Written while the instances die and come back, so that every kill lands among inserts.
@@ -100,9 +100,9 @@ class OtelConsumerCrashTest {
                         && OtelSchema.METRIC_TABLES.stream().allMatch(table -> clickhouse.rows("otel." + table) >= METRIC_RECORDS)
                         && clickhouse.rows("otel." + OtelSchema.LOGS) >= LOG_RECORDS,
                 () -> clickhouse.rows("otel." + OtelSchema.TRACES) + " of " + expectedSpans + " spans stored");
-        Await.until(Duration.ofSeconds(60), () -> kafka.lag(env.get("CLICKHOUSE_KAFKA_APPLICATION_ID"), spans) == 0
-                && kafka.lag(env.get("CLICKHOUSE_KAFKA_APPLICATION_ID"), metrics) == 0
-                && kafka.lag(env.get("CLICKHOUSE_KAFKA_APPLICATION_ID"), logs) == 0, () -> "all committed");
+        Await.until(Duration.ofSeconds(60), () -> kafka.lag(env.get("LINEAGEHUB_OTEL_KAFKA_APPLICATION_ID"), spans) == 0
+                && kafka.lag(env.get("LINEAGEHUB_OTEL_KAFKA_APPLICATION_ID"), metrics) == 0
+                && kafka.lag(env.get("LINEAGEHUB_OTEL_KAFKA_APPLICATION_ID"), logs) == 0, () -> "all committed");
         assertThat(clickhouse.query("SELECT count(), uniqExact(SpanId) FROM otel." + OtelSchema.TRACES))
                 .as("spans: rows and distinct ids").isEqualTo(expectedSpans + "\t" + expectedSpans);
         assertThat(clickhouse.query("SELECT count(), uniqExact(TraceId) FROM otel." + OtelSchema.TRACE_ID_TS))
@@ -120,7 +120,7 @@ class OtelConsumerCrashTest {
 
     private ConsumerProcess start(Map<String, String> env, int generation) throws Exception {
         Map<String, String> withBatch = new java.util.HashMap<>(env);
-        withBatch.put("CLICKHOUSE_BATCH_ROWS", BATCH_ROWS.get(generation % BATCH_ROWS.size()));
+        withBatch.put("LINEAGEHUB_OTEL_BATCH_ROWS", BATCH_ROWS.get(generation % BATCH_ROWS.size()));
         ConsumerProcess process = ConsumerProcess.start(OtelConsumer.class, withBatch, "256m");
         processes.add(process);
         return process;

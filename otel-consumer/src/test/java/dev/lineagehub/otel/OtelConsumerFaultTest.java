@@ -55,7 +55,7 @@ class OtelConsumerFaultTest {
     @Test
     void clickHouseDownLongerThanMaxPollIntervalWhileAnInstanceJoinsStoresEverySpanOnce(TestKafka kafka) throws Exception {
         String topic = kafka.newTopic("otlp_spans", 4);
-        Map<String, String> settings = Map.of("CLICKHOUSE_KAFKA_MAX_POLL_INTERVAL_MS", "5000");
+        Map<String, String> settings = Map.of("LINEAGEHUB_OTEL_KAFKA_MAX_POLL_INTERVAL_MS", "5000");
         ConsumerRuntime first = start(kafka, topic, settings);
         ConsumerRuntime second = start(kafka, topic, settings);
         SpanRequests.publish(kafka, topic, 0, 100, SPANS_PER_RECORD);
@@ -116,14 +116,14 @@ class OtelConsumerFaultTest {
 
     private ConsumerRuntime start(TestKafka kafka, String topic, Map<String, String> extra) {
         Map<String, String> env = TestEnv.forConsumer(new OtelConsumer(), kafka, "otel-fault-" + topic);
-        env.put("CLICKHOUSE_SPANS_TOPIC", topic);
-        env.put("CLICKHOUSE_METRICS_TOPIC", "");
-        env.put("CLICKHOUSE_LOGS_TOPIC", "");
-        env.put("CLICKHOUSE_URL", clickhouse.jdbcUrl());
-        env.put("CLICKHOUSE_KAFKA_COMMIT_INTERVAL_MS", "1000");
-        env.put("CLICKHOUSE_BATCH_MAX_MS", "200");
-        env.put("CLICKHOUSE_KAFKA_SESSION_TIMEOUT_MS", "6000");
-        env.put("CLICKHOUSE_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+        env.put("LINEAGEHUB_OTEL_SPANS_TOPIC", topic);
+        env.put("LINEAGEHUB_OTEL_METRICS_TOPIC", "");
+        env.put("LINEAGEHUB_OTEL_LOGS_TOPIC", "");
+        env.put("LINEAGEHUB_OTEL_URL", clickhouse.jdbcUrl());
+        env.put("LINEAGEHUB_OTEL_KAFKA_COMMIT_INTERVAL_MS", "1000");
+        env.put("LINEAGEHUB_OTEL_BATCH_MAX_MS", "200");
+        env.put("LINEAGEHUB_OTEL_KAFKA_SESSION_TIMEOUT_MS", "6000");
+        env.put("LINEAGEHUB_OTEL_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
         env.putAll(extra);
         ConsumerRuntime consumer = ConsumerRuntime.start(new OtelConsumer(), env);
         instances.add(consumer);

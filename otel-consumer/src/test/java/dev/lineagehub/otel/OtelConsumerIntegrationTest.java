@@ -77,8 +77,8 @@ class OtelConsumerIntegrationTest {
         String topic = kafka.newTopic("otlp_spans", 2);
         SpanRequests.publish(kafka, topic, 0, 400, SPANS_PER_RECORD);
         // Commits far apart and small batches: the kill lands after inserts whose offsets are not committed.
-        Map<String, String> env = env(kafka, topic, Map.of("CLICKHOUSE_KAFKA_COMMIT_INTERVAL_MS", "600000",
-                "CLICKHOUSE_BATCH_ROWS", "1000"));
+        Map<String, String> env = env(kafka, topic, Map.of("LINEAGEHUB_OTEL_KAFKA_COMMIT_INTERVAL_MS", "600000",
+                "LINEAGEHUB_OTEL_BATCH_ROWS", "1000"));
 
         ConsumerProcess first = ConsumerProcess.start(OtelConsumer.class, env, "256m");
         running.add(first);
@@ -135,8 +135,8 @@ class OtelConsumerIntegrationTest {
             kafka.send(metrics, null, json);
         }
         kafka.flush();
-        ConsumerRuntime consumer = startConsumer(kafka, spans, Map.of("CLICKHOUSE_METRICS_TOPIC", metrics,
-                "CLICKHOUSE_METRICS_ENCODING", "otlp_json"));
+        ConsumerRuntime consumer = startConsumer(kafka, spans, Map.of("LINEAGEHUB_OTEL_METRICS_TOPIC", metrics,
+                "LINEAGEHUB_OTEL_METRICS_ENCODING", "otlp_json"));
         Await.until(Duration.ofSeconds(60), () -> clickhouse.rows("otel.otel_metrics_summary") == 3, () -> "metrics stored");
         for (String table : List.of("otel_metrics_gauge", "otel_metrics_sum", "otel_metrics_histogram",
                 "otel_metrics_exponential_histogram", "otel_metrics_summary")) {
@@ -164,7 +164,7 @@ class OtelConsumerIntegrationTest {
         kafka.send(lineage, null, "{\"not\":\"an event\"}".getBytes(StandardCharsets.UTF_8));
         kafka.flush();
 
-        startConsumer(kafka, spans, Map.of("CLICKHOUSE_LINEAGE_TOPIC", lineage));
+        startConsumer(kafka, spans, Map.of("LINEAGEHUB_OTEL_LINEAGE_TOPIC", lineage));
         Await.until(Duration.ofSeconds(60),
                 () -> clickhouse.rows("otel.lineage_runs") == 2 && clickhouse.rows("otel.otel_traces") == SPANS_PER_RECORD,
                 () -> clickhouse.rows("otel.lineage_runs") + " runs, " + clickhouse.rows("otel.otel_traces") + " spans");
@@ -189,9 +189,9 @@ class OtelConsumerIntegrationTest {
         String topic = kafka.newTopic("otlp_spans", 1);
         clickhouse.query("CREATE DATABASE IF NOT EXISTS theirs");
         clickhouse.query("CREATE TABLE theirs.otel_traces (Timestamp DateTime64(9), Duration String) ENGINE = MergeTree ORDER BY Timestamp");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> startConsumer(kafka, topic, Map.of("CLICKHOUSE_DATABASE", "theirs")))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> startConsumer(kafka, topic, Map.of("LINEAGEHUB_OTEL_DATABASE", "theirs")))
                 .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
-                .hasMessageContaining("CLICKHOUSE_DATABASE").hasMessageContaining("otel_traces.Duration is String");
+                .hasMessageContaining("LINEAGEHUB_OTEL_DATABASE").hasMessageContaining("otel_traces.Duration is String");
     }
 
     private ConsumerRuntime startConsumer(TestKafka kafka, String topic, Map<String, String> extra) throws Exception {
@@ -202,12 +202,12 @@ class OtelConsumerIntegrationTest {
 
     private Map<String, String> env(TestKafka kafka, String topic, Map<String, String> extra) throws Exception {
         Map<String, String> env = TestEnv.forConsumer(new OtelConsumer(), kafka, "otel-it-" + topic);
-        env.put("CLICKHOUSE_SPANS_TOPIC", topic);
-        env.put("CLICKHOUSE_METRICS_TOPIC", "");
-        env.put("CLICKHOUSE_LOGS_TOPIC", "");
-        env.put("CLICKHOUSE_URL", clickhouse.jdbcUrl());
-        env.put("CLICKHOUSE_KAFKA_COMMIT_INTERVAL_MS", "1000");
-        env.put("CLICKHOUSE_BATCH_MAX_MS", "200");
+        env.put("LINEAGEHUB_OTEL_SPANS_TOPIC", topic);
+        env.put("LINEAGEHUB_OTEL_METRICS_TOPIC", "");
+        env.put("LINEAGEHUB_OTEL_LOGS_TOPIC", "");
+        env.put("LINEAGEHUB_OTEL_URL", clickhouse.jdbcUrl());
+        env.put("LINEAGEHUB_OTEL_KAFKA_COMMIT_INTERVAL_MS", "1000");
+        env.put("LINEAGEHUB_OTEL_BATCH_MAX_MS", "200");
         env.putAll(extra);
         return env;
     }

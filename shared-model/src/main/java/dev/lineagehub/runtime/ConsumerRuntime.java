@@ -147,7 +147,8 @@ public final class ConsumerRuntime implements RuntimeContext, AutoCloseable {
 
     /** Parses the settings from {@code env} and starts the consumer; fails fast on a bad setting. */
     public static ConsumerRuntime start(ConsumerDefinition definition, Map<String, String> env) {
-        return new ConsumerRuntime(definition, EnvConfig.parse(definition.envPrefix(), configDef(definition), env));
+        Map<String, String> named = LegacyNames.applied(definition.envPrefix(), env, LOG::warn);
+        return new ConsumerRuntime(definition, EnvConfig.parse(definition.envPrefix(), configDef(definition), named));
     }
 
     /** The complete settings of a consumer: the runtime's and its own. */

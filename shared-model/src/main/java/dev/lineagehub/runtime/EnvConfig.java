@@ -16,10 +16,10 @@ import java.util.stream.Collectors;
  * A consumer's settings, read from environment variables and validated once at start-up.
  *
  * <p>Every setting is a Kafka {@link ConfigDef} entry whose name is the environment variable itself, so
- * an error names the variable to fix ("Invalid value x for configuration MARQUEZ_ADMIN_PORT: ...") and
+ * an error names the variable to fix ("Invalid value x for configuration LINEAGEHUB_LINEAGE_ADMIN_PORT: ...") and
  * the documentation table is generated from the same definitions ({@link ConfigDocs}). On top of the
  * defined settings, every {@code <PREFIX>KAFKA_<NAME>} variable becomes the Kafka client or Streams
- * property {@code <name>} with underscores read as dots, e.g. {@code MARQUEZ_KAFKA_SASL_JAAS_CONFIG}
+ * property {@code <name>} with underscores read as dots, e.g. {@code LINEAGEHUB_LINEAGE_KAFKA_SASL_JAAS_CONFIG}
  * &rarr; {@code sasl.jaas.config}, so SASL, SSL and any tuning property can be set without code.
  */
 public final class EnvConfig {

@@ -26,7 +26,7 @@ public record DataHubSettings(URI gmsUrl, String token, Duration requestTimeout,
                               MappingOptions mapping, Duration cacheTtl, int cacheMaxEntries, Optional<Path> outputFile,
                               boolean batchProposals) {
 
-    public static final String PREFIX = "DATAHUB_";
+    public static final String PREFIX = "LINEAGEHUB_DATAHUB_";
     public static final String GMS_URL = PREFIX + "GMS_URL";
     public static final String TOKEN = PREFIX + "TOKEN";
     public static final String REQUEST_TIMEOUT_MS = PREFIX + "REQUEST_TIMEOUT_MS";
@@ -70,7 +70,7 @@ public record DataHubSettings(URI gmsUrl, String token, Duration requestTimeout,
                 .define(OUTPUT_FILE, Type.STRING, "", MEDIUM,
                         "Write proposals to this file in DataHub's MCP file format (a JSON array; load it with 'datahub ingest' "
                                 + "and a 'file' source) instead of sending them to GMS, e.g. to run without one. The file is rewritten at each start and "
-                                + "complete once the consumer stops. Empty sends to DATAHUB_GMS_URL.")
+                                + "complete once the consumer stops. Empty sends to LINEAGEHUB_DATAHUB_GMS_URL.")
                 .define(BATCH_PROPOSALS, Type.BOOLEAN, true, MEDIUM,
                         "Send each event's proposals to GMS in one request (its ingestProposalBatch action, in the order they must be "
                                 + "stored); a GMS without it is detected and sent one proposal per request. false sends one per request.");

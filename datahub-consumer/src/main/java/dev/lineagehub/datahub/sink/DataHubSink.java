@@ -57,7 +57,7 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
     private final AtomicLong proposalsSent = new AtomicLong();
     private final Duration callTimeout;
     private final Executor executor;
-    /** GMS's batch ingestion, or null where each proposal is its own request (a file, or DATAHUB_BATCH_PROPOSALS off). */
+    /** GMS's batch ingestion, or null where each proposal is its own request (a file, or LINEAGEHUB_DATAHUB_BATCH_PROPOSALS off). */
     private final GmsBatches batches;
     private static final EventFormatter FORMATTER = new EventFormatter();
 

@@ -5,6 +5,7 @@ import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
 import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
 
 import dev.lineagehub.runtime.EnvConfig;
+import dev.lineagehub.runtime.LegacyNames;
 import dev.lineagehub.runtime.Validators;
 
 import org.apache.kafka.common.config.ConfigDef;
@@ -25,7 +26,7 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
                              Auth auth, Quota defaultQuota, String corsOrigins, Optional<Tls> tls, Dependencies dependencies,
                              Connections connections, Shutdown shutdown) {
 
-    public static final String PREFIX = "INGEST_";
+    public static final String PREFIX = "LINEAGEHUB_INGEST_";
     public static final String NAME = "ingest";
     public static final String PORT = PREFIX + "PORT";
     public static final String KAFKA_BOOTSTRAP_SERVERS = PREFIX + "KAFKA_BOOTSTRAP_SERVERS";
@@ -104,7 +105,7 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
                 .define(PORT, Type.INT, 8090, Range.between(0, 65535), HIGH,
                         "HTTP port of the API, /metrics and /docs (0 picks a free port).")
                 .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", HIGH,
-                        "Kafka bootstrap servers. Any other Kafka client property can be set as INGEST_KAFKA_<PROPERTY> "
+                        "Kafka bootstrap servers. Any other Kafka client property can be set as LINEAGEHUB_INGEST_KAFKA_<PROPERTY> "
                                 + "with dots written as underscores.")
                 .define(LINEAGE_TOPIC, Type.STRING, "openlineage-events", HIGH,
                         "Topic OpenLineage events are published to, keyed as the OpenLineage Kafka transport keys them.")
@@ -135,7 +136,7 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
                 .define(ISOLATION, Type.BOOLEAN, true, MEDIUM,
                         "A namespace's key writes only events whose namespaces (the job's and every dataset's) all belong to its "
                                 + "namespace's owner; other writes are answered 403 naming them. Register a team's dataset namespaces "
-                                + "(e.g. postgres://db:5432) under its owner, or let INGEST_AUTO_CREATE_NAMESPACES register them.")
+                                + "(e.g. postgres://db:5432) under its owner, or let LINEAGEHUB_INGEST_AUTO_CREATE_NAMESPACES register them.")
                 .define(AUTO_CREATE_NAMESPACES, Type.BOOLEAN, false, MEDIUM,
                         "Register a namespace an accepted event names but the hub does not know, owned by the writing key's owner "
                                 + "('auto' for the admin key or without keys), instead of refusing the event (403 with isolation).")
@@ -154,7 +155,7 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
                         "How long a new connection may take to send its first request's headers; then it is closed.")
                 .define(REQUEST_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(100), LOW,
                         "How long a request may take from its headers to its answer, body included; then it is answered 408 and "
-                                + "its connection closed. Must be above twice INGEST_PUBLISH_TIMEOUT_MS, so a slow Kafka is a 503.")
+                                + "its connection closed. Must be above twice LINEAGEHUB_INGEST_PUBLISH_TIMEOUT_MS, so a slow Kafka is a 503.")
                 .define(IDLE_TIMEOUT_MS, Type.LONG, 60_000L, Range.atLeast(100), LOW,
                         "How long a kept-alive connection may wait for its next request; then it is closed.")
                 .define(MAX_CONNECTIONS, Type.INT, 10_000, Range.atLeast(1), LOW,
@@ -177,7 +178,8 @@ public record IngestSettings(int port, String bootstrapServers, Map<String, Stri
 
     /** @throws ConfigException naming the variable when a value is wrong */
     public static IngestSettings from(Map<String, String> env) {
-        EnvConfig config = EnvConfig.parse(PREFIX, definition(), env);
+        EnvConfig config = EnvConfig.parse(PREFIX, definition(), LegacyNames.applied(PREFIX, env,
+                org.slf4j.LoggerFactory.getLogger(IngestSettings.class)::warn));
         Optional<Tls> tls = Optional.empty();
         if (!config.getString(TLS_CERT_PATH).isBlank() || !config.getString(TLS_KEY_PATH).isBlank()) {
             if (config.getString(TLS_CERT_PATH).isBlank() || config.getString(TLS_KEY_PATH).isBlank()) {

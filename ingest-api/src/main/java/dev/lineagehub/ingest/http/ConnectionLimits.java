@@ -124,7 +124,7 @@ final class ConnectionLimits {
                 refusals.record(request, 503, "connection limit");
                 response.putHeader("Connection", "close").putHeader("Retry-After", "1");
                 Responses.error(response, 503, "this replica holds its limit of " + settings.maxConnections()
-                        + " connections (INGEST_MAX_CONNECTIONS); retry, another replica may take it");
+                        + " connections (LINEAGEHUB_INGEST_MAX_CONNECTIONS); retry, another replica may take it");
                 return;
             }
             router.handle(request);
@@ -143,7 +143,7 @@ final class ConnectionLimits {
         }
         response.putHeader("Connection", "close");
         Responses.error(response, 408, "the request was not complete within " + settings.requestTimeout().toMillis()
-                + " ms (INGEST_REQUEST_TIMEOUT_MS)");
+                + " ms (LINEAGEHUB_INGEST_REQUEST_TIMEOUT_MS)");
         request.connection().close();
     }
 }

@@ -43,7 +43,7 @@ final class FailureHandler implements Handler<RoutingContext> {
         String message;
         if (ctx.statusCode() == 413) {
             status = 413;
-            message = "the body is above the limit of " + maxBodyBytes + " bytes (INGEST_MAX_BODY_BYTES, counted after decompression)";
+            message = "the body is above the limit of " + maxBodyBytes + " bytes (LINEAGEHUB_INGEST_MAX_BODY_BYTES, counted after decompression)";
         } else if (causedBy(failure, DecompressionException.class)) {
             status = 400;
             message = "the body does not decompress as its Content-Encoding says (gzip or deflate)";

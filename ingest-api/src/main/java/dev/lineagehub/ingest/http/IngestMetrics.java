@@ -42,7 +42,7 @@ public final class IngestMetrics {
     /** The connections this replica holds, read at each scrape. */
     void connections(java.util.function.Supplier<Number> open) {
         io.micrometer.core.instrument.Gauge.builder("lineagehub_ingest_connections", open)
-                .description("HTTP connections this replica holds (INGEST_MAX_CONNECTIONS caps them)").register(registry);
+                .description("HTTP connections this replica holds (LINEAGEHUB_INGEST_MAX_CONNECTIONS caps them)").register(registry);
     }
 
     /** Binds a component's own meters, e.g. the producer's. */

@@ -23,7 +23,7 @@ public record RecordLimit(int bytes, String source) {
     public static RecordLimit read(Admin admin, Map<String, ?> producerSettings, Collection<String> topics) {
         Map<String, Integer> topicLimits = RecordSizes.maxMessageBytes(admin, topics, READ_TIMEOUT);
         int producer = RecordSizes.maxRequestSize(producerSettings);
-        RecordLimit limit = new RecordLimit(producer, "the producer's max.request.size (INGEST_KAFKA_MAX_REQUEST_SIZE) of " + producer);
+        RecordLimit limit = new RecordLimit(producer, "the producer's max.request.size (LINEAGEHUB_INGEST_KAFKA_MAX_REQUEST_SIZE) of " + producer);
         String smallest = topics.stream().min(Comparator.comparingInt(t -> topicLimits.getOrDefault(t, RecordSizes.DEFAULT_MAX_MESSAGE_BYTES)))
                 .orElse(null);
         if (smallest != null) {

@@ -21,12 +21,12 @@ import java.util.Optional;
 
 /**
  * How lineage-consumer reaches Marquez. All variables start with {@code MARQUEZ_}, so the
- * {@code MARQUEZ_URL} that Marquez users already set is read as is.
+ * {@code LINEAGEHUB_LINEAGE_URL} that Marquez users already set is read as is.
  */
 public record MarquezSettings(URI url, String apiKey, Duration requestTimeout, boolean gzip,
                               Map<String, String> headers, int maxConnections, Optional<Path> outputFile) {
 
-    public static final String PREFIX = "MARQUEZ_";
+    public static final String PREFIX = "LINEAGEHUB_LINEAGE_";
     public static final String URL = PREFIX + "URL";
     public static final String API_KEY = PREFIX + "API_KEY";
     public static final String REQUEST_TIMEOUT_MS = PREFIX + "REQUEST_TIMEOUT_MS";
@@ -52,7 +52,7 @@ public record MarquezSettings(URI url, String apiKey, Duration requestTimeout, b
                         "Keep-alive connections to Marquez, shared by all partitions.")
                 .define(OUTPUT_FILE, Type.STRING, "", MEDIUM,
                         "Append events to this OpenLineage NDJSON file (one event per line) instead of POSTing them to "
-                                + "Marquez, e.g. to run without one; empty sends to MARQUEZ_URL.");
+                                + "Marquez, e.g. to run without one; empty sends to LINEAGEHUB_LINEAGE_URL.");
     }
 
     public static MarquezSettings from(EnvConfig config) {

@@ -22,7 +22,7 @@ public record ClickHouseSettings(String jdbcUrl, String user, String password, S
                                  Encoding metricsEncoding, String logsTopic, Encoding logsEncoding, String lineageTopic,
                                  int batchRows, long batchBytes, Duration batchMaxAge, long queueBytes) {
 
-    public static final String PREFIX = "CLICKHOUSE_";
+    public static final String PREFIX = "LINEAGEHUB_OTEL_";
     public static final String URL = PREFIX + "URL";
     public static final String USER = PREFIX + "USER";
     public static final String PASSWORD = PREFIX + "PASSWORD";

@@ -75,7 +75,7 @@ public final class SchemaReconciler {
             }
             if (!conflicts.isEmpty()) {
                 throw new SchemaConflictException("ClickHouse tables in " + database + " cannot take otel-consumer's rows: "
-                        + String.join("; ", conflicts) + ". Migrate those columns or point CLICKHOUSE_DATABASE at another database.");
+                        + String.join("; ", conflicts) + ". Migrate those columns or point LINEAGEHUB_OTEL_DATABASE at another database.");
             }
             alters.addAll(deduplicationAlters(statement));
             for (String alter : alters) {

@@ -33,9 +33,9 @@ import java.util.function.LongSupplier;
  * to the {@link BatchLedger} before its insert, under the topic's id; after a crash or a rebalance, on
  * any instance, the records of a recorded range form the same batch again, cut into the same
  * statements with the same tokens ({@link InsertPlan}), so ClickHouse drops the blocks it already has.
- * Records outside recorded ranges are cut into batches of {@code CLICKHOUSE_BATCH_ROWS} rows, of at
- * most {@code CLICKHOUSE_BATCH_BYTES} bytes of OTLP input (one larger record alone), or of what has
- * waited {@code CLICKHOUSE_BATCH_MAX_MS}.
+ * Records outside recorded ranges are cut into batches of {@code LINEAGEHUB_OTEL_BATCH_ROWS} rows, of at
+ * most {@code LINEAGEHUB_OTEL_BATCH_BYTES} bytes of OTLP input (one larger record alone), or of what has
+ * waited {@code LINEAGEHUB_OTEL_BATCH_MAX_MS}.
  *
  * <p>Runs on the insert executor, one step at a time per partition, never on a stream thread. What a
  * failed statement leads to is decided by what repeats ({@link Refusal}):

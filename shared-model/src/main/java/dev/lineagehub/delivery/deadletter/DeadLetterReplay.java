@@ -32,8 +32,8 @@ import java.util.function.Consumer;
  * <p>It reads the dead-letter topic from the beginning up to its end at start-up, without a consumer
  * group, so it never moves anyone's offsets and can be run again. A replayed record carries its
  * original key, value and headers (the error headers dropped) plus {@link #HEADER_REPLAYED_FROM}; if
- * it fails again it is dead-lettered again. Kafka connection settings come from {@code REPLAY_KAFKA_*}
- * variables, as for the consumers (e.g. {@code REPLAY_KAFKA_SECURITY_PROTOCOL=SASL_SSL}).
+ * it fails again it is dead-lettered again. Kafka connection settings come from {@code LINEAGEHUB_REPLAY_KAFKA_*}
+ * variables, as for the consumers (e.g. {@code LINEAGEHUB_REPLAY_KAFKA_SECURITY_PROTOCOL=SASL_SSL}).
  */
 final class DeadLetterReplay {
 

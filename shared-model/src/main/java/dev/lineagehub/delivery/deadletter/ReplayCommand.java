@@ -1,6 +1,7 @@
 package dev.lineagehub.delivery.deadletter;
 
 import dev.lineagehub.runtime.EnvConfig;
+import dev.lineagehub.runtime.LegacyNames;
 
 import org.apache.kafka.common.config.ConfigDef;
 
@@ -18,10 +19,10 @@ import java.util.concurrent.Callable;
         description = {"Re-publishes dead letters to the topic they came from (or --to another), once what made them fail is fixed.",
                 "Reads the dead-letter topic from its beginning without a consumer group: no one's offsets move, and it can run again.",
                 "Dry run unless --apply.",
-                "Kafka settings: REPLAY_KAFKA_BOOTSTRAP_SERVERS (default localhost:9092) and any REPLAY_KAFKA_* client property."})
+                "Kafka settings: LINEAGEHUB_REPLAY_KAFKA_BOOTSTRAP_SERVERS (default localhost:9092) and any LINEAGEHUB_REPLAY_KAFKA_* client property."})
 public final class ReplayCommand implements Callable<Integer> {
 
-    static final String ENV_PREFIX = "REPLAY_";
+    static final String ENV_PREFIX = "LINEAGEHUB_REPLAY_";
 
     /** The build's version, not a literal of its own. */
     static final class BuildVersion implements picocli.CommandLine.IVersionProvider {
@@ -59,7 +60,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, String> settings = new HashMap<>(env);
+        Map<String, String> settings = new HashMap<>(LegacyNames.applied(ENV_PREFIX, env, System.err::println));
         settings.putIfAbsent(ENV_PREFIX + "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
         DeadLetterReplay.Options options = options();
         DeadLetterReplay.Result result = new DeadLetterReplay(EnvConfig.parse(ENV_PREFIX, new ConfigDef(), settings).kafkaProperties())

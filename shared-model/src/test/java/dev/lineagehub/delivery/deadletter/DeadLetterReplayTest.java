@@ -66,7 +66,7 @@ class DeadLetterReplayTest {
     @Test
     void helpNamesEveryOptionAndTheKafkaSettings() {
         String help = new picocli.CommandLine(new ReplayCommand(java.util.Map.of())).getUsageMessage();
-        assertThat(help).contains("--from", "--to", "--reason", "--apply", "REPLAY_KAFKA_BOOTSTRAP_SERVERS", "Dry run");
+        assertThat(help).contains("--from", "--to", "--reason", "--apply", "LINEAGEHUB_REPLAY_KAFKA_BOOTSTRAP_SERVERS", "Dry run");
     }
 
     private static DeadLetterReplay.Options parsed(String... args) {
