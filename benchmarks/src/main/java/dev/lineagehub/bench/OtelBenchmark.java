@@ -54,7 +54,7 @@ public final class OtelBenchmark {
         this.records = options.integer("records", 4_000);
         this.spansPerRecord = options.integer("spans", 50);
         this.partitions = options.integer("partitions", 4);
-        this.batchRows = options.integer("batchRows", 10_000);
+        this.batchRows = options.integer("batchRows", 50_000);
         this.heap = options.string("heap", "512m");
         this.warmups = options.integer("warmups", 2);
         this.rounds = options.integer("rounds", 9);

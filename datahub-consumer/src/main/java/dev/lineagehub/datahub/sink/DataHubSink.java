@@ -42,13 +42,16 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Writes one OpenLineage run event to GMS as typed proposals, stage by stage: datasets, then the
- * flow and job templates, then the run's DataProcessInstance. A stage starts only after GMS
- * acknowledged every proposal of the one before, so nothing references an entity GMS has not stored.
+ * Writes one OpenLineage event to GMS as typed proposals in the stages' order: datasets, then the flow and job
+ * templates (with their patches), then the run's DataProcessInstance. Where GMS serves batches, the whole event
+ * is one {@link GmsBatches} request, which GMS stores in that order; otherwise each proposal is its own request
+ * and a stage starts only after GMS acknowledged every proposal of the one before, so nothing references an
+ * entity GMS has not stored.
  */
 public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable {
 
     private static final int CONNECTIONS_PER_EMITTER = 5;
+    private static final EventFormatter FORMATTER = new EventFormatter();
 
     private final List<Emitter> emitters;
     private final AtomicInteger nextEmitter = new AtomicInteger();
@@ -59,7 +62,6 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
     private final Executor executor;
     /** GMS's batch ingestion, or null where each proposal is its own request (a file, or LINEAGEHUB_DATAHUB_BATCH_PROPOSALS off). */
     private final GmsBatches batches;
-    private static final EventFormatter FORMATTER = new EventFormatter();
 
     /** @param executor runs the stages after the first, and the probe: never the client's I/O thread */
     public DataHubSink(DataHubSettings settings, Executor executor) throws IOException {

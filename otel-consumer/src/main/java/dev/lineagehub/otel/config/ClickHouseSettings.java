@@ -65,7 +65,7 @@ public record ClickHouseSettings(String jdbcUrl, String user, String password, S
                 .define(LINEAGE_TOPIC, Type.STRING, "", MEDIUM,
                         "OpenLineage topic (e.g. openlineage-events) whose run state changes are written to lineage_runs, "
                                 + "to join runs with otel_traces on TraceId; empty writes none.")
-                .define(BATCH_ROWS, Type.INT, 10_000, Range.between(1, 1_000_000), MEDIUM,
+                .define(BATCH_ROWS, Type.INT, 50_000, Range.between(1, 1_000_000), MEDIUM,
                         "Rows per insert: a partition's batch is inserted when it has this many rows.")
                 .define(BATCH_BYTES, Type.LONG, 16L * 1024 * 1024, Range.atLeast(1024), MEDIUM,
                         "Most OTLP bytes per insert, as read from Kafka: a partition's batch is inserted before its records would hold "
