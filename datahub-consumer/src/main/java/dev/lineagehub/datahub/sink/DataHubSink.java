@@ -8,6 +8,7 @@ import dev.lineagehub.delivery.HttpFailures;
 import dev.lineagehub.delivery.PermanentDeliveryException;
 import dev.lineagehub.delivery.RetryableDeliveryException;
 import dev.lineagehub.delivery.Sink;
+import dev.lineagehub.delivery.deadletter.DeadLetters;
 import dev.lineagehub.openlineage.OpenLineageEvent;
 
 import com.linkedin.mxe.MetadataChangeProposal;
@@ -103,7 +104,7 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
                 batch.add(FORMATTER.convert(run));
             }
         } catch (IOException e) {
-            return CompletableFuture.failedFuture(new PermanentDeliveryException("PROCESSING_ERROR",
+            return CompletableFuture.failedFuture(new PermanentDeliveryException(DeadLetters.PROCESSING_ERROR,
                     "the event's proposals cannot be written: " + e, "not sent", e));
         }
         if (batch.isEmpty()) {
@@ -111,15 +112,14 @@ public final class DataHubSink implements Sink<OpenLineageEvent>, AutoCloseable 
         }
         proposalsSent.addAndGet(batch.size());
         String what = mapped.instance().isEmpty() ? batch.get(0).getEntityUrn().toString() : mapped.instance().get(0).getEntityUrn();
-        return batches.send(batch, what).thenRun(() -> {
+        return batches.send(batch, what).thenComposeAsync(stored -> {
+            if (!stored) {
+                return emitStages(mapped);
+            }
             upserts.forEach(cache::acknowledged);
             patches.forEach(cache::acknowledged);
-        }).exceptionallyComposeAsync(error -> unwrapped(error) instanceof GmsBatches.Absent ? emitStages(mapped)
-                : CompletableFuture.failedFuture(unwrapped(error)), executor);
-    }
-
-    private static Throwable unwrapped(Throwable error) {
-        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+            return CompletableFuture.completedFuture(null);
+        }, executor);
     }
 
     private MappedEvent map(OpenLineageEvent event) {

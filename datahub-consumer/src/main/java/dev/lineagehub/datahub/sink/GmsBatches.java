@@ -54,10 +54,10 @@ final class GmsBatches {
     }
 
     /**
-     * Sends the proposals as one batch. Completes normally when GMS stored them all; with {@link Absent} when GMS has
-     * no batch action (nothing was stored); else with the delivery failure GMS's answer classifies as.
+     * Sends the proposals as one batch. Completes with true when GMS stored them all, false when GMS has no batch
+     * action (nothing was stored; send them one at a time), else with the delivery failure GMS's answer classifies as.
      */
-    CompletableFuture<Void> send(List<MetadataChangeProposal> proposals, String what) {
+    CompletableFuture<Boolean> send(List<MetadataChangeProposal> proposals, String what) {
         DataList list = new DataList();
         proposals.forEach(proposal -> list.add(proposal.data()));
         DataMap body = new DataMap();
@@ -82,24 +82,17 @@ final class GmsBatches {
                     }
                     int status = response.statusCode();
                     if (status / 100 == 2) {
-                        return null;
+                        return true;
                     }
                     if (status == 404 || (status == 400 && response.body().contains(ACTION))) {
                         if (!absent) {
                             absent = true;
                             LOG.warn("DataHub GMS at {} has no {} (HTTP {}): sending one proposal per request", endpoint.getHost(), ACTION, status);
                         }
-                        throw new Absent();
+                        return false;
                     }
                     throw HttpFailures.forStatus("DataHub GMS (a batch of " + proposals.size() + " proposals of " + what + ")", status,
                             response.headers().firstValue("Retry-After").orElse(null), response.body());
                 });
-    }
-
-    /** GMS has no batch action: nothing of the batch was stored, and it is to be sent one proposal at a time. */
-    static final class Absent extends RuntimeException {
-        Absent() {
-            super(ACTION + " is not served", null, false, false);
-        }
     }
 }
