@@ -1,10 +1,12 @@
 package dev.lineagehub.datahub.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.linkedin.common.urn.Urn;
 
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -32,6 +34,18 @@ class UrnPartsPropertiesTest {
     private static String decoded(String part) {
         return Pattern.compile("%([0-7][0-9A-F])").matcher(part.replace("%E2%90%9F", "\u241F"))
                 .replaceAll(escape -> String.valueOf((char) Integer.parseInt(escape.group(1), 16)));
+    }
+
+    /** GMS counts the URL-encoded form: "urn:li:corpuser:" is 22 characters encoded, so 490 more fit and 491 do not. */
+    @Example
+    void aUrnOfExactly512CharactersUrlEncodedIsTakenAndOneMoreIsRefused() {
+        Urn fits = Urn.createFromTuple("corpuser", "a".repeat(490));
+        assertThat(UrnParts.checked(fits)).isSameAs(fits);
+        assertThatThrownBy(() -> UrnParts.checked(Urn.createFromTuple("corpuser", "a".repeat(491))))
+                .isInstanceOf(InvalidUrnException.class).hasMessageContaining("513 characters URL-encoded");
+        // Each '/' is three characters encoded: this URN is 180 bytes, which a byte count would let through, and 514 encoded.
+        assertThatThrownBy(() -> UrnParts.checked(Urn.createFromTuple("corpuser", "/".repeat(164))))
+                .isInstanceOf(InvalidUrnException.class).hasMessageContaining("514 characters URL-encoded");
     }
 
     @Provide
